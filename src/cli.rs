@@ -1,0 +1,204 @@
+//! Command-line interface: clap derive structs; doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::render::Format;
+
+/// annals: a team's decisions, meetings and briefs as a reliable, checked, searchable memory.
+#[derive(Debug, Parser)]
+#[command(name = "annals", version, about, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Run as if started in DIR
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Use this configuration file (its folder is the repository root)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print only findings and errors: no progress bar, no summary
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more about what annals does (skipped files, timings)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check documents: naming, front matter, sections, ownership
+    Check(CheckArgs),
+    /// Write annals.toml, kind folders, templates and schemas for a new repository
+    Init(InitArgs),
+    /// Create a document from its kind's template and print its path
+    New(NewArgs),
+    /// List documents, filtered and sorted
+    List(ListArgs),
+    /// Show one document: metadata, outbound and inbound links
+    Show(ShowArgs),
+    /// List the rules, or print one rule's documentation
+    Rule(RuleArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Report only on these files (the repository model stays complete)
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Run only these rules: codes, prefixes (`F`, `L00`) or `ALL`; comma-separated or repeated
+    #[arg(long, value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Do not run these rules: codes or prefixes
+    #[arg(long, value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Print a table of findings per code
+    #[arg(long)]
+    pub statistics: bool,
+    /// The clock for time-dependent rules (RFC 3339 or YYYY-MM-DD); also ANNALS_NOW
+    #[arg(long, env = "ANNALS_NOW", value_name = "TIME")]
+    pub now: Option<String>,
+    /// Let time-dependent rules (A002-A004) set the exit code
+    #[arg(long)]
+    pub strict: bool,
+    /// Exit 0 even when errors are found
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Preset {
+    /// strict naming (`{slug}`), required front matter and sections for all three kinds
+    Default,
+    /// MADR 4 decisions under docs/decisions
+    Madr,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[arg(long, value_enum, default_value_t = Preset::Default)]
+    pub preset: Preset,
+    /// Overwrite files that already exist
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The kind: decision, meeting, brief or one from annals.toml
+    pub kind: String,
+    /// The title; the file name's slug is made from it
+    pub title: String,
+    /// A tag from the vocabulary (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// The owner: a key of [people] or [teams] (default: you, by git email)
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// The date (YYYY-MM-DD; meetings: YYYY-MM-DDTHH:MM) instead of today
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Open the new document in $EDITOR
+    #[arg(long)]
+    pub edit: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+    Paths,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    Path,
+    Id,
+    Title,
+    Date,
+    Status,
+    Owner,
+    Kind,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only documents of this kind
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only documents with this tag (repeatable: all must match)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only documents owned by this person or team
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Only documents with this status
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only documents dated on or after this day (YYYY-MM-DD)
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only documents dated on or before this day (YYYY-MM-DD)
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Sort order
+    #[arg(long, value_enum, default_value_t = SortKey::Path)]
+    pub sort: SortKey,
+    /// Newest / largest first
+    #[arg(long)]
+    pub reverse: bool,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A document ID (`ADR-0007`) or a repository-relative path
+    pub target: String,
+    /// Print JSON instead of text
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (`F003`); without one, every rule is listed
+    pub code: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    pub shell: clap_complete::Shell,
+}

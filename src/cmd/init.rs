@@ -1,0 +1,155 @@
+//! `annals init`: a strict configuration, kind folders, templates and schemas.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+
+use super::{App, Exit};
+use crate::cli::{InitArgs, Preset};
+use crate::config::{Config, Kind};
+use crate::docs::template;
+
+const DEFAULT_CONFIG: &str = r#"# annals configuration: https://github.com/annals-dev/annals
+[project]
+name = "Team Handbook"
+timezone = "UTC"                          # for dates without offset, and working days
+workdays = ["mon", "tue", "wed", "thu", "fri"]
+
+[kinds.decision]
+dir = "decisions"
+filename = "{number:04}-{slug}.md"
+id = "ADR-{number:04}"
+schema = "schema/decision.schema.json"
+template = "templates/decision.md"
+front_matter = "required"
+sections = ["Context", "Decision", "Consequences"]
+statuses = ["proposed", "accepted", "rejected", "deprecated", "superseded"]
+open = ["proposed"]
+transitions = { proposed = ["accepted", "rejected"], accepted = ["deprecated", "superseded"] }
+people_fields = ["decision-makers", "consulted", "informed"]
+review_every = "365d"
+
+[kinds.meeting]
+dir = "meetings"
+filename = "{date}-{slug}.md"
+schema = "schema/meeting.schema.json"
+template = "templates/meeting.md"
+front_matter = "required"
+sections = ["Agenda", "Pre-reads", "Outcome"]
+people_fields = ["attendees"]
+agenda_lead = "48h"
+outcome_within = "3d"
+
+[kinds.brief]
+dir = "briefs"
+filename = "{slug}.md"
+schema = "schema/brief.schema.json"
+template = "templates/brief.md"
+front_matter = "required"
+sections = ["Summary", "Problem", "Proposal", "Feedback"]
+statuses = ["draft", "open", "closed"]
+open = ["open"]
+transitions = { draft = ["open", "closed"], open = ["closed"] }
+
+[response]                                # response-time expectations, in working time
+urgent = "4h"
+standard = "1d"
+low = "3d"
+
+[tags]                                    # the controlled vocabulary: tag = description
+architecture = "System structure and boundaries"
+process = "How the team works"
+security = "Threat models, access control, secrets"
+
+# Owner rules switch on once people or teams are listed:
+# [people.alice]
+# name = "Alice Martin"
+# email = ["alice@example.com"]
+# github = "alice-m"
+#
+# [teams.platform]
+# members = ["alice"]
+# github = "@example/platform"
+"#;
+
+const MADR_CONFIG: &str = r#"# annals configuration (MADR preset): https://adr.github.io/madr/
+[project]
+name = "Architecture Decisions"
+timezone = "UTC"
+
+[kinds.decision]
+dir = "docs/decisions"
+filename = "{number:04}-{slug}.md"
+id = "ADR-{number:04}"
+template = "templates/decision.md"
+front_matter = "optional"
+sections = ["Context and Problem Statement", "Considered Options", "Decision Outcome"]
+statuses = ["proposed", "accepted", "rejected", "deprecated", "superseded"]
+open = ["proposed"]
+transitions = { proposed = ["accepted", "rejected"], accepted = ["deprecated", "superseded"] }
+people_fields = ["decision-makers", "consulted", "informed"]
+"#;
+
+fn kind_readme(k: &Kind) -> String {
+    format!(
+        "# {}s\n\nThis folder holds the team's {} documents. Create one with\n`annals new {} \"Title\"`; \
+         check them with `annals check`.\n",
+        capitalise(&k.name),
+        k.name,
+        k.name
+    )
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+}
+
+pub fn run(app: &App, args: &InitArgs) -> Result<Exit> {
+    let root = app.cwd.clone();
+    let config_text = match args.preset {
+        Preset::Default => DEFAULT_CONFIG,
+        Preset::Madr => MADR_CONFIG,
+    };
+    let cfg = Config::parse(config_text, &root.join(crate::config::CONFIG_FILE), &root)?;
+    let mut files: Vec<(PathBuf, String)> = vec![(PathBuf::from(crate::config::CONFIG_FILE), config_text.to_string())];
+    let kinds: Vec<&Kind> = match args.preset {
+        Preset::Default => cfg.kinds.iter().collect(),
+        Preset::Madr => cfg.kinds.iter().filter(|k| k.name == "decision").collect(),
+    };
+    for k in &kinds {
+        files.push((PathBuf::from(&k.dir).join("README.md"), kind_readme(k)));
+        if let Some(t) = &k.template {
+            files.push((t.clone(), template::builtin(k)));
+        }
+        if let (Some(s), Some(text)) = (&k.schema, crate::lint::builtin_schema(&k.name)) {
+            files.push((s.clone(), text.to_string()));
+        }
+    }
+    if args.preset == Preset::Default {
+        files.push((
+            PathBuf::from("schema/annals.schema.json"),
+            include_str!("../../schema/annals.schema.json").to_string(),
+        ));
+    }
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| root.join(p).exists())
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    if !existing.is_empty() && !args.force {
+        bail!(
+            "these files exist already: {}. Nothing was written; use --force to overwrite them",
+            existing.join(", ")
+        );
+    }
+    let mut written = String::new();
+    for (p, text) in &files {
+        crate::fsutil::write_atomic(&root.join(p), text.as_bytes())?;
+        written.push_str(&format!("wrote {}\n", p.display()));
+    }
+    if !app.quiet {
+        super::out(&written)?;
+    }
+    Ok(Exit::Clean)
+}

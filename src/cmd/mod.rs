@@ -1,0 +1,132 @@
+//! One file per subcommand; this module holds what they share.
+
+mod check;
+mod completions;
+mod init;
+mod list;
+mod new;
+mod rule;
+mod show;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::{Cli, ColorChoice, Command, Global};
+use crate::config::Config;
+
+/// How a command ended, mapped to the process exit code by `main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: nothing wrong.
+    Clean,
+    /// 1: findings at error level (or a `--check` that found something stale).
+    Findings,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Clean => 0,
+            Exit::Findings => 1,
+        }
+    }
+}
+
+/// The resolved global options.
+pub struct App {
+    pub cwd: PathBuf,
+    pub config_file: Option<PathBuf>,
+    pub color: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+impl App {
+    fn new(g: &Global) -> Result<App> {
+        let cwd = match &g.dir {
+            Some(d) => {
+                let d = std::path::absolute(d).with_context(|| format!("-C {}", d.display()))?;
+                anyhow::ensure!(d.is_dir(), "-C {}: not a folder", d.display());
+                d
+            }
+            None => std::env::current_dir().context("cannot read the current folder")?,
+        };
+        let color = match g.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        Ok(App {
+            config_file: g.config.as_ref().map(|f| cwd.join(f)),
+            cwd,
+            color,
+            quiet: g.quiet,
+            verbose: g.verbose,
+        })
+    }
+
+    /// Finds and loads the configuration (exit 2 on a broken file).
+    pub fn config(&self) -> Result<Config> {
+        let cfg = match &self.config_file {
+            Some(f) => Config::load(f)?,
+            None => Config::discover(&self.cwd)?,
+        };
+        Ok(cfg)
+    }
+
+    /// True when a progress bar may be drawn.
+    pub fn progress(&self) -> bool {
+        !self.quiet && std::io::stderr().is_terminal()
+    }
+
+    /// A path given on the command line, relative to the repository root, `/`-separated.
+    pub fn repo_relative(&self, cfg: &Config, p: &std::path::Path) -> String {
+        let abs = self.cwd.join(p);
+        let abs = std::path::absolute(&abs).unwrap_or(abs);
+        let root = std::path::absolute(&cfg.root).unwrap_or_else(|_| cfg.root.clone());
+        let rel = abs.strip_prefix(&root).unwrap_or(p);
+        let mut parts: Vec<String> = Vec::new();
+        for c in rel.components() {
+            match c {
+                std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+                std::path::Component::ParentDir => {
+                    parts.pop();
+                }
+                _ => {}
+            }
+        }
+        parts.join("/")
+    }
+}
+
+/// Writes to stdout; a closed pipe ends the command quietly (see `main`).
+pub fn out(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Writes a line to stderr (notes, summaries of machine formats).
+pub fn note(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{text}");
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<Exit> {
+    let app = App::new(&cli.global)?;
+    match cli.command {
+        Command::Check(a) => check::run(&app, &a),
+        Command::Init(a) => init::run(&app, &a),
+        Command::New(a) => new::run(&app, &a),
+        Command::List(a) => list::run(&app, &a),
+        Command::Show(a) => show::run(&app, &a),
+        Command::Rule(a) => rule::run(&a),
+        Command::Completions(a) => completions::run(&a),
+    }
+}

@@ -1,0 +1,65 @@
+//! `annals rule [CODE]`: the registry, listed or one rule's documentation.
+
+use anyhow::{Result, bail};
+use serde_json::json;
+
+use super::Exit;
+use crate::cli::{RuleArgs, ShowFormat};
+use crate::lint::registry::{self, Default as RuleDefault, RULES, Rule};
+
+fn level(r: &Rule) -> &'static str {
+    match r.default {
+        RuleDefault::Error => "error",
+        RuleDefault::Warn => "warn",
+        RuleDefault::Off(_) => "off",
+    }
+}
+
+pub fn run(args: &RuleArgs) -> Result<Exit> {
+    let rules: Vec<&Rule> = match &args.code {
+        Some(code) => match registry::rule(code) {
+            Some(r) => vec![r],
+            None => bail!("unknown rule `{code}`: `annals rule` lists the codes"),
+        },
+        None => RULES.iter().collect(),
+    };
+    if args.format == ShowFormat::Json {
+        let v: Vec<_> = rules
+            .iter()
+            .map(|r| {
+                json!({"code": r.code, "name": r.name, "summary": r.summary, "default": level(r),
+                       "fix": r.fix, "implemented": r.implemented, "doc": r.doc})
+            })
+            .collect();
+        super::out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
+        return Ok(Exit::Clean);
+    }
+    let mut s = String::new();
+    if let [r] = rules.as_slice() {
+        if args.code.is_some() {
+            s.push_str(&format!("{} ({}): {}\n\n", r.code, r.name, r.summary));
+            s.push_str(&format!("Default: {}", level(r)));
+            if let Some(f) = r.fix {
+                s.push_str(&format!(". Fix: {f}"));
+            }
+            s.push_str(".\n\n");
+            s.push_str(r.doc);
+            s.push('\n');
+            super::out(&s)?;
+            return Ok(Exit::Clean);
+        }
+    }
+    s.push_str("CODE  DEFAULT  FIX  NAME\n");
+    for r in rules {
+        s.push_str(&format!(
+            "{}  {:<7}  {}  {}{}\n",
+            r.code,
+            level(r),
+            if r.fix.is_some() { "yes" } else { "-  " },
+            r.name,
+            if r.implemented { "" } else { " (not yet implemented)" }
+        ));
+    }
+    super::out(&s)?;
+    Ok(Exit::Clean)
+}

@@ -1,0 +1,118 @@
+//! `annals show ID|PATH`: one document's metadata, outbound and inbound links.
+
+use anyhow::{Result, bail};
+use serde_json::{Value, json};
+
+use super::{App, Exit};
+use crate::cli::{ShowArgs, ShowFormat};
+use crate::docs::links::{Target, resolve};
+use crate::docs::{Document, Repository};
+
+/// Where a document points: `(what, line)` per link or ID reference.
+fn outbound(repo: &Repository, doc: &Document) -> Vec<(String, usize)> {
+    let kind = repo.kind_of(doc);
+    let mut out = Vec::new();
+    for field in &kind.id_fields {
+        for (id, span) in doc.list_field(field) {
+            let shown = match repo.find(&id) {
+                Some(t) => format!("{id} ({field}) -> {}", t.path),
+                None => format!("{id} ({field}) -> unknown"),
+            };
+            out.push((shown, doc.line_col(span.start).0));
+        }
+    }
+    for l in &doc.md.links {
+        if let Target::Path { path, fragment } = resolve(&doc.path, &l.dest) {
+            let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+            out.push((format!("{path}{frag}"), doc.line_col(l.span.start).0));
+        }
+    }
+    out
+}
+
+/// Documents that link to `target` or name its ID: `(path, line)`.
+fn inbound(repo: &Repository, target: &Document) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for d in &repo.docs {
+        if std::ptr::eq(d, target) {
+            continue;
+        }
+        let kind = repo.kind_of(d);
+        if let Some(id) = &target.id {
+            for field in &kind.id_fields {
+                for (v, span) in d.list_field(field) {
+                    if v.eq_ignore_ascii_case(id) {
+                        out.push((d.path.clone(), d.line_col(span.start).0));
+                    }
+                }
+            }
+        }
+        for l in &d.md.links {
+            if let Target::Path { path, .. } = resolve(&d.path, &l.dest) {
+                if path == target.path {
+                    out.push((d.path.clone(), d.line_col(l.span.start).0));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
+    let cfg = app.config()?;
+    let repo = super::check::load(app, cfg);
+    let key = if repo.find(&args.target).is_some() {
+        args.target.clone()
+    } else {
+        app.repo_relative(&repo.config, std::path::Path::new(&args.target))
+    };
+    let Some(doc) = repo.find(&key) else {
+        bail!("no document with ID or path `{}`", args.target);
+    };
+    let outb = outbound(&repo, doc);
+    let inb = inbound(&repo, doc);
+    let kind = repo.kind_of(doc);
+    if args.format == ShowFormat::Json {
+        let v = json!({
+            "id": doc.id, "kind": kind.name, "path": doc.path, "title": doc.title(),
+            "metadata": Value::Object(doc.data.clone()),
+            "outbound": outb.iter().map(|(t, l)| json!({"target": t, "line": l})).collect::<Vec<_>>(),
+            "inbound": inb.iter().map(|(p, l)| json!({"path": p, "line": l})).collect::<Vec<_>>(),
+        });
+        super::out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
+        return Ok(Exit::Clean);
+    }
+    let mut s = String::new();
+    let heading = match &doc.id {
+        Some(id) => format!("{id}  {}", doc.title().unwrap_or("")),
+        None => doc.title().unwrap_or(&doc.path).to_string(),
+    };
+    s.push_str(&format!("{heading}\n"));
+    s.push_str(&format!("  kind      {}\n  path      {}\n", kind.name, doc.path));
+    for (k, v) in &doc.data {
+        if k == "title" {
+            continue;
+        }
+        let shown = match v {
+            Value::String(s) => s.clone(),
+            Value::Array(a) => a
+                .iter()
+                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => other.to_string(),
+        };
+        s.push_str(&format!("  {k:<9} {shown}\n"));
+    }
+    s.push_str(&format!("\nOutbound ({})\n", outb.len()));
+    for (t, l) in &outb {
+        s.push_str(&format!("  line {l:<4} {t}\n"));
+    }
+    s.push_str(&format!("\nInbound ({})\n", inb.len()));
+    for (p, l) in &inb {
+        s.push_str(&format!("  {p}:{l}\n"));
+    }
+    super::out(&s)?;
+    Ok(Exit::Clean)
+}

@@ -1,0 +1,682 @@
+//! `annals.toml`: typed configuration with zero-config defaults and line-accurate errors.
+//!
+//! Values that need validation (durations, time zones, file-name patterns, severities) have
+//! their own `Deserialize` impls, so a bad value fails inside `toml`'s deserializer and the
+//! error carries the value's span.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer};
+
+use crate::docs::pattern::NamePattern;
+
+/// The name of the configuration file looked up from the current folder upwards.
+pub const CONFIG_FILE: &str = "annals.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Semantic { path: String, message: String },
+}
+
+/// A duration as written in `annals.toml` (`30m`, `4h`, `2d`, `1w`), in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Duration(pub i64);
+
+impl Duration {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let split = s
+            .find(|c: char| !c.is_ascii_digit())
+            .ok_or_else(|| format!("expected a duration like `30m`, `4h`, `2d` or `1w`, found `{s}`"))?;
+        let (num, unit) = s.split_at(split);
+        let n: i64 = num
+            .parse()
+            .map_err(|_| format!("expected a duration like `30m`, `4h`, `2d` or `1w`, found `{s}`"))?;
+        let mult = match unit {
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            "w" => 7 * 86_400,
+            _ => {
+                return Err(format!(
+                    "unknown duration unit `{unit}` in `{s}`: expected `m`, `h`, `d` or `w`"
+                ));
+            }
+        };
+        n.checked_mul(mult)
+            .map(Duration)
+            .ok_or_else(|| format!("duration `{s}` is too large"))
+    }
+
+    pub fn seconds(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        if s % (7 * 86_400) == 0 && s != 0 {
+            write!(f, "{}w", s / (7 * 86_400))
+        } else if s % 86_400 == 0 && s != 0 {
+            write!(f, "{}d", s / 86_400)
+        } else if s % 3600 == 0 {
+            write!(f, "{}h", s / 3600)
+        } else {
+            write!(f, "{}m", s / 60)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Duration::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The project's time zone (an IANA name such as `Europe/Paris`).
+#[derive(Debug, Clone, Copy)]
+pub struct TimeZone(pub chrono_tz::Tz);
+
+impl<'de> Deserialize<'de> for TimeZone {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse::<chrono_tz::Tz>().map(TimeZone).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "unknown time zone `{s}`: expected an IANA name such as `UTC` or `Europe/Paris`"
+            ))
+        })
+    }
+}
+
+/// A day of the week in `workdays`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workday(pub chrono::Weekday);
+
+impl<'de> Deserialize<'de> for Workday {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use chrono::Weekday::{Fri, Mon, Sat, Sun, Thu, Tue, Wed};
+        let s = String::deserialize(d)?;
+        let day = match s.to_ascii_lowercase().as_str() {
+            "mon" | "monday" => Mon,
+            "tue" | "tuesday" => Tue,
+            "wed" | "wednesday" => Wed,
+            "thu" | "thursday" => Thu,
+            "fri" | "friday" => Fri,
+            "sat" | "saturday" => Sat,
+            "sun" | "sunday" => Sun,
+            _ => {
+                return Err(serde::de::Error::custom(format!(
+                    "unknown day `{s}`: expected one of mon, tue, wed, thu, fri, sat, sun"
+                )));
+            }
+        };
+        Ok(Workday(day))
+    }
+}
+
+/// A rule's configured level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Error,
+    #[serde(alias = "warning")]
+    Warn,
+    Off,
+}
+
+/// Whether a kind's documents must carry front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FrontMatterMode {
+    Required,
+    Optional,
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub name: String,
+    pub timezone: chrono_tz::Tz,
+    pub workdays: Vec<chrono::Weekday>,
+}
+
+/// A class of documents: folder, naming, schema, template, sections and workflow.
+#[derive(Debug, Clone)]
+pub struct Kind {
+    pub name: String,
+    pub dir: String,
+    pub filename: NamePattern,
+    pub id: Option<NamePattern>,
+    pub schema: Option<PathBuf>,
+    pub template: Option<PathBuf>,
+    pub sections: Vec<String>,
+    pub statuses: Vec<String>,
+    pub open: Vec<String>,
+    pub transitions: BTreeMap<String, Vec<String>>,
+    pub people_fields: Vec<String>,
+    pub id_fields: Vec<String>,
+    pub review_every: Option<Duration>,
+    pub agenda_lead: Option<Duration>,
+    pub outcome_within: Option<Duration>,
+    pub outcome_section: String,
+    pub front_matter: FrontMatterMode,
+    pub exclude: Vec<String>,
+}
+
+impl Kind {
+    /// Statuses from which the workflow still allows a transition.
+    pub fn is_live_status(&self, status: &str) -> bool {
+        self.transitions.get(status).is_some_and(|t| !t.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub email: Vec<String>,
+    pub github: Option<String>,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    #[serde(default)]
+    pub members: Vec<String>,
+    pub github: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub urgent: Duration,
+    pub standard: Duration,
+    pub low: Duration,
+}
+
+impl Response {
+    pub fn for_priority(&self, priority: &str) -> Option<Duration> {
+        match priority {
+            "urgent" => Some(self.urgent),
+            "standard" => Some(self.standard),
+            "low" => Some(self.low),
+            _ => None,
+        }
+    }
+}
+
+/// Caps that keep hostile input from exhausting time or memory.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest markdown file read, in bytes.
+    pub max_file_size: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_size: 10 * 1024 * 1024,
+        }
+    }
+}
+
+/// The whole configuration, defaults applied.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The repository root (the folder holding `annals.toml`, or the starting folder).
+    pub root: PathBuf,
+    /// The configuration file, when there is one.
+    pub file: Option<PathBuf>,
+    pub project: Project,
+    pub kinds: Vec<Kind>,
+    pub tags: BTreeMap<String, String>,
+    pub response: Response,
+    pub people: BTreeMap<String, Person>,
+    pub teams: BTreeMap<String, Team>,
+    pub rules: BTreeMap<String, RuleLevel>,
+    pub codeowners_path: Option<String>,
+    pub limits: Limits,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    project: RawProject,
+    #[serde(default)]
+    kinds: BTreeMap<String, RawKind>,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+    #[serde(default)]
+    response: RawResponse,
+    #[serde(default)]
+    people: BTreeMap<String, Person>,
+    #[serde(default)]
+    teams: BTreeMap<String, Team>,
+    #[serde(default)]
+    rules: BTreeMap<String, RuleLevel>,
+    #[serde(default)]
+    codeowners: RawCodeowners,
+    #[serde(default)]
+    limits: Limits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    name: Option<String>,
+    timezone: Option<TimeZone>,
+    workdays: Option<Vec<Workday>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResponse {
+    urgent: Option<Duration>,
+    standard: Option<Duration>,
+    low: Option<Duration>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCodeowners {
+    path: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKind {
+    dir: Option<String>,
+    filename: Option<NamePattern>,
+    id: Option<NamePattern>,
+    schema: Option<PathBuf>,
+    template: Option<PathBuf>,
+    sections: Option<Vec<String>>,
+    statuses: Option<Vec<String>>,
+    open: Option<Vec<String>>,
+    transitions: Option<BTreeMap<String, Vec<String>>>,
+    people_fields: Option<Vec<String>>,
+    id_fields: Option<Vec<String>>,
+    review_every: Option<Duration>,
+    agenda_lead: Option<Duration>,
+    outcome_within: Option<Duration>,
+    outcome_section: Option<String>,
+    front_matter: Option<FrontMatterMode>,
+    exclude: Option<Vec<String>>,
+}
+
+const MADR_STATUSES: &[&str] = &["proposed", "accepted", "rejected", "deprecated", "superseded"];
+const DECISION_DIRS: &[&str] = &["docs/decisions", "docs/adr", "doc/adr", "decisions"];
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_string()).collect()
+}
+
+/// The built-in kinds as they apply with no configuration (lenient, to adopt existing repos).
+fn default_kinds(root: &Path) -> Vec<Kind> {
+    let decision_dir = DECISION_DIRS
+        .iter()
+        .find(|d| root.join(d).is_dir())
+        .copied()
+        .unwrap_or("decisions");
+    let base = |name: &str, dir: &str, filename: &str| Kind {
+        name: name.to_string(),
+        dir: dir.to_string(),
+        filename: NamePattern::parse(filename).expect("built-in pattern"),
+        id: None,
+        schema: None,
+        template: None,
+        sections: Vec::new(),
+        statuses: Vec::new(),
+        open: Vec::new(),
+        transitions: BTreeMap::new(),
+        people_fields: Vec::new(),
+        id_fields: strings(&["supersedes", "superseded_by", "related"]),
+        review_every: None,
+        agenda_lead: None,
+        outcome_within: None,
+        outcome_section: "Outcome".to_string(),
+        front_matter: FrontMatterMode::Optional,
+        exclude: strings(&["README.md", "index.md", "*template*"]),
+    };
+    let mut decision = base("decision", decision_dir, "{number:04}-{name}.md");
+    decision.id = Some(NamePattern::parse("ADR-{number:04}").expect("built-in pattern"));
+    decision.statuses = strings(MADR_STATUSES);
+    decision.open = strings(&["proposed"]);
+    decision.transitions = BTreeMap::from([
+        ("proposed".to_string(), strings(&["accepted", "rejected"])),
+        ("accepted".to_string(), strings(&["deprecated", "superseded"])),
+        ("deprecated".to_string(), strings(&["superseded"])),
+    ]);
+    decision.people_fields = strings(&["decision-makers", "consulted", "informed"]);
+    let mut meeting = base("meeting", "meetings", "{date}-{name}.md");
+    meeting.people_fields = strings(&["attendees"]);
+    let mut brief = base("brief", "briefs", "{name}.md");
+    brief.statuses = strings(&["draft", "open", "closed"]);
+    brief.open = strings(&["open"]);
+    brief.transitions = BTreeMap::from([
+        ("draft".to_string(), strings(&["open", "closed"])),
+        ("open".to_string(), strings(&["closed"])),
+    ]);
+    vec![decision, meeting, brief]
+}
+
+impl Config {
+    /// The configuration that applies with no `annals.toml` at `root`.
+    pub fn zero_config(root: &Path) -> Config {
+        Config {
+            root: root.to_path_buf(),
+            file: None,
+            project: Project {
+                name: root
+                    .file_name()
+                    .map_or_else(|| "annals".to_string(), |n| n.to_string_lossy().into_owned()),
+                timezone: chrono_tz::UTC,
+                workdays: default_workdays(),
+            },
+            kinds: default_kinds(root),
+            tags: BTreeMap::new(),
+            response: Response {
+                urgent: Duration(4 * 3600),
+                standard: Duration(86_400),
+                low: Duration(3 * 86_400),
+            },
+            people: BTreeMap::new(),
+            teams: BTreeMap::new(),
+            rules: BTreeMap::new(),
+            codeowners_path: None,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Finds `annals.toml` from `start` upwards; without one, `start` is the root with defaults.
+    pub fn discover(start: &Path) -> Result<Config, ConfigError> {
+        let mut dir = Some(start);
+        while let Some(d) = dir {
+            let candidate = d.join(CONFIG_FILE);
+            if candidate.is_file() {
+                return Config::load(&candidate);
+            }
+            dir = d.parent();
+        }
+        let root = git_root(start).unwrap_or_else(|| start.to_path_buf());
+        Ok(Config::zero_config(&root))
+    }
+
+    /// Loads the given file; the folder holding it is the repository root.
+    pub fn load(file: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(file).map_err(|source| ConfigError::Io {
+            path: file.display().to_string(),
+            source,
+        })?;
+        let root = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        Config::parse(&text, file, &root)
+    }
+
+    /// Parses configuration text; `file` is used in messages.
+    pub fn parse(text: &str, file: &Path, root: &Path) -> Result<Config, ConfigError> {
+        let shown = file.display().to_string();
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map_or((1, 1), |s| line_col(text, s.start));
+            ConfigError::Invalid {
+                path: shown.clone(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        let mut cfg = Config::zero_config(root);
+        cfg.file = Some(file.to_path_buf());
+        if let Some(name) = raw.project.name {
+            cfg.project.name = name;
+        }
+        if let Some(tz) = raw.project.timezone {
+            cfg.project.timezone = tz.0;
+        }
+        if let Some(days) = raw.project.workdays {
+            cfg.project.workdays = days.into_iter().map(|d| d.0).collect();
+        }
+        for (name, rk) in raw.kinds {
+            let idx = match cfg.kinds.iter().position(|k| k.name == name) {
+                Some(i) => i,
+                None => {
+                    let mut k = cfg.kinds[1].clone();
+                    k.name.clone_from(&name);
+                    k.dir.clone_from(&name);
+                    k.filename = NamePattern::parse("{slug}.md").expect("built-in pattern");
+                    k.people_fields.clear();
+                    cfg.kinds.push(k);
+                    cfg.kinds.len() - 1
+                }
+            };
+            // The zero-config leniency is for adopting repositories without configuration;
+            // a kind a team configures requires front matter unless it says otherwise.
+            cfg.kinds[idx].front_matter = FrontMatterMode::Required;
+            apply_kind(&mut cfg.kinds[idx], rk);
+            validate_kind(&cfg.kinds[idx]).map_err(|message| ConfigError::Semantic {
+                path: shown.clone(),
+                message: format!("[kinds.{name}]: {message}"),
+            })?;
+        }
+        cfg.tags = raw.tags;
+        if let Some(d) = raw.response.urgent {
+            cfg.response.urgent = d;
+        }
+        if let Some(d) = raw.response.standard {
+            cfg.response.standard = d;
+        }
+        if let Some(d) = raw.response.low {
+            cfg.response.low = d;
+        }
+        cfg.people = raw.people;
+        cfg.teams = raw.teams;
+        for (team, t) in &cfg.teams {
+            if let Some(m) = t.members.iter().find(|m| !cfg.people.contains_key(*m)) {
+                return Err(ConfigError::Semantic {
+                    path: shown,
+                    message: format!(
+                        "[teams.{team}]: member `{m}` is not in [people]: expected a key of [people.*]"
+                    ),
+                });
+            }
+        }
+        for code in raw.rules.keys() {
+            if crate::lint::registry::rule(code).is_none() {
+                return Err(ConfigError::Semantic {
+                    path: shown,
+                    message: format!(
+                        "[rules]: unknown rule code `{code}`: `annals rule` lists the codes"
+                    ),
+                });
+            }
+        }
+        cfg.rules = raw.rules;
+        cfg.codeowners_path = raw.codeowners.path;
+        cfg.limits = raw.limits;
+        Ok(cfg)
+    }
+
+    pub fn kind(&self, name: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|k| k.name == name)
+    }
+
+    /// True when a people or team registry is configured (owner rules apply).
+    pub fn has_registry(&self) -> bool {
+        !self.people.is_empty() || !self.teams.is_empty()
+    }
+}
+
+fn apply_kind(k: &mut Kind, r: RawKind) {
+    macro_rules! set {
+        ($($f:ident),*) => { $( if let Some(v) = r.$f { k.$f = v; } )* };
+    }
+    set!(
+        dir,
+        filename,
+        sections,
+        statuses,
+        open,
+        transitions,
+        people_fields,
+        id_fields,
+        outcome_section,
+        front_matter,
+        exclude
+    );
+    if r.id.is_some() {
+        k.id = r.id;
+    }
+    if r.schema.is_some() {
+        k.schema = r.schema;
+    }
+    if r.template.is_some() {
+        k.template = r.template;
+    }
+    if r.review_every.is_some() {
+        k.review_every = r.review_every;
+    }
+    if r.agenda_lead.is_some() {
+        k.agenda_lead = r.agenda_lead;
+    }
+    if r.outcome_within.is_some() {
+        k.outcome_within = r.outcome_within;
+    }
+    k.dir = k.dir.trim_matches('/').to_string();
+}
+
+fn validate_kind(k: &Kind) -> Result<(), String> {
+    if k.dir.is_empty() || k.dir.split('/').any(|c| c == ".." || c == ".") {
+        return Err(format!(
+            "`dir = \"{}\"`: expected a folder inside the repository",
+            k.dir
+        ));
+    }
+    for s in k.open.iter().chain(k.transitions.keys()) {
+        if !k.statuses.contains(s) {
+            return Err(format!(
+                "status `{s}` is used in `open` or `transitions` but is not in `statuses` ({})",
+                k.statuses.join(", ")
+            ));
+        }
+    }
+    for s in k.transitions.values().flatten() {
+        if !k.statuses.contains(s) {
+            return Err(format!(
+                "transition target `{s}` is not in `statuses` ({})",
+                k.statuses.join(", ")
+            ));
+        }
+    }
+    if let Some(id) = &k.id {
+        if !id.has_number() {
+            return Err("`id` must contain `{number}`".to_string());
+        }
+        if !k.filename.has_number() {
+            return Err("`id` needs a `{number}` placeholder in `filename` too".to_string());
+        }
+    }
+    Ok(())
+}
+
+fn default_workdays() -> Vec<chrono::Weekday> {
+    use chrono::Weekday::{Fri, Mon, Thu, Tue, Wed};
+    vec![Mon, Tue, Wed, Thu, Fri]
+}
+
+fn git_root(start: &Path) -> Option<PathBuf> {
+    let repo = git2::Repository::discover(start).ok()?;
+    repo.workdir().map(Path::to_path_buf)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(Duration::parse("30m"), Ok(Duration(1800)));
+        assert_eq!(Duration::parse("4h"), Ok(Duration(14_400)));
+        assert_eq!(Duration::parse("1w"), Ok(Duration(604_800)));
+        assert!(Duration::parse("4x").is_err());
+        assert!(Duration::parse("h").is_err());
+        assert_eq!(Duration(172_800).to_string(), "2d");
+    }
+
+    #[test]
+    fn broken_config_names_line_and_expectation() {
+        let err = Config::parse(
+            "[project]\ntimezone = \"Mars/Olympus\"\n",
+            Path::new("annals.toml"),
+            Path::new("."),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("annals.toml:2:12:"), "{err}");
+        assert!(err.contains("unknown time zone"), "{err}");
+    }
+
+    #[test]
+    fn kinds_override_defaults_field_by_field() {
+        let cfg = Config::parse(
+            "[kinds.decision]\ndir = \"adr\"\n[kinds.policy]\ndir = \"policies\"\n",
+            Path::new("annals.toml"),
+            Path::new("/nonexistent"),
+        )
+        .unwrap();
+        let d = cfg.kind("decision").unwrap();
+        assert_eq!(d.dir, "adr");
+        assert_eq!(d.statuses.len(), 5);
+        assert_eq!(cfg.kind("policy").unwrap().dir, "policies");
+    }
+}

@@ -1,0 +1,122 @@
+//! Findings: what a rule reports, where, and how it is rendered.
+
+pub mod render;
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// 1-based positions; `end_column` is exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub path: String,
+    /// Byte span in the document; `None` for file-level findings.
+    pub span: Option<Range<usize>>,
+    /// Filled from `span` by the runner.
+    pub location: Option<Location>,
+    pub message: String,
+    pub help: Option<String>,
+    /// The front matter field the finding is about (for "one problem, one diagnostic").
+    pub field: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at `span`; the runner sets the severity from the rule's level.
+    pub fn new(code: &'static str, path: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            path: path.to_string(),
+            span,
+            location: None,
+            message: message.into(),
+            help: None,
+            field: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    #[must_use]
+    pub fn on_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
+    }
+
+    pub fn sort_key(&self) -> (&str, usize, usize, &str) {
+        let (l, c) = self.location.map_or((0, 0), |l| (l.line, l.column));
+        (&self.path, l, c, self.code)
+    }
+}
+
+/// The outcome of a check: sorted diagnostics and how many files were checked.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+
+    /// Per code: (code, errors, warnings), sorted by code.
+    pub fn per_code(&self) -> Vec<(&'static str, usize, usize)> {
+        let mut m: std::collections::BTreeMap<&'static str, (usize, usize)> = std::collections::BTreeMap::new();
+        for d in &self.diagnostics {
+            let e = m.entry(d.code).or_default();
+            match d.severity {
+                Severity::Error => e.0 += 1,
+                Severity::Warning => e.1 += 1,
+            }
+        }
+        m.into_iter().map(|(c, (e, w))| (c, e, w)).collect()
+    }
+}
+
+/// Finds a file's text for renderers that quote source lines.
+pub trait Sources {
+    fn source(&self, path: &str) -> Option<&str>;
+}
+
+impl Sources for crate::docs::Repository {
+    fn source(&self, path: &str) -> Option<&str> {
+        self.by_path.get(path).map(|&i| self.docs[i].source.as_str())
+    }
+}

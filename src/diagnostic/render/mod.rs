@@ -1,0 +1,99 @@
+//! Output formats: one file per format, all from the same sorted report.
+
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+use super::{Report, Sources};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style: the source line with a caret under the span
+    Human,
+    /// one line per finding: `path:line:col: CODE message`
+    Concise,
+    /// one JSON object (`version`, `diagnostics`, `summary`)
+    Json,
+    /// GitHub Actions workflow-command annotations
+    Github,
+    /// SARIF 2.1.0, for code-scanning dashboards
+    Sarif,
+    /// JUnit XML, for CI test reports
+    Junit,
+}
+
+impl Format {
+    /// Machine formats keep stdout parseable: their summary goes to stderr.
+    pub fn is_machine(self) -> bool {
+        matches!(self, Format::Json | Format::Sarif | Format::Junit)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub color: bool,
+}
+
+/// Renders the findings (without the summary line).
+pub fn render(report: &Report, sources: &dyn Sources, format: Format, opts: Options) -> String {
+    match format {
+        Format::Human => human::render(report, sources, opts),
+        Format::Concise => concise(report),
+        Format::Json => json::render(report),
+        Format::Github => github::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+    }
+}
+
+fn concise(report: &Report) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        match d.location {
+            Some(l) => out.push_str(&format!("{}:{}:{}: {} {}\n", d.path, l.line, l.column, d.code, d.message)),
+            None => out.push_str(&format!("{}: {} {}\n", d.path, d.code, d.message)),
+        }
+    }
+    out
+}
+
+/// `3 errors and 1 warning in 12 files (F003 ×2, S001 ×1, S002 ×1)`.
+pub fn summary(report: &Report) -> String {
+    let (e, w) = (report.errors(), report.warnings());
+    let files = plural(report.files, "file");
+    if e == 0 && w == 0 {
+        return format!("All checks passed: {files}, no errors or warnings.");
+    }
+    let codes: Vec<String> = report
+        .per_code()
+        .iter()
+        .map(|(c, e, w)| format!("{c} ×{}", e + w))
+        .collect();
+    format!(
+        "Found {} and {} in {files} ({}).",
+        plural(e, "error"),
+        plural(w, "warning"),
+        codes.join(", ")
+    )
+}
+
+/// The `--statistics` table: count, code, severity, name.
+pub fn statistics(report: &Report) -> String {
+    let mut out = String::new();
+    for (code, e, w) in report.per_code() {
+        let name = crate::lint::registry::rule(code).map_or("", |r| r.name);
+        if e > 0 {
+            out.push_str(&format!("{e:>6}  {code}  error    {name}\n"));
+        }
+        if w > 0 {
+            out.push_str(&format!("{w:>6}  {code}  warning  {name}\n"));
+        }
+    }
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}

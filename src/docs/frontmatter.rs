@@ -1,0 +1,246 @@
+//! Front matter: splitting the `---` block from the body and parsing it with each key's span.
+
+use std::ops::Range;
+
+use serde_json::{Map, Value};
+
+/// One top-level front matter key as written in the file.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub key: String,
+    /// The key's bytes in the source.
+    pub key_span: Range<usize>,
+    /// The value on the key's line (the key itself when the value starts below it).
+    pub value_span: Range<usize>,
+    /// From the key to the next top-level key: where block-style values live.
+    pub extent: Range<usize>,
+}
+
+/// What the start of a document holds.
+#[derive(Debug, Clone)]
+pub enum FrontMatter {
+    /// The file does not start with `---`.
+    Absent,
+    /// A block that is not a YAML mapping; `offset` is where the error is, when known.
+    Invalid {
+        message: String,
+        offset: Option<usize>,
+    },
+    Parsed {
+        data: Map<String, Value>,
+        fields: Vec<Field>,
+    },
+}
+
+/// Where the front matter block is: `yaml` is the text between the delimiters.
+struct Block {
+    yaml: Range<usize>,
+    body_start: usize,
+}
+
+fn is_delimiter(line: &str, closing: bool) -> bool {
+    let l = line.trim_end_matches(['\r', '\n']).trim_end();
+    l == "---" || (closing && l == "...")
+}
+
+/// Finds the block; `Err(())` when it opens but never closes.
+fn split(src: &str) -> Result<Option<Block>, ()> {
+    let first_end = src.find('\n').map_or(src.len(), |i| i + 1);
+    if !is_delimiter(&src[..first_end], false) {
+        return Ok(None);
+    }
+    let mut pos = first_end;
+    while pos < src.len() {
+        let end = src[pos..].find('\n').map_or(src.len(), |i| pos + i + 1);
+        if is_delimiter(&src[pos..end], true) {
+            return Ok(Some(Block {
+                yaml: first_end..pos,
+                body_start: end,
+            }));
+        }
+        pos = end;
+    }
+    Err(())
+}
+
+/// Splits and parses; returns the front matter and the byte offset where the body starts.
+pub fn parse(src: &str) -> (FrontMatter, usize) {
+    let block = match split(src) {
+        Ok(None) => return (FrontMatter::Absent, 0),
+        Err(()) => {
+            return (
+                FrontMatter::Invalid {
+                    message: "front matter opened with `---` is never closed: expected a `---` line after it".to_string(),
+                    offset: Some(0),
+                },
+                src.len(),
+            );
+        }
+        Ok(Some(b)) => b,
+    };
+    let yaml = &src[block.yaml.clone()];
+    let fm = match parse_yaml(yaml) {
+        Ok(data) => FrontMatter::Parsed {
+            data,
+            fields: scan_fields(src, block.yaml.clone()),
+        },
+        Err((message, at)) => FrontMatter::Invalid {
+            message,
+            offset: Some(block.yaml.start + at.unwrap_or(0)),
+        },
+    };
+    (fm, block.body_start)
+}
+
+fn parse_yaml(yaml: &str) -> Result<Map<String, Value>, (String, Option<usize>)> {
+    if yaml.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_yaml::from_str::<Value>(yaml) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(Value::Null) => Ok(Map::new()),
+        Ok(other) => Err((
+            format!(
+                "front matter is a {}: expected a mapping of `key: value` lines",
+                json_type(&other)
+            ),
+            None,
+        )),
+        Err(e) => {
+            let at = e.location().map(|l| l.index());
+            let msg = e.to_string();
+            // serde_yaml appends " at line L column C" relative to the block; positions are
+            // reported against the file instead.
+            let msg = msg
+                .find(" at line ")
+                .map_or(msg.as_str(), |i| &msg[..i])
+                .to_string();
+            Err((format!("front matter is not valid YAML: {msg}"), at))
+        }
+    }
+}
+
+pub fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "list",
+        Value::Object(_) => "mapping",
+    }
+}
+
+/// Finds top-level keys line by line. The YAML parser gives no spans, and front matter keys
+/// are plain `key: value` lines in practice; a key the scan misses only loses its caret.
+fn scan_fields(src: &str, yaml: Range<usize>) -> Vec<Field> {
+    let mut fields: Vec<Field> = Vec::new();
+    let mut pos = yaml.start;
+    while pos < yaml.end {
+        let line_end = src[pos..yaml.end].find('\n').map_or(yaml.end, |i| pos + i);
+        let line = src[pos..line_end].trim_end_matches('\r');
+        if let Some((key, key_len, value_off)) = top_level_key(line) {
+            if let Some(prev) = fields.last_mut() {
+                prev.extent.end = pos;
+            }
+            let raw_value = &line[value_off..];
+            let trimmed = raw_value.trim();
+            let value_span = if trimmed.is_empty() {
+                pos..pos + key_len
+            } else {
+                let lead = raw_value.len() - raw_value.trim_start().len();
+                let start = pos + value_off + lead;
+                start..start + trimmed.len()
+            };
+            fields.push(Field {
+                key,
+                key_span: pos..pos + key_len,
+                value_span,
+                extent: pos..yaml.end,
+            });
+        }
+        pos = line_end + 1;
+    }
+    fields
+}
+
+/// `(key, key length in bytes, offset of the value)` for a `key: value` line at column 0.
+fn top_level_key(line: &str) -> Option<(String, usize, usize)> {
+    let first = line.chars().next()?;
+    if first.is_whitespace() || matches!(first, '#' | '-' | '[' | ']' | '{' | '}' | ',' | '?') {
+        return None;
+    }
+    if first == '"' || first == '\'' {
+        let close = line[1..].find(first)? + 1;
+        let rest = &line[close + 1..];
+        let colon = rest.find(':')?;
+        if !rest[..colon].trim().is_empty() {
+            return None;
+        }
+        return Some((line[1..close].to_string(), close + 1, close + 1 + colon + 1));
+    }
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t') {
+            let key = line[..i].trim_end();
+            return Some((key.to_string(), key.len(), i + 1));
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_records_key_spans() {
+        let src = "---\ntitle: Use Postgres\ntags:\n  - storage\nowner: alice\n---\n\n# Body\n";
+        let (fm, body) = parse(src);
+        assert_eq!(&src[body..], "\n# Body\n");
+        let FrontMatter::Parsed { data, fields } = fm else { panic!("{fm:?}") };
+        assert_eq!(data["title"], "Use Postgres");
+        let keys: Vec<_> = fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["title", "tags", "owner"]);
+        assert_eq!(&src[fields[0].value_span.clone()], "Use Postgres");
+        assert!(src[fields[1].extent.clone()].contains("- storage"));
+    }
+
+    #[test]
+    fn crlf_and_unterminated() {
+        let (fm, _) = parse("---\r\ntitle: x\r\n---\r\nbody");
+        assert!(matches!(fm, FrontMatter::Parsed { .. }));
+        let (fm, _) = parse("---\ntitle: x\n");
+        assert!(matches!(fm, FrontMatter::Invalid { .. }));
+    }
+
+    #[test]
+    fn yaml_error_points_into_the_file() {
+        let src = "---\ntitle: \"Unterminated\nowner: bob\n---\n";
+        let (fm, _) = parse(src);
+        let FrontMatter::Invalid { message, offset } = fm else { panic!() };
+        assert!(message.starts_with("front matter is not valid YAML"), "{message}");
+        assert!(offset.unwrap() >= 4);
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut y = String::from("---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (i, p) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
+            let prev = if i == 0 { "a".to_string() } else { ["b", "c", "d", "e", "f", "g", "h"][i - 1].to_string() };
+            y.push_str(&format!("{p}: &{p} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        }
+        y.push_str("---\n");
+        let (fm, _) = parse(&y);
+        assert!(matches!(fm, FrontMatter::Invalid { .. }), "{fm:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let src = format!("---\na: {}{}\n---\n", "[".repeat(20_000), "]".repeat(20_000));
+        let (fm, _) = parse(&src);
+        assert!(matches!(fm, FrontMatter::Invalid { .. }));
+    }
+}

@@ -1,0 +1,226 @@
+//! The markdown body, parsed once: headings with GitHub slugs, links, undefined reference
+//! labels, HTML anchors and template placeholders, all with byte spans into the file.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+
+use super::slug::Slugger;
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub slug: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Inline,
+    Reference,
+    Autolink,
+    Image,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub dest: String,
+    pub kind: LinkKind,
+    pub span: Range<usize>,
+}
+
+/// A `[text][label]` whose label has no definition.
+#[derive(Debug, Clone)]
+pub struct BrokenRef {
+    pub label: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Markdown {
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub broken_refs: Vec<BrokenRef>,
+    /// `<a id>` / `<a name>` anchors.
+    pub anchors: Vec<String>,
+    /// Template placeholders (`{...}`, `TODO`) outside code.
+    pub placeholders: Vec<Range<usize>>,
+    /// Where the body ends (the file's length).
+    pub end: usize,
+}
+
+static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<a\s[^>]*?\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#)
+        .expect("static regex")
+});
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{[^{}\n]+\}|\bTODO\b").expect("static regex"));
+
+impl Markdown {
+    /// Parses `src[start..]`; spans are offsets into `src`.
+    pub fn parse(src: &str, start: usize) -> Markdown {
+        let body = &src[start..];
+        let mut md = Markdown {
+            end: src.len(),
+            ..Markdown::default()
+        };
+        let mut broken = Vec::new();
+        let callback = |l: BrokenLink<'_>| {
+            if matches!(l.link_type, LinkType::Reference | LinkType::Collapsed) {
+                broken.push(BrokenRef {
+                    label: l.reference.to_string(),
+                    span: start + l.span.start..start + l.span.end,
+                });
+            }
+            None::<(CowStr<'_>, CowStr<'_>)>
+        };
+        let opts = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS;
+        let parser = Parser::new_with_broken_link_callback(body, opts, Some(callback));
+        let mut slugger = Slugger::default();
+        let mut heading: Option<(u8, usize, String)> = None;
+        let mut in_code_block = false;
+        for (event, range) in parser.into_offset_iter() {
+            let range = start + range.start..start + range.end;
+            match event {
+                Event::Start(Tag::Heading { level, .. }) => {
+                    heading = Some((level as u8, range.start, String::new()));
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, hstart, text)) = heading.take() {
+                        let text = text.trim().to_string();
+                        md.headings.push(Heading {
+                            level,
+                            slug: slugger.slug(&text),
+                            text,
+                            span: hstart..trim_newline(src, range.end),
+                        });
+                    }
+                }
+                Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+                Event::End(TagEnd::CodeBlock) => in_code_block = false,
+                Event::Text(t) => {
+                    if let Some((_, _, h)) = heading.as_mut() {
+                        h.push_str(&t);
+                    }
+                    if !in_code_block {
+                        md.find_placeholders(src, &range, &t);
+                    }
+                }
+                Event::Code(t) => {
+                    if let Some((_, _, h)) = heading.as_mut() {
+                        h.push_str(&t);
+                    }
+                }
+                Event::Html(t) | Event::InlineHtml(t) => {
+                    for c in ANCHOR.captures_iter(&t) {
+                        if let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) {
+                            md.anchors.push(m.as_str().to_string());
+                        }
+                    }
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }) => md.links.push(Link {
+                    dest: dest_url.to_string(),
+                    kind: match link_type {
+                        LinkType::Autolink | LinkType::Email => LinkKind::Autolink,
+                        LinkType::Inline => LinkKind::Inline,
+                        _ => LinkKind::Reference,
+                    },
+                    span: range,
+                }),
+                Event::Start(Tag::Image { dest_url, .. }) => md.links.push(Link {
+                    dest: dest_url.to_string(),
+                    kind: LinkKind::Image,
+                    span: range,
+                }),
+                _ => {}
+            }
+        }
+        md.broken_refs = broken;
+        md
+    }
+
+    fn find_placeholders(&mut self, src: &str, range: &Range<usize>, text: &str) {
+        if !text.contains('{') && !text.contains("TODO") {
+            return;
+        }
+        // The event's text equals the source slice unless entities or escapes were decoded;
+        // then the whole event is the span.
+        let raw = &src[range.clone()];
+        for m in PLACEHOLDER.find_iter(text) {
+            let span = if raw == text {
+                range.start + m.start()..range.start + m.end()
+            } else {
+                range.clone()
+            };
+            self.placeholders.push(span);
+        }
+    }
+
+    /// The first level-1 heading.
+    pub fn h1(&self) -> Option<&Heading> {
+        self.headings.iter().find(|h| h.level == 1)
+    }
+
+    /// The text under heading `i`, up to the next heading of the same or a higher level.
+    pub fn section_text<'s>(&self, src: &'s str, i: usize) -> &'s str {
+        let h = &self.headings[i];
+        let end = self.headings[i + 1..]
+            .iter()
+            .find(|n| n.level <= h.level)
+            .map_or(self.end, |n| n.span.start);
+        &src[h.span.end.min(end)..end]
+    }
+
+    /// Index of the first heading whose text equals `name` (case-insensitively).
+    pub fn find_section(&self, name: &str) -> Option<usize> {
+        self.headings
+            .iter()
+            .position(|h| h.text.eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+fn trim_newline(src: &str, end: usize) -> usize {
+    src[..end].trim_end_matches(['\n', '\r']).len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_links_refs_and_code() {
+        let src = "# Title\n\nSee [a](b.md#x) and [c][undefined] and [d][].\n\n\
+                   ```\n[not](a-link.md) {not a placeholder}\n```\n\n\
+                   ## Risks & mitigations\n\nUse `[x](y)` here. {fill me} TODO\n\n<a id=\"custom\"></a>\n";
+        let md = Markdown::parse(src, 0);
+        let slugs: Vec<_> = md.headings.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(slugs, ["title", "risks--mitigations"]);
+        assert_eq!(md.links.len(), 1);
+        assert_eq!(md.links[0].dest, "b.md#x");
+        assert_eq!(&src[md.links[0].span.clone()], "[a](b.md#x)");
+        let labels: Vec<_> = md.broken_refs.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(labels, ["undefined", "d"]);
+        let ph: Vec<_> = md.placeholders.iter().map(|r| &src[r.clone()]).collect();
+        assert_eq!(ph, ["{fill me}", "TODO"]);
+        assert_eq!(md.anchors, ["custom"]);
+    }
+
+    #[test]
+    fn sections() {
+        let src = "# T\n\n## Agenda\n\n1. x\n\n## Outcome\n\n<!-- later -->\n";
+        let md = Markdown::parse(src, 0);
+        let i = md.find_section("outcome").unwrap();
+        assert_eq!(md.section_text(src, i).trim(), "<!-- later -->");
+        assert!(md.section_text(src, md.find_section("Agenda").unwrap()).contains("1. x"));
+    }
+}

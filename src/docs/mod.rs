@@ -1,0 +1,529 @@
+//! The document model: discovery per kind, one read and one parse per file.
+
+pub mod frontmatter;
+pub mod links;
+pub mod markdown;
+pub mod pattern;
+pub mod slug;
+pub mod template;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::config::{Config, Kind};
+pub use frontmatter::{Field, FrontMatter};
+pub use markdown::Markdown;
+use pattern::Captures;
+
+/// Why a file could not be read as a document.
+#[derive(Debug, Clone)]
+pub enum Unreadable {
+    NotUtf8 { offset: usize },
+    Binary,
+    TooLarge { size: u64, limit: u64 },
+    Io(String),
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreadable::NotUtf8 { offset } => {
+                write!(f, "file is not valid UTF-8 (first bad byte at offset {offset}): expected UTF-8 markdown")
+            }
+            Unreadable::Binary => f.write_str("file holds binary data (a NUL byte): expected markdown text"),
+            Unreadable::TooLarge { size, limit } => write!(
+                f,
+                "file is {size} bytes, over the {limit}-byte limit (`[limits] max_file_size`); it was not read"
+            ),
+            Unreadable::Io(e) => write!(f, "cannot read file: {e}"),
+        }
+    }
+}
+
+/// One markdown file of a kind.
+#[derive(Debug)]
+pub struct Document {
+    /// Repository-relative, `/`-separated.
+    pub path: String,
+    /// Index into `Config::kinds`.
+    pub kind: usize,
+    /// The text, without a leading BOM.
+    pub source: String,
+    pub unreadable: Option<Unreadable>,
+    pub front_matter: FrontMatter,
+    pub body_start: usize,
+    pub md: Markdown,
+    /// Metadata: front matter, or inline metadata where the kind allows it.
+    pub data: Map<String, Value>,
+    pub fields: Vec<Field>,
+    /// What the file name gives to the kind's pattern; `None` when it does not match.
+    pub name: Option<Captures>,
+    pub id: Option<String>,
+    line_starts: Vec<usize>,
+}
+
+impl Document {
+    /// Builds a document from the file's bytes.
+    pub fn from_bytes(path: String, kind_idx: usize, kind: &Kind, bytes: &[u8]) -> Document {
+        if bytes.contains(&0) {
+            return Document::unreadable(path, kind_idx, kind, Unreadable::Binary);
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Document::from_text(path, kind_idx, kind, text),
+            Err(e) => Document::unreadable(
+                path,
+                kind_idx,
+                kind,
+                Unreadable::NotUtf8 {
+                    offset: e.valid_up_to(),
+                },
+            ),
+        }
+    }
+
+    pub fn unreadable(path: String, kind_idx: usize, kind: &Kind, why: Unreadable) -> Document {
+        let name = file_name(&path).and_then(|n| kind.filename.matches(n));
+        Document {
+            id: None,
+            name,
+            path,
+            kind: kind_idx,
+            source: String::new(),
+            unreadable: Some(why),
+            front_matter: FrontMatter::Absent,
+            body_start: 0,
+            md: Markdown::default(),
+            data: Map::new(),
+            fields: Vec::new(),
+            line_starts: vec![0],
+        }
+    }
+
+    pub fn from_text(path: String, kind_idx: usize, kind: &Kind, text: &str) -> Document {
+        let source = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
+        let (front_matter, body_start) = frontmatter::parse(&source);
+        let md = Markdown::parse(&source, body_start);
+        let (data, fields) = match &front_matter {
+            FrontMatter::Parsed { data, fields } => (data.clone(), fields.clone()),
+            FrontMatter::Absent => inline_metadata(&source, &md),
+            FrontMatter::Invalid { .. } => (Map::new(), Vec::new()),
+        };
+        let name = file_name(&path).and_then(|n| kind.filename.matches(n));
+        let id = match (&kind.id, &name) {
+            (Some(idp), Some(c)) if c.number.is_some() => idp.render(&pattern::Values {
+                number: c.number,
+                date: c.date.as_deref(),
+                slug: c.slug.as_deref(),
+            }),
+            _ => None,
+        };
+        let mut line_starts = vec![0];
+        line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        Document {
+            path,
+            kind: kind_idx,
+            unreadable: None,
+            front_matter,
+            body_start,
+            md,
+            data,
+            fields,
+            name,
+            id,
+            line_starts,
+            source,
+        }
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let col = self.source.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+
+    /// Byte range of 1-based line `line`, without its line ending.
+    pub fn line_span(&self, line: usize) -> Range<usize> {
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.source.len(), |&n| n);
+        let text = &self.source[start..end];
+        start..start + text.trim_end_matches(['\n', '\r']).len()
+    }
+
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// A string field, with its value's span.
+    pub fn str_field(&self, key: &str) -> Option<(&str, Range<usize>)> {
+        let v = self.data.get(key)?.as_str()?;
+        Some((v, self.value_span(key)))
+    }
+
+    /// Where a field's value is written (the file start when the field is not found).
+    pub fn value_span(&self, key: &str) -> Range<usize> {
+        self.field(key).map_or(0..0, |f| f.value_span.clone())
+    }
+
+    /// The items of a list field (a single string counts as one item), each with its span.
+    pub fn list_field(&self, key: &str) -> Vec<(String, Range<usize>)> {
+        let items: Vec<String> = match self.data.get(key) {
+            Some(Value::Array(a)) => a.iter().filter_map(|v| scalar_string(v)).collect(),
+            Some(v) => scalar_string(v).into_iter().collect(),
+            None => return Vec::new(),
+        };
+        let Some(field) = self.field(key) else {
+            return items.into_iter().map(|i| (i, 0..0)).collect();
+        };
+        let region = field.key_span.end..field.extent.end;
+        let mut from = region.start;
+        items
+            .into_iter()
+            .map(|item| {
+                let span = self.source[from..region.end]
+                    .find(item.as_str())
+                    .map_or(field.value_span.clone(), |i| {
+                        from + i..from + i + item.len()
+                    });
+                if span.start >= from && span.end <= region.end {
+                    from = span.end;
+                }
+                (item, span)
+            })
+            .collect()
+    }
+
+    pub fn title(&self) -> Option<&str> {
+        self.data
+            .get("title")
+            .and_then(Value::as_str)
+            .or_else(|| self.md.h1().map(|h| h.text.as_str()))
+    }
+
+    /// The document's identity: its ID, else its path.
+    pub fn identity(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.path)
+    }
+
+    pub fn is_parsed(&self) -> bool {
+        self.unreadable.is_none() && !matches!(self.front_matter, FrontMatter::Invalid { .. })
+    }
+}
+
+fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn file_name(path: &str) -> Option<&str> {
+    path.rsplit('/').next()
+}
+
+/// Metadata written the way adr-tools and MADR 2 write it: a `## Status` section whose first
+/// line is the status, and `Status: x` / `Date: x` lines (optionally list items).
+fn inline_metadata(src: &str, md: &Markdown) -> (Map<String, Value>, Vec<Field>) {
+    let mut data = Map::new();
+    let mut fields = Vec::new();
+    let mut put = |key: &str, value: &str, span: Range<usize>| {
+        if !data.contains_key(key) && !value.is_empty() {
+            data.insert(key.to_string(), Value::String(value.to_string()));
+            fields.push(Field {
+                key: key.to_string(),
+                key_span: span.clone(),
+                value_span: span.clone(),
+                extent: span,
+            });
+        }
+    };
+    if let Some(i) = md.find_section("Status") {
+        let h = &md.headings[i];
+        let text = md.section_text(src, i);
+        let base = h.span.end.min(src.len());
+        let mut off = 0;
+        for line in text.split_inclusive('\n') {
+            let t = line.trim();
+            if !t.is_empty() {
+                let lead = line.len() - line.trim_start().len();
+                let start = base + off + lead;
+                let status = t.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+                put("status", &status, start..start + t.len());
+                break;
+            }
+            off += line.len();
+        }
+    }
+    let mut off = md.headings.first().map_or(0, |h| h.span.start);
+    for line in src[off..].split_inclusive('\n') {
+        let t = line.trim_start();
+        let t2 = t.trim_start_matches(['*', '-']).trim_start();
+        for key in ["Status", "Date"] {
+            if let Some(rest) = t2.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+                let value = rest.trim();
+                let value_start = off + line.find(value).unwrap_or(0);
+                let v = if key == "Status" {
+                    value.split_whitespace().next().unwrap_or("").to_ascii_lowercase()
+                } else {
+                    value.to_string()
+                };
+                put(&key.to_ascii_lowercase(), &v, value_start..value_start + value.len());
+            }
+        }
+        off += line.len();
+    }
+    (data, fields)
+}
+
+/// A file found under a kind's folder.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: String,
+    pub kind: usize,
+    pub abs: PathBuf,
+}
+
+/// A path that could not be taken as a document at all (not UTF-8, a link, a loop).
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub path: String,
+    pub why: String,
+}
+
+/// Lists every document file of every kind, sorted by path.
+pub fn discover(cfg: &Config) -> (Vec<Found>, Vec<Skipped>) {
+    let mut found = Vec::new();
+    let mut skipped = Vec::new();
+    let mut dirs: Vec<(usize, &Kind)> = cfg.kinds.iter().enumerate().collect();
+    // Deeper folders first, so a kind nested in another kind's folder owns its files.
+    dirs.sort_by_key(|(_, k)| std::cmp::Reverse(k.dir.len()));
+    let mut seen = std::collections::HashSet::new();
+    for (idx, kind) in dirs {
+        let excludes = exclude_set(&kind.exclude);
+        let base = cfg.root.join(&kind.dir);
+        if !base.is_dir() {
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(&base)
+            .hidden(true)
+            .parents(false)
+            .git_global(false)
+            .require_git(true)
+            .follow_links(false)
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    skipped.push(Skipped {
+                        path: kind.dir.clone(),
+                        why: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let Some(ft) = entry.file_type() else { continue };
+            let rel = entry.path().strip_prefix(&cfg.root).unwrap_or(entry.path());
+            let is_md = rel
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+            if !is_md {
+                continue;
+            }
+            let Some(rel_str) = rel.to_str() else {
+                skipped.push(Skipped {
+                    path: rel.to_string_lossy().into_owned(),
+                    why: "path is not valid UTF-8; the file was not read".to_string(),
+                });
+                continue;
+            };
+            let rel_str = rel_str.replace('\\', "/");
+            if ft.is_symlink() {
+                skipped.push(Skipped {
+                    path: rel_str,
+                    why: "symbolic link; annals does not follow links, so nothing outside the repository is read".to_string(),
+                });
+                continue;
+            }
+            if !ft.is_file() {
+                continue;
+            }
+            let fname = entry.file_name();
+            if excludes.is_match(fname) || excludes.is_match(&rel_str[kind.dir.len() + 1..]) {
+                continue;
+            }
+            if seen.insert(rel_str.clone()) {
+                found.push(Found {
+                    path: rel_str,
+                    kind: idx,
+                    abs: entry.path().to_path_buf(),
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    (found, skipped)
+}
+
+fn exclude_set(patterns: &[String]) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        if let Ok(g) = Glob::new(p) {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// Reads one found file from disk, within the configured size limit.
+pub fn load(cfg: &Config, f: &Found) -> Document {
+    let kind = &cfg.kinds[f.kind];
+    let limit = cfg.limits.max_file_size;
+    match std::fs::metadata(&f.abs) {
+        Ok(m) if m.len() > limit => {
+            return Document::unreadable(
+                f.path.clone(),
+                f.kind,
+                kind,
+                Unreadable::TooLarge {
+                    size: m.len(),
+                    limit,
+                },
+            );
+        }
+        Err(e) => return Document::unreadable(f.path.clone(), f.kind, kind, Unreadable::Io(e.to_string())),
+        _ => {}
+    }
+    match std::fs::read(&f.abs) {
+        Ok(bytes) => Document::from_bytes(f.path.clone(), f.kind, kind, &bytes),
+        Err(e) => Document::unreadable(f.path.clone(), f.kind, kind, Unreadable::Io(e.to_string())),
+    }
+}
+
+/// Every document of the repository, with indexes by ID and path.
+#[derive(Debug)]
+pub struct Repository {
+    pub config: Config,
+    pub docs: Vec<Document>,
+    pub skipped: Vec<Skipped>,
+    pub by_id: HashMap<String, Vec<usize>>,
+    pub by_path: HashMap<String, usize>,
+}
+
+impl Repository {
+    /// Discovers and parses every document from the work tree, in parallel.
+    /// `tick` is called once per file read (for a progress bar).
+    pub fn load(config: Config, tick: &(dyn Fn() + Sync)) -> Repository {
+        let (found, skipped) = discover(&config);
+        let docs: Vec<Document> = found
+            .par_iter()
+            .map(|f| {
+                let d = load(&config, f);
+                tick();
+                d
+            })
+            .collect();
+        Repository::from_docs(config, docs, skipped)
+    }
+
+    pub fn from_docs(config: Config, docs: Vec<Document>, skipped: Vec<Skipped>) -> Repository {
+        let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_path = HashMap::new();
+        for (i, d) in docs.iter().enumerate() {
+            if let Some(id) = &d.id {
+                by_id.entry(id.clone()).or_default().push(i);
+            }
+            by_path.insert(d.path.clone(), i);
+        }
+        Repository {
+            config,
+            docs,
+            skipped,
+            by_id,
+            by_path,
+        }
+    }
+
+    pub fn kind_of(&self, doc: &Document) -> &Kind {
+        &self.config.kinds[doc.kind]
+    }
+
+    /// Finds a document by ID (case-insensitively) or repository-relative path.
+    pub fn find(&self, key: &str) -> Option<&Document> {
+        if let Some(v) = self.by_id.get(key) {
+            return v.first().map(|&i| &self.docs[i]);
+        }
+        let upper = key.to_ascii_uppercase();
+        if let Some(v) = self.by_id.get(&upper) {
+            return v.first().map(|&i| &self.docs[i]);
+        }
+        let norm = key.trim_start_matches("./").replace('\\', "/");
+        self.by_path.get(&norm).map(|&i| &self.docs[i])
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.config.root
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decision_kind() -> Kind {
+        Config::zero_config(Path::new("/nonexistent")).kinds[0].clone()
+    }
+
+    #[test]
+    fn nygard_inline_status() {
+        let k = decision_kind();
+        let d = Document::from_text(
+            "decisions/0001-record.md".into(),
+            0,
+            &k,
+            "# 1. Record decisions\n\nDate: 2018-01-02\n\n## Status\n\nAccepted\n\n## Context\n",
+        );
+        assert_eq!(d.data["status"], "accepted");
+        assert_eq!(d.data["date"], "2018-01-02");
+        assert_eq!(d.id.as_deref(), Some("ADR-0001"));
+        assert_eq!(d.title(), Some("1. Record decisions"));
+    }
+
+    #[test]
+    fn madr2_status_line() {
+        let k = decision_kind();
+        let d = Document::from_text(
+            "decisions/0002-x.md".into(),
+            0,
+            &k,
+            "# Use X\n\n* Status: proposed\n* Date: 2020-01-01\n",
+        );
+        assert_eq!(d.data["status"], "proposed");
+        assert_eq!(&d.source[d.value_span("status")], "proposed");
+    }
+
+    #[test]
+    fn bom_and_lines() {
+        let k = decision_kind();
+        let d = Document::from_bytes("decisions/0003-x.md".into(), 0, &k, "\u{feff}---\ntitle: x\n---\n# x\n".as_bytes());
+        assert_eq!(d.data["title"], "x");
+        assert_eq!(d.line_col(d.md.headings[0].span.start), (4, 1));
+        let bin = Document::from_bytes("decisions/0004-x.md".into(), 0, &k, b"\x00\x01");
+        assert!(matches!(bin.unreadable, Some(Unreadable::Binary)));
+        let bad = Document::from_bytes("decisions/0005-x.md".into(), 0, &k, b"ok \xff");
+        assert!(matches!(bad.unreadable, Some(Unreadable::NotUtf8 { offset: 3 })));
+    }
+}

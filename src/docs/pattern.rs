@@ -1,0 +1,228 @@
+//! File-name and ID patterns: `{number:04}-{slug}.md`, `ADR-{number:04}`, `{date}-{name}.md`.
+
+use std::fmt;
+
+use regex::Regex;
+use serde::{Deserialize, Deserializer};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Literal(String),
+    Number { width: usize },
+    Date,
+    Slug,
+    Name,
+}
+
+/// A compiled pattern; matching is anchored at both ends.
+#[derive(Debug, Clone)]
+pub struct NamePattern {
+    source: String,
+    parts: Vec<Part>,
+    regex: Regex,
+}
+
+/// The values a file name gives to a pattern's placeholders.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Captures {
+    pub number: Option<u64>,
+    pub date: Option<String>,
+    pub slug: Option<String>,
+}
+
+/// The values used to render a pattern.
+#[derive(Debug, Clone, Default)]
+pub struct Values<'a> {
+    pub number: Option<u64>,
+    pub date: Option<&'a str>,
+    pub slug: Option<&'a str>,
+}
+
+const SLUG_RE: &str = "[a-z0-9]+(?:-[a-z0-9]+)*";
+
+impl NamePattern {
+    pub fn parse(source: &str) -> Result<Self, String> {
+        let mut parts = Vec::new();
+        let mut rest = source;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(Part::Literal(rest[..open].to_string()));
+            }
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| format!("unclosed `{{` in pattern `{source}`"))?
+                + open;
+            let inner = &rest[open + 1..close];
+            let part = match inner.split_once(':') {
+                Some(("number", w)) => Part::Number {
+                    width: w
+                        .parse()
+                        .map_err(|_| format!("`{{number:{w}}}` in `{source}`: expected a width such as `{{number:04}}`"))?,
+                },
+                None if inner == "number" => Part::Number { width: 0 },
+                None if inner == "date" => Part::Date,
+                None if inner == "slug" => Part::Slug,
+                None if inner == "name" => Part::Name,
+                _ => {
+                    return Err(format!(
+                        "unknown placeholder `{{{inner}}}` in pattern `{source}`: expected \
+                         {{number[:width]}}, {{date}}, {{slug}} or {{name}}"
+                    ));
+                }
+            };
+            parts.push(part);
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Literal(rest.to_string()));
+        }
+        if parts.iter().filter(|p| matches!(p, Part::Number { .. })).count() > 1 {
+            return Err(format!("pattern `{source}` has more than one {{number}}"));
+        }
+        let mut re = String::from("^");
+        for p in &parts {
+            match p {
+                Part::Literal(l) => re.push_str(&regex::escape(l)),
+                Part::Number { width } if *width > 1 => {
+                    re.push_str(&format!("(?P<number>[0-9]{{{width},}})"));
+                }
+                Part::Number { .. } => re.push_str("(?P<number>[0-9]+)"),
+                Part::Date => re.push_str("(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"),
+                Part::Slug => re.push_str(&format!("(?P<slug>{SLUG_RE})")),
+                Part::Name => re.push_str("(?P<slug>[A-Za-z0-9._-]+)"),
+            }
+        }
+        re.push('$');
+        let regex = Regex::new(&re).map_err(|e| format!("pattern `{source}`: {e}"))?;
+        Ok(NamePattern {
+            source: source.to_string(),
+            parts,
+            regex,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    pub fn has_number(&self) -> bool {
+        self.parts.iter().any(|p| matches!(p, Part::Number { .. }))
+    }
+
+    pub fn has_date(&self) -> bool {
+        self.parts.contains(&Part::Date)
+    }
+
+    /// True when the pattern's free text is a strict `{slug}` (so N003 can compare it).
+    pub fn has_strict_slug(&self) -> bool {
+        self.parts.contains(&Part::Slug)
+    }
+
+    pub fn matches(&self, name: &str) -> Option<Captures> {
+        let c = self.regex.captures(name)?;
+        let date = c.name("date").map(|m| m.as_str().to_string());
+        if let Some(d) = &date {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
+        }
+        Some(Captures {
+            number: c.name("number").and_then(|m| m.as_str().parse().ok()),
+            date,
+            slug: c.name("slug").map(|m| m.as_str().to_string()),
+        })
+    }
+
+    /// Renders the pattern; `None` when a needed value is missing.
+    pub fn render(&self, v: &Values<'_>) -> Option<String> {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Literal(l) => out.push_str(l),
+                Part::Number { width } => {
+                    out.push_str(&format!("{:0width$}", v.number?, width = *width));
+                }
+                Part::Date => out.push_str(v.date?),
+                Part::Slug | Part::Name => out.push_str(v.slug?),
+            }
+        }
+        Some(out)
+    }
+
+    /// A human description of what matches, for N001 messages.
+    pub fn describe(&self) -> String {
+        self.source.clone()
+    }
+}
+
+impl fmt::Display for NamePattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+impl<'de> Deserialize<'de> for NamePattern {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        NamePattern::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A strict slug from a title: lowercase ASCII letters and digits joined by single hyphens.
+pub fn slugify(title: &str) -> String {
+    let mut out = String::new();
+    let mut pending_dash = false;
+    for c in title.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_slug_pattern() {
+        let p = NamePattern::parse("{number:04}-{slug}.md").unwrap();
+        let c = p.matches("0007-use-postgres.md").unwrap();
+        assert_eq!(c.number, Some(7));
+        assert_eq!(c.slug.as_deref(), Some("use-postgres"));
+        assert!(p.matches("7-use-postgres.md").is_none());
+        assert!(p.matches("0007-Use-Postgres.md").is_none());
+        assert!(p.matches("0007-use--postgres.md").is_none());
+        assert!(p.matches("12345-big.md").is_some());
+        let v = Values {
+            number: Some(8),
+            slug: Some("x-y"),
+            ..Values::default()
+        };
+        assert_eq!(p.render(&v).unwrap(), "0008-x-y.md");
+    }
+
+    #[test]
+    fn date_pattern_requires_a_real_date() {
+        let p = NamePattern::parse("{date}-{slug}.md").unwrap();
+        assert!(p.matches("2026-03-04-sync.md").is_some());
+        assert!(p.matches("2026-13-04-sync.md").is_none());
+    }
+
+    #[test]
+    fn unknown_placeholder_is_an_error() {
+        assert!(NamePattern::parse("{nmber}.md").unwrap_err().contains("unknown placeholder"));
+    }
+
+    #[test]
+    fn slugify_titles() {
+        assert_eq!(slugify("Use Postgres for Events!"), "use-postgres-for-events");
+        assert_eq!(slugify("  Q&A: what about cost?  "), "q-a-what-about-cost");
+        assert_eq!(slugify("Café crème"), "caf-cr-me");
+    }
+}

@@ -1,0 +1,352 @@
+//! The rule runner: settings from config and flags, rules in parallel, sorted output.
+
+pub mod registry;
+pub mod rules;
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, Kind, RuleLevel};
+use crate::diagnostic::{Diagnostic, Location, Report, Severity};
+use crate::docs::{Document, FrontMatter, Repository};
+use registry::{Default as RuleDefault, RULES};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    #[error("unknown rule selector `{0}`: expected a code such as `F003`, a prefix such as `L`, or `ALL`")]
+    UnknownSelector(String),
+    #[error("cannot read schema {path}: {message}")]
+    Schema { path: String, message: String },
+}
+
+/// Which rules run, and at what severity.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    levels: HashMap<&'static str, Severity>,
+}
+
+impl Settings {
+    /// Defaults, then `[rules]`, then `--select` (only these, at their natural level) and
+    /// `--ignore`.
+    pub fn new(cfg: &Config, select: &[String], ignore: &[String]) -> Result<Settings, LintError> {
+        let mut levels = HashMap::new();
+        let natural = |r: &registry::Rule| match r.default {
+            RuleDefault::Error => Severity::Error,
+            RuleDefault::Warn => Severity::Warning,
+            RuleDefault::Off(s) => s,
+        };
+        for r in RULES {
+            let mut level = match r.default {
+                RuleDefault::Error => Some(Severity::Error),
+                RuleDefault::Warn => Some(Severity::Warning),
+                RuleDefault::Off(_) => None,
+            };
+            if let Some(l) = cfg.rules.get(r.code) {
+                level = match l {
+                    RuleLevel::Error => Some(Severity::Error),
+                    RuleLevel::Warn => Some(Severity::Warning),
+                    RuleLevel::Off => None,
+                };
+            }
+            if let Some(l) = level {
+                levels.insert(r.code, l);
+            }
+        }
+        if !select.is_empty() {
+            let mut chosen = HashMap::new();
+            for s in select.iter().flat_map(|s| s.split(',')) {
+                let rules = registry::matching(s);
+                if rules.is_empty() {
+                    return Err(LintError::UnknownSelector(s.to_string()));
+                }
+                for r in rules {
+                    chosen.insert(r.code, levels.get(r.code).copied().unwrap_or_else(|| natural(r)));
+                }
+            }
+            levels = chosen;
+        }
+        for s in ignore.iter().flat_map(|s| s.split(',')) {
+            let rules = registry::matching(s);
+            if rules.is_empty() {
+                return Err(LintError::UnknownSelector(s.to_string()));
+            }
+            for r in rules {
+                levels.remove(r.code);
+            }
+        }
+        Ok(Settings { levels })
+    }
+
+    pub fn level(&self, code: &str) -> Option<Severity> {
+        self.levels.get(code).copied()
+    }
+}
+
+/// What the rules see: the whole repository, compiled schemas, and which files to report on.
+pub struct Context<'a> {
+    pub repo: &'a Repository,
+    schemas: Vec<Option<jsonschema::Validator>>,
+    /// Report only on these paths (the model stays complete); `None` is every document.
+    scope: Option<HashSet<String>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(repo: &'a Repository, scope: Option<HashSet<String>>) -> Result<Self, LintError> {
+        let schemas = repo
+            .config
+            .kinds
+            .iter()
+            .map(|k| compile_schema(&repo.config, k))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Context { repo, schemas, scope })
+    }
+
+    pub fn kind(&self, doc: &Document) -> &'a Kind {
+        &self.repo.config.kinds[doc.kind]
+    }
+
+    pub fn schema(&self, kind: usize) -> Option<&jsonschema::Validator> {
+        self.schemas.get(kind).and_then(Option::as_ref)
+    }
+
+    pub fn in_scope(&self, doc: &Document) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.contains(&doc.path))
+    }
+
+    /// False for files whose front matter is missing (where required) or unparsable: rules
+    /// that read metadata skip them (F001 says why).
+    pub fn reads_metadata(&self, doc: &Document) -> bool {
+        match doc.front_matter {
+            FrontMatter::Parsed { .. } => true,
+            FrontMatter::Absent => self.kind(doc).front_matter == crate::config::FrontMatterMode::Optional,
+            FrontMatter::Invalid { .. } => false,
+        }
+    }
+
+    /// `help:` for a duplicate number: the next free one.
+    pub fn next_number_hint(&self, doc: &Document) -> Option<String> {
+        let kind = self.kind(doc);
+        let max = self
+            .repo
+            .docs
+            .iter()
+            .filter(|d| d.kind == doc.kind)
+            .filter_map(|d| d.name.as_ref()?.number)
+            .max()?;
+        let id = kind.id.as_ref()?.render(&crate::docs::pattern::Values {
+            number: Some(max + 1),
+            ..Default::default()
+        })?;
+        Some(format!("the next free ID is `{id}`"))
+    }
+}
+
+/// The built-in schema of a kind, embedded from `schema/`.
+pub fn builtin_schema(kind: &str) -> Option<&'static str> {
+    match kind {
+        "decision" => Some(include_str!("../../schema/decision.schema.json")),
+        "meeting" => Some(include_str!("../../schema/meeting.schema.json")),
+        "brief" => Some(include_str!("../../schema/brief.schema.json")),
+        _ => None,
+    }
+}
+
+fn compile_schema(cfg: &Config, kind: &Kind) -> Result<Option<jsonschema::Validator>, LintError> {
+    let (text, shown) = match &kind.schema {
+        Some(p) => {
+            let path = cfg.root.join(p);
+            let text = std::fs::read_to_string(&path).map_err(|e| LintError::Schema {
+                path: p.display().to_string(),
+                message: e.to_string(),
+            })?;
+            (text, p.display().to_string())
+        }
+        None => match builtin_schema(&kind.name) {
+            Some(t) => (t.to_string(), format!("built-in {} schema", kind.name)),
+            None => return Ok(None),
+        },
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| LintError::Schema {
+        path: shown.clone(),
+        message: format!("not valid JSON: {e}"),
+    })?;
+    jsonschema::validator_for(&value)
+        .map(Some)
+        .map_err(|e| LintError::Schema {
+            path: shown,
+            message: format!("not a valid JSON Schema: {e}"),
+        })
+}
+
+/// Runs every enabled rule and returns the sorted report.
+pub fn run(ctx: &Context<'_>, settings: &Settings) -> Report {
+    let repo = ctx.repo;
+    let mut diagnostics: Vec<Diagnostic> = repo
+        .docs
+        .par_iter()
+        .filter(|d| ctx.in_scope(d))
+        .flat_map_iter(|doc| {
+            let mut out = Vec::new();
+            check_document(ctx, doc, &mut out);
+            finish(doc, settings, out)
+        })
+        .collect();
+    let mut cross = Vec::new();
+    rules::naming::check_duplicate_ids(ctx, &mut cross);
+    rules::files::check_skipped(&repo.skipped, &mut cross);
+    for d in cross {
+        let doc = repo.by_path.get(&d.path).map(|&i| &repo.docs[i]);
+        match doc {
+            Some(doc) => diagnostics.extend(finish(doc, settings, vec![d])),
+            None => {
+                if let Some(level) = settings.level(d.code) {
+                    diagnostics.push(Diagnostic { severity: level, ..d });
+                }
+            }
+        }
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+    let files = repo.docs.iter().filter(|d| ctx.in_scope(d)).count();
+    Report { diagnostics, files }
+}
+
+fn check_document(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    if doc.unreadable.is_some() {
+        rules::files::check_unreadable(doc, out);
+        return;
+    }
+    rules::naming::check(ctx, doc, out);
+    rules::front_matter::check(ctx, doc, out);
+    rules::sections::check(ctx, doc, out);
+    if ctx.reads_metadata(doc) {
+        rules::owners::check(ctx, doc, out);
+    }
+}
+
+/// One problem, one diagnostic; suppressions; levels; positions.
+fn finish(doc: &Document, settings: &Settings, mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let specific: HashSet<String> = out
+        .iter()
+        .filter(|d| d.code != "F002")
+        .filter_map(|d| d.field.clone())
+        .collect();
+    out.retain(|d| d.code != "F002" || d.field.as_ref().is_none_or(|f| !specific.contains(f)));
+    let file_ignores = file_ignores(doc);
+    let line_ignores = line_ignores(doc);
+    out.into_iter()
+        .filter_map(|mut d| {
+            d.severity = settings.level(d.code)?;
+            if file_ignores.iter().any(|c| c.eq_ignore_ascii_case(d.code)) {
+                return None;
+            }
+            if let Some(span) = &d.span {
+                let (line, column) = doc.line_col(span.start);
+                let (end_line, end_column) = doc.line_col(span.end);
+                d.location = Some(Location {
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                });
+                if let Some(codes) = line_ignores.get(&line) {
+                    if codes.is_empty() || codes.iter().any(|c| c.eq_ignore_ascii_case(d.code)) {
+                        return None;
+                    }
+                }
+            }
+            Some(d)
+        })
+        .collect()
+}
+
+/// `annals: { ignore: [L006] }` in front matter.
+fn file_ignores(doc: &Document) -> Vec<String> {
+    doc.data
+        .get("annals")
+        .and_then(|a| a.get("ignore"))
+        .and_then(serde_json::Value::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// `<!-- annals-ignore CODE... -->` lines: the codes ignored on the following line (all when
+/// none are named).
+fn line_ignores(doc: &Document) -> HashMap<usize, Vec<String>> {
+    let mut map = HashMap::new();
+    if !doc.source.contains("annals-ignore") {
+        return map;
+    }
+    for (i, line) in doc.source.lines().enumerate() {
+        let Some(pos) = line.find("<!-- annals-ignore") else { continue };
+        let rest = &line[pos + "<!-- annals-ignore".len()..];
+        let inner = rest.split("-->").next().unwrap_or("");
+        let codes = inner
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        map.insert(i + 2, codes);
+    }
+    map
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    pub const CONFIG: &str = r#"
+[kinds.decision]
+dir = "decisions"
+filename = "{number:04}-{slug}.md"
+id = "ADR-{number:04}"
+sections = ["Context", "Decision", "Consequences"]
+front_matter = "required"
+[tags]
+storage = "Databases"
+security = "Secrets"
+[people.alice]
+name = "Alice"
+[people.bob]
+name = "Bob"
+active = false
+[teams.platform]
+members = ["alice"]
+"#;
+
+    /// Checks one document against the test configuration.
+    pub fn check_one(path: &str, text: &str) -> Vec<Diagnostic> {
+        let cfg = Config::parse(CONFIG, Path::new("annals.toml"), Path::new("/nonexistent")).unwrap();
+        let kind = cfg.kinds.iter().position(|k| path.starts_with(&format!("{}/", k.dir))).unwrap();
+        let doc = Document::from_text(path.to_string(), kind, &cfg.kinds[kind], text);
+        let repo = Repository::from_docs(cfg, vec![doc], Vec::new());
+        let ctx = Context::new(&repo, None).unwrap();
+        let settings = Settings::new(&repo.config, &[], &[]).unwrap();
+        run(&ctx, &settings).diagnostics
+    }
+
+    pub fn codes(d: &[Diagnostic]) -> Vec<&'static str> {
+        d.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn suppression_comment_and_front_matter() {
+        let src = "---\ntitle: T\nstatus: accepted\ndate: 2024-01-01\nowner: alice\nannals: {ignore: [S001]}\n---\n# T\n\n<!-- annals-ignore S002 -->\nA {placeholder}.\n";
+        assert!(check_one("decisions/0001-t.md", src).is_empty());
+        let unsuppressed = src.replace("<!-- annals-ignore S002 -->\n", "");
+        assert_eq!(codes(&check_one("decisions/0001-t.md", &unsuppressed)), ["S002"]);
+    }
+
+    #[test]
+    fn select_and_ignore() {
+        let cfg = Config::zero_config(Path::new("/nonexistent"));
+        let s = Settings::new(&cfg, &["N".into()], &["N002".into()]).unwrap();
+        assert_eq!(s.level("N001"), Some(Severity::Error));
+        assert_eq!(s.level("N003"), Some(Severity::Error));
+        assert_eq!(s.level("N002"), None);
+        assert_eq!(s.level("F001"), None);
+        assert!(Settings::new(&cfg, &["X9".into()], &[]).is_err());
+    }
+}

@@ -1,0 +1,289 @@
+//! F001-F006: front matter present, valid against the kind's schema, and meaningful.
+
+use serde_json::Value;
+
+use super::{did_you_mean, hint};
+use crate::config::FrontMatterMode;
+use crate::diagnostic::Diagnostic;
+use crate::docs::{Document, FrontMatter};
+use crate::lint::Context;
+
+/// Printed by `annals rule F001`.
+pub const F001_DOC: &str = "What: the document has no front matter although its kind requires it, or the \
+`---` block is not valid YAML (the position of the YAML error is given), or is not a mapping.\n\n\
+Why: title, owner, status and tags live there; without them a document cannot be listed, owned or \
+searched by facet. Rules that read front matter are skipped for such a file.\n\n\
+Example: `title: \"Unterminated` (a quote never closed).\n\n\
+Fix: add a `---` block with the kind's fields, or correct the YAML at the position shown.";
+
+/// Printed by `annals rule F002`.
+pub const F002_DOC: &str = "What: the front matter violates the kind's JSON Schema (`schema = ...`, or the \
+built-in one from `schema/`): a required field is missing or a value has the wrong type. Also \
+reported when a document has neither a `title` nor a level-1 heading.\n\n\
+Why: the schema is the team's contract for what every document of a kind says about itself.\n\n\
+Example: `tags: storage` where the schema expects a list.\n\n\
+Fix: write the field as the message's expectation says (`tags: [storage]`).";
+
+/// Printed by `annals rule F003`.
+pub const F003_DOC: &str = "What: a tag that is not in the `[tags]` vocabulary (silent while no vocabulary is \
+configured).\n\n\
+Why: a controlled vocabulary keeps tags searchable: `storage`, `Storage` and `storgae` would split \
+one topic three ways.\n\n\
+Example: `tags: [Storage]` where the vocabulary has `storage`.\n\n\
+Fix: use the suggested tag, or add the new tag to `[tags]` with a description.";
+
+/// Printed by `annals rule F004`.
+pub const F004_DOC: &str = "What: `date` or `review_by` is not a real date: `YYYY-MM-DD`, or for meetings \
+`YYYY-MM-DDTHH:MM` with an optional offset.\n\n\
+Why: dates drive sorting, the agenda and outcome rules, and staleness.\n\n\
+Example: `date: 2024-13-35`.\n\n\
+Fix: write an existing calendar date in the expected format.";
+
+/// Printed by `annals rule F005`.
+pub const F005_DOC: &str = "What: `status` is not one of the kind's `statuses`; with `--staged`/`--since`, also a \
+change of status that the kind's `transitions` do not allow.\n\n\
+Why: the workflow is how a team knows what is decided, pending or retired.\n\n\
+Example: `status: aproved` for a decision (statuses: proposed, accepted, ...).\n\n\
+Fix: use one of the listed statuses (the help line suggests the closest).";
+
+/// Printed by `annals rule F006`.
+pub const F006_DOC: &str = "What: the first level-1 heading differs from the front matter `title`.\n\n\
+Why: lists and search show the title, readers see the heading; they should name the same thing.\n\n\
+Example: `title: Use Postgres` with `# Use Postgres (draft)`.\n\n\
+Fix: make the heading and the title the same.";
+
+pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let kind = ctx.kind(doc);
+    match &doc.front_matter {
+        FrontMatter::Invalid { message, offset } => {
+            out.push(Diagnostic::new(
+                "F001",
+                &doc.path,
+                offset.map(|o| o..o),
+                message.clone(),
+            ));
+            return;
+        }
+        FrontMatter::Absent if kind.front_matter == FrontMatterMode::Required => {
+            out.push(Diagnostic::new(
+                "F001",
+                &doc.path,
+                None,
+                format!(
+                    "missing front matter: {} documents start with a `---` block (title, status, owner, tags...)",
+                    kind.name
+                ),
+            ));
+            return;
+        }
+        _ => {}
+    }
+    check_schema(ctx, doc, out);
+    check_tags(ctx, doc, out);
+    check_dates(doc, out);
+    check_status(ctx, doc, out);
+    check_title(doc, out);
+}
+
+fn check_schema(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let kind = ctx.kind(doc);
+    if let Some(validator) = ctx.schema(doc.kind) {
+        let instance = Value::Object(doc.data.clone());
+        let mut fields_seen = std::collections::HashSet::new();
+        for err in validator.iter_errors(&instance) {
+            let pointer = err.instance_path().to_string();
+            let mut segments = pointer.split('/').skip(1).map(unescape_pointer);
+            let field = match err.kind() {
+                jsonschema::error::ValidationErrorKind::Required { property } if pointer.is_empty() => {
+                    property.as_str().unwrap_or_default().to_string()
+                }
+                _ => segments.next().unwrap_or_default(),
+            };
+            if !fields_seen.insert(field.clone()) {
+                continue;
+            }
+            let present = doc.data.contains_key(&field);
+            let span = present.then(|| doc.value_span(&field));
+            let message = if present {
+                format!("`{field}`: {err} (schema of {})", kind.name)
+            } else if field.is_empty() {
+                format!("front matter: {err} (schema of {})", kind.name)
+            } else {
+                format!("missing `{field}`: the {} schema requires it", kind.name)
+            };
+            let mut d = Diagnostic::new("F002", &doc.path, span, message);
+            if !field.is_empty() {
+                d = d.on_field(&field);
+            }
+            out.push(d);
+        }
+    }
+    if doc.title().is_none() {
+        out.push(
+            Diagnostic::new(
+                "F002",
+                &doc.path,
+                None,
+                "document has no title: expected a `title` field or a `# ` heading",
+            )
+            .on_field("title"),
+        );
+    }
+}
+
+fn unescape_pointer(s: &str) -> String {
+    s.replace("~1", "/").replace("~0", "~")
+}
+
+fn check_tags(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let vocab = &ctx.repo.config.tags;
+    if vocab.is_empty() || !matches!(doc.data.get("tags"), Some(Value::Array(_) | Value::String(_))) {
+        return;
+    }
+    for (tag, span) in doc.list_field("tags") {
+        if vocab.contains_key(&tag) {
+            continue;
+        }
+        let suggestion = did_you_mean(&tag, vocab.keys().map(String::as_str));
+        out.push(
+            Diagnostic::new(
+                "F003",
+                &doc.path,
+                Some(span),
+                format!("tag `{tag}` is not in the `[tags]` vocabulary"),
+            )
+            .with_help(hint(suggestion))
+            .on_field("tags"),
+        );
+    }
+}
+
+/// Parses `YYYY-MM-DD`, or a date-time `YYYY-MM-DDTHH:MM[:SS]` with an optional `Z`/offset.
+pub fn valid_date(s: &str) -> bool {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+        || ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+            .iter()
+            .any(|f| NaiveDateTime::parse_from_str(s, f).is_ok())
+        || DateTime::parse_from_rfc3339(s).is_ok()
+        || DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z").is_ok()
+        || DateTime::parse_from_str(s, "%Y-%m-%dT%H:%MZ").is_ok()
+}
+
+fn check_dates(doc: &Document, out: &mut Vec<Diagnostic>) {
+    for key in ["date", "review_by"] {
+        let Some(v) = doc.data.get(key) else { continue };
+        let ok = match v {
+            Value::String(s) => {
+                if key == "review_by" {
+                    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").is_ok()
+                } else {
+                    valid_date(s)
+                }
+            }
+            _ => false,
+        };
+        if !ok {
+            let shown = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            let expected = if key == "date" {
+                "`YYYY-MM-DD` (meetings: `YYYY-MM-DDTHH:MM`)"
+            } else {
+                "`YYYY-MM-DD`"
+            };
+            out.push(
+                Diagnostic::new(
+                    "F004",
+                    &doc.path,
+                    Some(doc.value_span(key)),
+                    format!("invalid {key} `{shown}`: expected a real date as {expected}"),
+                )
+                .on_field(key),
+            );
+        }
+    }
+}
+
+fn check_status(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let kind = ctx.kind(doc);
+    if kind.statuses.is_empty() {
+        return;
+    }
+    let Some(v) = doc.data.get("status") else { return };
+    let status = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    if kind.statuses.contains(&status) {
+        return;
+    }
+    let suggestion = did_you_mean(&status, kind.statuses.iter().map(String::as_str));
+    out.push(
+        Diagnostic::new(
+            "F005",
+            &doc.path,
+            Some(doc.value_span("status")),
+            format!(
+                "status `{status}` is not a {} status: expected one of {}",
+                kind.name,
+                kind.statuses.join(", ")
+            ),
+        )
+        .with_help(hint(suggestion))
+        .on_field("status"),
+    );
+}
+
+fn check_title(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let (Some(Value::String(title)), Some(h1)) = (doc.data.get("title"), doc.md.h1()) else {
+        return;
+    };
+    if normalise(title) != normalise(&h1.text) {
+        out.push(Diagnostic::new(
+            "F006",
+            &doc.path,
+            Some(h1.span.clone()),
+            format!("heading `{}` differs from the title `{}`", h1.text, title.trim()),
+        ));
+    }
+}
+
+fn normalise(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::tests::{check_one, codes};
+
+    const OK: &str = "---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-01-01\nowner: alice\ntags: [storage]\n---\n# Use Postgres\n\n## Context\n\nx\n\n## Decision\n\ny\n\n## Consequences\n\nz\n";
+
+    #[test]
+    fn clean_document_has_no_front_matter_findings() {
+        assert_eq!(codes(&check_one("decisions/0001-use-postgres.md", OK)), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn f001_broken_yaml_skips_other_front_matter_rules() {
+        let d = check_one("decisions/0001-use-postgres.md", "---\ntitle: \"Unterminated\nowner: nobody\n---\n# T\n");
+        assert_eq!(codes(&d), ["S001", "S001", "S001", "F001"]);
+    }
+
+    #[test]
+    fn f002_wrong_type_points_at_the_field_and_silences_f003() {
+        let src = OK.replace("tags: [storage]", "tags: storage");
+        let d = check_one("decisions/0001-use-postgres.md", &src);
+        assert_eq!(codes(&d), ["F002"]);
+        assert_eq!(d[0].location.unwrap().line, 6);
+    }
+
+    #[test]
+    fn f003_f004_f005_f006() {
+        let src = OK
+            .replace("tags: [storage]", "tags: [Storage]")
+            .replace("date: 2024-01-01", "date: 2024-13-35")
+            .replace("status: accepted", "status: acepted")
+            .replace("# Use Postgres\n", "# Use Postgres (draft)\n");
+        let d = check_one("decisions/0001-use-postgres.md", &src);
+        assert_eq!(codes(&d), ["F005", "F004", "F003", "F006"]);
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `accepted`?"));
+        assert_eq!(d[2].help.as_deref(), Some("did you mean `storage`?"));
+    }
+}

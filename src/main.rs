@@ -1,0 +1,21 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = annals::cli::Cli::parse();
+    match annals::cmd::run(cli) {
+        Ok(exit) => ExitCode::from(exit.code()),
+        Err(err) => {
+            // A closed pipe (`annals list | head`) is not an error.
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
