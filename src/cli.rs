@@ -8,7 +8,13 @@ use crate::diagnostic::render::Format;
 
 /// annals: a team's decisions, meetings and briefs as a reliable, checked, searchable memory.
 #[derive(Debug, Parser)]
-#[command(name = "annals", version, about, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "annals",
+    version,
+    about,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -76,7 +82,7 @@ pub struct CheckArgs {
     /// Print a table of findings per code
     #[arg(long)]
     pub statistics: bool,
-    /// The clock for time-dependent rules (RFC 3339 or YYYY-MM-DD); also ANNALS_NOW
+    /// The clock for time-dependent rules (RFC 3339 or YYYY-MM-DD); also `ANNALS_NOW`
     #[arg(long, env = "ANNALS_NOW", value_name = "TIME")]
     pub now: Option<String>,
     /// Let time-dependent rules (A002-A004) set the exit code

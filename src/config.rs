@@ -40,13 +40,13 @@ pub struct Duration(pub i64);
 impl Duration {
     pub fn parse(s: &str) -> Result<Self, String> {
         let s = s.trim();
-        let split = s
-            .find(|c: char| !c.is_ascii_digit())
-            .ok_or_else(|| format!("expected a duration like `30m`, `4h`, `2d` or `1w`, found `{s}`"))?;
+        let split = s.find(|c: char| !c.is_ascii_digit()).ok_or_else(|| {
+            format!("expected a duration like `30m`, `4h`, `2d` or `1w`, found `{s}`")
+        })?;
         let (num, unit) = s.split_at(split);
-        let n: i64 = num
-            .parse()
-            .map_err(|_| format!("expected a duration like `30m`, `4h`, `2d` or `1w`, found `{s}`"))?;
+        let n: i64 = num.parse().map_err(|_| {
+            format!("expected a duration like `30m`, `4h`, `2d` or `1w`, found `{s}`")
+        })?;
         let mult = match unit {
             "m" => 60,
             "h" => 3600,
@@ -342,7 +342,13 @@ struct RawKind {
     exclude: Option<Vec<String>>,
 }
 
-const MADR_STATUSES: &[&str] = &["proposed", "accepted", "rejected", "deprecated", "superseded"];
+const MADR_STATUSES: &[&str] = &[
+    "proposed",
+    "accepted",
+    "rejected",
+    "deprecated",
+    "superseded",
+];
 const DECISION_DIRS: &[&str] = &["docs/decisions", "docs/adr", "doc/adr", "decisions"];
 
 fn strings(v: &[&str]) -> Vec<String> {
@@ -382,7 +388,10 @@ fn default_kinds(root: &Path) -> Vec<Kind> {
     decision.open = strings(&["proposed"]);
     decision.transitions = BTreeMap::from([
         ("proposed".to_string(), strings(&["accepted", "rejected"])),
-        ("accepted".to_string(), strings(&["deprecated", "superseded"])),
+        (
+            "accepted".to_string(),
+            strings(&["deprecated", "superseded"]),
+        ),
         ("deprecated".to_string(), strings(&["superseded"])),
     ]);
     decision.people_fields = strings(&["decision-makers", "consulted", "informed"]);
@@ -405,9 +414,10 @@ impl Config {
             root: root.to_path_buf(),
             file: None,
             project: Project {
-                name: root
-                    .file_name()
-                    .map_or_else(|| "annals".to_string(), |n| n.to_string_lossy().into_owned()),
+                name: root.file_name().map_or_else(
+                    || "annals".to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                ),
                 timezone: chrono_tz::UTC,
                 workdays: default_workdays(),
             },
@@ -457,9 +467,7 @@ impl Config {
     pub fn parse(text: &str, file: &Path, root: &Path) -> Result<Config, ConfigError> {
         let shown = file.display().to_string();
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map_or((1, 1), |s| line_col(text, s.start));
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
             ConfigError::Invalid {
                 path: shown.clone(),
                 line,
@@ -479,17 +487,16 @@ impl Config {
             cfg.project.workdays = days.into_iter().map(|d| d.0).collect();
         }
         for (name, rk) in raw.kinds {
-            let idx = match cfg.kinds.iter().position(|k| k.name == name) {
-                Some(i) => i,
-                None => {
-                    let mut k = cfg.kinds[1].clone();
-                    k.name.clone_from(&name);
-                    k.dir.clone_from(&name);
-                    k.filename = NamePattern::parse("{slug}.md").expect("built-in pattern");
-                    k.people_fields.clear();
-                    cfg.kinds.push(k);
-                    cfg.kinds.len() - 1
-                }
+            let idx = if let Some(i) = cfg.kinds.iter().position(|k| k.name == name) {
+                i
+            } else {
+                let mut k = cfg.kinds[1].clone();
+                k.name.clone_from(&name);
+                k.dir.clone_from(&name);
+                k.filename = NamePattern::parse("{slug}.md").expect("built-in pattern");
+                k.people_fields.clear();
+                cfg.kinds.push(k);
+                cfg.kinds.len() - 1
             };
             // The zero-config leniency is for adopting repositories without configuration;
             // a kind a team configures requires front matter unless it says otherwise.

@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+#[allow(clippy::print_stderr)] // the one place errors reach the user
 fn main() -> ExitCode {
     let cli = annals::cli::Cli::parse();
     match annals::cmd::run(cli) {

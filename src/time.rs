@@ -36,8 +36,14 @@ mod tests {
 
     #[test]
     fn parses_instants_and_days() {
-        assert_eq!(parse_now("2026-06-30T12:00:00Z").unwrap().to_rfc3339(), "2026-06-30T12:00:00+00:00");
-        assert_eq!(parse_now("2026-06-30").unwrap().to_rfc3339(), "2026-06-30T00:00:00+00:00");
+        assert_eq!(
+            parse_now("2026-06-30T12:00:00Z").unwrap().to_rfc3339(),
+            "2026-06-30T12:00:00+00:00"
+        );
+        assert_eq!(
+            parse_now("2026-06-30").unwrap().to_rfc3339(),
+            "2026-06-30T00:00:00+00:00"
+        );
         assert!(parse_now("yesterday").is_err());
     }
 }

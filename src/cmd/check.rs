@@ -31,7 +31,9 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
     if let Some(scope) = &scope {
         for p in scope {
             if !repo.by_path.contains_key(p) && app.verbose {
-                super::note(&format!("note: `{p}` is not a document of any kind; nothing to check there"));
+                super::note(&format!(
+                    "note: `{p}` is not a document of any kind; nothing to check there"
+                ));
             }
         }
     }
@@ -82,7 +84,10 @@ pub fn load(app: &App, cfg: crate::config::Config) -> Repository {
 pub fn ensure_known_kind(cfg: &crate::config::Config, kind: &str) -> Result<()> {
     if cfg.kind(kind).is_none() {
         let kinds: Vec<&str> = cfg.kinds.iter().map(|k| k.name.as_str()).collect();
-        bail!("unknown kind `{kind}`: expected one of {}", kinds.join(", "));
+        bail!(
+            "unknown kind `{kind}`: expected one of {}",
+            kinds.join(", ")
+        );
     }
     Ok(())
 }

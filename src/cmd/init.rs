@@ -102,7 +102,9 @@ fn kind_readme(k: &Kind) -> String {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+    c.next().map_or_else(String::new, |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
 }
 
 pub fn run(app: &App, args: &InitArgs) -> Result<Exit> {
@@ -112,7 +114,10 @@ pub fn run(app: &App, args: &InitArgs) -> Result<Exit> {
         Preset::Madr => MADR_CONFIG,
     };
     let cfg = Config::parse(config_text, &root.join(crate::config::CONFIG_FILE), &root)?;
-    let mut files: Vec<(PathBuf, String)> = vec![(PathBuf::from(crate::config::CONFIG_FILE), config_text.to_string())];
+    let mut files: Vec<(PathBuf, String)> = vec![(
+        PathBuf::from(crate::config::CONFIG_FILE),
+        config_text.to_string(),
+    )];
     let kinds: Vec<&Kind> = match args.preset {
         Preset::Default => cfg.kinds.iter().collect(),
         Preset::Madr => cfg.kinds.iter().filter(|k| k.name == "decision").collect(),

@@ -65,13 +65,18 @@ pub fn run(app: &App, args: &ListArgs) -> Result<Exit> {
                 SortKey::Kind => r.kind.to_string(),
             }
         };
-        key(a).cmp(&key(b)).then_with(|| a.doc.path.cmp(&b.doc.path))
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.doc.path.cmp(&b.doc.path))
     });
     if args.reverse {
         rows.reverse();
     }
     let text = match args.format {
-        ListFormat::Paths => rows.iter().map(|r| format!("{}\n", r.doc.path)).collect(),
+        ListFormat::Paths => rows
+            .iter()
+            .flat_map(|r| [r.doc.path.as_str(), "\n"])
+            .collect(),
         ListFormat::Json => {
             let v: Vec<Value> = rows.iter().map(Row::json).collect();
             serde_json::to_string_pretty(&v)? + "\n"
@@ -88,8 +93,12 @@ fn keep(r: &Row<'_>, a: &ListArgs) -> bool {
         && a.tags.iter().all(|t| r.tags.contains(t))
         && a.owner.as_ref().is_none_or(|o| r.owner == o)
         && a.status.as_ref().is_none_or(|s| r.status == s)
-        && a.since.as_ref().is_none_or(|s| !r.date.is_empty() && r.date[..r.date.len().min(10)] >= **s)
-        && a.until.as_ref().is_none_or(|u| !r.date.is_empty() && r.date[..r.date.len().min(10)] <= **u)
+        && a.since
+            .as_ref()
+            .is_none_or(|s| !r.date.is_empty() && r.date[..r.date.len().min(10)] >= **s)
+        && a.until
+            .as_ref()
+            .is_none_or(|u| !r.date.is_empty() && r.date[..r.date.len().min(10)] <= **u)
 }
 
 fn csv_field(s: &str) -> String {
@@ -113,7 +122,13 @@ fn csv(rows: &[Row<'_>]) -> String {
             r.date,
             &r.tags.join(" "),
         ];
-        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push('\n');
     }
     out

@@ -11,26 +11,36 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
     let cfg = app.config()?;
     super::check::ensure_known_kind(&cfg, &args.kind)?;
     let repo = super::check::load(app, cfg.clone());
-    let kind_idx = cfg.kinds.iter().position(|k| k.name == args.kind).expect("checked above");
+    let kind_idx = cfg
+        .kinds
+        .iter()
+        .position(|k| k.name == args.kind)
+        .expect("checked above");
     let kind = &cfg.kinds[kind_idx];
     let slug = slugify(&args.title);
     if slug.is_empty() {
-        bail!("title `{}` gives an empty slug: use letters or digits", args.title);
+        bail!(
+            "title `{}` gives an empty slug: use letters or digits",
+            args.title
+        );
     }
     let date_arg = args.date.clone();
-    let (day, date_field) = match &date_arg {
-        Some(d) => {
-            anyhow::ensure!(
-                crate::lint::rules::front_matter::valid_date(d),
-                "--date `{d}`: expected YYYY-MM-DD (meetings: YYYY-MM-DDTHH:MM)"
-            );
-            (d[..10].to_string(), d.clone())
-        }
-        None => {
-            let today = crate::time::today(cfg.project.timezone).format("%Y-%m-%d").to_string();
-            let field = if kind.name == "meeting" { format!("{today}T10:00") } else { today.clone() };
-            (today, field)
-        }
+    let (day, date_field) = if let Some(d) = &date_arg {
+        anyhow::ensure!(
+            crate::lint::rules::front_matter::valid_date(d),
+            "--date `{d}`: expected YYYY-MM-DD (meetings: YYYY-MM-DDTHH:MM)"
+        );
+        (d[..10].to_string(), d.clone())
+    } else {
+        let today = crate::time::today(cfg.project.timezone)
+            .format("%Y-%m-%d")
+            .to_string();
+        let field = if kind.name == "meeting" {
+            format!("{today}T10:00")
+        } else {
+            today.clone()
+        };
+        (today, field)
     };
     let number = kind.filename.has_number().then(|| {
         repo.docs
@@ -46,7 +56,10 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
         date: Some(&day),
         slug: Some(&slug),
     };
-    let file = kind.filename.render(&values).context("the kind's file-name pattern cannot be filled")?;
+    let file = kind
+        .filename
+        .render(&values)
+        .context("the kind's file-name pattern cannot be filled")?;
     let rel = format!("{}/{file}", kind.dir);
     for t in &args.tags {
         if !cfg.tags.is_empty() && !cfg.tags.contains_key(t) {
@@ -84,7 +97,9 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
     })?;
     super::out(&format!("{rel}\n"))?;
     if args.edit {
-        let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
+        let editor = std::env::var("VISUAL")
+            .or_else(|_| std::env::var("EDITOR"))
+            .unwrap_or_else(|_| "vi".into());
         let status = std::process::Command::new(&editor)
             .arg(&abs)
             .status()

@@ -57,7 +57,11 @@ pub fn run(args: &RuleArgs) -> Result<Exit> {
             level(r),
             if r.fix.is_some() { "yes" } else { "-  " },
             r.name,
-            if r.implemented { "" } else { " (not yet implemented)" }
+            if r.implemented {
+                ""
+            } else {
+                " (not yet implemented)"
+            }
         ));
     }
     super::out(&s)?;

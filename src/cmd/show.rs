@@ -89,7 +89,10 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
         None => doc.title().unwrap_or(&doc.path).to_string(),
     };
     s.push_str(&format!("{heading}\n"));
-    s.push_str(&format!("  kind      {}\n  path      {}\n", kind.name, doc.path));
+    s.push_str(&format!(
+        "  kind      {}\n  path      {}\n",
+        kind.name, doc.path
+    ));
     for (k, v) in &doc.data {
         if k == "title" {
             continue;

@@ -49,7 +49,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic at `span`; the runner sets the severity from the rule's level.
-    pub fn new(code: &'static str, path: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+    pub fn new(
+        code: &'static str,
+        path: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -89,16 +94,23 @@ pub struct Report {
 
 impl Report {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn warnings(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     /// Per code: (code, errors, warnings), sorted by code.
     pub fn per_code(&self) -> Vec<(&'static str, usize, usize)> {
-        let mut m: std::collections::BTreeMap<&'static str, (usize, usize)> = std::collections::BTreeMap::new();
+        let mut m: std::collections::BTreeMap<&'static str, (usize, usize)> =
+            std::collections::BTreeMap::new();
         for d in &self.diagnostics {
             let e = m.entry(d.code).or_default();
             match d.severity {
@@ -117,6 +129,8 @@ pub trait Sources {
 
 impl Sources for crate::docs::Repository {
     fn source(&self, path: &str) -> Option<&str> {
-        self.by_path.get(path).map(|&i| self.docs[i].source.as_str())
+        self.by_path
+            .get(path)
+            .map(|&i| self.docs[i].source.as_str())
     }
 }

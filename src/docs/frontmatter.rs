@@ -182,7 +182,9 @@ fn top_level_key(line: &str) -> Option<(String, usize, usize)> {
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t') {
+        if bytes[i] == b':'
+            && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t')
+        {
             let key = line[..i].trim_end();
             return Some((key.to_string(), key.len(), i + 1));
         }
@@ -200,7 +202,9 @@ mod tests {
         let src = "---\ntitle: Use Postgres\ntags:\n  - storage\nowner: alice\n---\n\n# Body\n";
         let (fm, body) = parse(src);
         assert_eq!(&src[body..], "\n# Body\n");
-        let FrontMatter::Parsed { data, fields } = fm else { panic!("{fm:?}") };
+        let FrontMatter::Parsed { data, fields } = fm else {
+            panic!("{fm:?}")
+        };
         assert_eq!(data["title"], "Use Postgres");
         let keys: Vec<_> = fields.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["title", "tags", "owner"]);
@@ -220,16 +224,27 @@ mod tests {
     fn yaml_error_points_into_the_file() {
         let src = "---\ntitle: \"Unterminated\nowner: bob\n---\n";
         let (fm, _) = parse(src);
-        let FrontMatter::Invalid { message, offset } = fm else { panic!() };
-        assert!(message.starts_with("front matter is not valid YAML"), "{message}");
+        let FrontMatter::Invalid { message, offset } = fm else {
+            panic!()
+        };
+        assert!(
+            message.starts_with("front matter is not valid YAML"),
+            "{message}"
+        );
         assert!(offset.unwrap() >= 4);
     }
 
     #[test]
     fn alias_bomb_is_refused() {
-        let mut y = String::from("---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut y = String::from(
+            "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         for (i, p) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
-            let prev = if i == 0 { "a".to_string() } else { ["b", "c", "d", "e", "f", "g", "h"][i - 1].to_string() };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                ["b", "c", "d", "e", "f", "g", "h"][i - 1].to_string()
+            };
             y.push_str(&format!("{p}: &{p} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
         y.push_str("---\n");
@@ -239,7 +254,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused() {
-        let src = format!("---\na: {}{}\n---\n", "[".repeat(20_000), "]".repeat(20_000));
+        let src = format!(
+            "---\na: {}{}\n---\n",
+            "[".repeat(20_000),
+            "]".repeat(20_000)
+        );
         let (fm, _) = parse(&src);
         assert!(matches!(fm, FrontMatter::Invalid { .. }));
     }

@@ -10,7 +10,10 @@ pub enum Target {
     /// `#fragment` in the same document.
     SameDocument { fragment: String },
     /// A repository-relative path (`/`-separated, normalised), maybe with a fragment.
-    Path { path: String, fragment: Option<String> },
+    Path {
+        path: String,
+        fragment: Option<String>,
+    },
     /// The path climbs above the repository root.
     Escapes,
 }
@@ -22,10 +25,9 @@ fn is_external(dest: &str) -> bool {
     let scheme_end = dest.find(':');
     scheme_end.is_some_and(|i| {
         i > 0
-            && dest[..i]
-                .chars()
-                .enumerate()
-                .all(|(j, c)| c.is_ascii_alphabetic() || (j > 0 && (c.is_ascii_digit() || "+-.".contains(c))))
+            && dest[..i].chars().enumerate().all(|(j, c)| {
+                c.is_ascii_alphabetic() || (j > 0 && (c.is_ascii_digit() || "+-.".contains(c)))
+            })
     })
 }
 
@@ -36,7 +38,10 @@ pub fn resolve(from: &str, dest: &str) -> Target {
         return Target::External;
     }
     let (before_fragment, fragment) = match dest.split_once('#') {
-        Some((p, f)) => (p, Some(percent_decode_str(f).decode_utf8_lossy().into_owned())),
+        Some((p, f)) => (
+            p,
+            Some(percent_decode_str(f).decode_utf8_lossy().into_owned()),
+        ),
         None => (dest, None),
     };
     let path_part = before_fragment.split('?').next().unwrap_or("");
@@ -84,15 +89,35 @@ mod tests {
 
     #[test]
     fn resolution() {
-        assert_eq!(resolve("meetings/a.md", "../decisions/0001-x.md#ctx"), p("decisions/0001-x.md", Some("ctx")));
-        assert_eq!(resolve("meetings/a.md", "/decisions/0001-x.md"), p("decisions/0001-x.md", None));
-        assert_eq!(resolve("meetings/a.md", "b%20c.md?plain=1"), p("meetings/b c.md", None));
-        assert_eq!(resolve("meetings/a.md", "https://example.com"), Target::External);
+        assert_eq!(
+            resolve("meetings/a.md", "../decisions/0001-x.md#ctx"),
+            p("decisions/0001-x.md", Some("ctx"))
+        );
+        assert_eq!(
+            resolve("meetings/a.md", "/decisions/0001-x.md"),
+            p("decisions/0001-x.md", None)
+        );
+        assert_eq!(
+            resolve("meetings/a.md", "b%20c.md?plain=1"),
+            p("meetings/b c.md", None)
+        );
+        assert_eq!(
+            resolve("meetings/a.md", "https://example.com"),
+            Target::External
+        );
         assert_eq!(resolve("meetings/a.md", "mailto:x@y"), Target::External);
-        assert_eq!(resolve("meetings/a.md", "#top"), Target::SameDocument { fragment: "top".into() });
+        assert_eq!(
+            resolve("meetings/a.md", "#top"),
+            Target::SameDocument {
+                fragment: "top".into()
+            }
+        );
         assert_eq!(resolve("meetings/a.md", "../../x.md"), Target::Escapes);
         assert_eq!(resolve("meetings/a.md", "/../x.md"), Target::Escapes);
-        assert_eq!(resolve("meetings/a.md", "%2e%2e/%2e%2e/x.md"), Target::Escapes);
+        assert_eq!(
+            resolve("meetings/a.md", "%2e%2e/%2e%2e/x.md"),
+            Target::Escapes
+        );
         assert_eq!(resolve("a.md", "C:/x.md"), Target::External);
     }
 }

@@ -221,6 +221,9 @@ mod tests {
         let md = Markdown::parse(src, 0);
         let i = md.find_section("outcome").unwrap();
         assert_eq!(md.section_text(src, i).trim(), "<!-- later -->");
-        assert!(md.section_text(src, md.find_section("Agenda").unwrap()).contains("1. x"));
+        assert!(
+            md.section_text(src, md.find_section("Agenda").unwrap())
+                .contains("1. x")
+        );
     }
 }

@@ -33,9 +33,14 @@ impl std::fmt::Display for Unreadable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Unreadable::NotUtf8 { offset } => {
-                write!(f, "file is not valid UTF-8 (first bad byte at offset {offset}): expected UTF-8 markdown")
+                write!(
+                    f,
+                    "file is not valid UTF-8 (first bad byte at offset {offset}): expected UTF-8 markdown"
+                )
             }
-            Unreadable::Binary => f.write_str("file holds binary data (a NUL byte): expected markdown text"),
+            Unreadable::Binary => {
+                f.write_str("file holds binary data (a NUL byte): expected markdown text")
+            }
             Unreadable::TooLarge { size, limit } => write!(
                 f,
                 "file is {size} bytes, over the {limit}-byte limit (`[limits] max_file_size`); it was not read"
@@ -145,17 +150,17 @@ impl Document {
         let offset = offset.min(self.source.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let col = self.source.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let col = self
+            .source
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         (line, col)
     }
 
     /// Byte range of 1-based line `line`, without its line ending.
     pub fn line_span(&self, line: usize) -> Range<usize> {
         let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.source.len(), |&n| n);
+        let end = self.line_starts.get(line).map_or(self.source.len(), |&n| n);
         let text = &self.source[start..end];
         start..start + text.trim_end_matches(['\n', '\r']).len()
     }
@@ -178,7 +183,7 @@ impl Document {
     /// The items of a list field (a single string counts as one item), each with its span.
     pub fn list_field(&self, key: &str) -> Vec<(String, Range<usize>)> {
         let items: Vec<String> = match self.data.get(key) {
-            Some(Value::Array(a)) => a.iter().filter_map(|v| scalar_string(v)).collect(),
+            Some(Value::Array(a)) => a.iter().filter_map(scalar_string).collect(),
             Some(v) => scalar_string(v).into_iter().collect(),
             None => return Vec::new(),
         };
@@ -259,7 +264,11 @@ fn inline_metadata(src: &str, md: &Markdown) -> (Map<String, Value>, Vec<Field>)
             if !t.is_empty() {
                 let lead = line.len() - line.trim_start().len();
                 let start = base + off + lead;
-                let status = t.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+                let status = t
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 put("status", &status, start..start + t.len());
                 break;
             }
@@ -275,11 +284,19 @@ fn inline_metadata(src: &str, md: &Markdown) -> (Map<String, Value>, Vec<Field>)
                 let value = rest.trim();
                 let value_start = off + line.find(value).unwrap_or(0);
                 let v = if key == "Status" {
-                    value.split_whitespace().next().unwrap_or("").to_ascii_lowercase()
+                    value
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase()
                 } else {
                     value.to_string()
                 };
-                put(&key.to_ascii_lowercase(), &v, value_start..value_start + value.len());
+                put(
+                    &key.to_ascii_lowercase(),
+                    &v,
+                    value_start..value_start + value.len(),
+                );
             }
         }
         off += line.len();
@@ -334,11 +351,13 @@ pub fn discover(cfg: &Config) -> (Vec<Found>, Vec<Skipped>) {
                     continue;
                 }
             };
-            let Some(ft) = entry.file_type() else { continue };
+            let Some(ft) = entry.file_type() else {
+                continue;
+            };
             let rel = entry.path().strip_prefix(&cfg.root).unwrap_or(entry.path());
-            let is_md = rel
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+            let is_md = rel.extension().is_some_and(|e| {
+                e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
+            });
             if !is_md {
                 continue;
             }
@@ -404,7 +423,14 @@ pub fn load(cfg: &Config, f: &Found) -> Document {
                 },
             );
         }
-        Err(e) => return Document::unreadable(f.path.clone(), f.kind, kind, Unreadable::Io(e.to_string())),
+        Err(e) => {
+            return Document::unreadable(
+                f.path.clone(),
+                f.kind,
+                kind,
+                Unreadable::Io(e.to_string()),
+            );
+        }
         _ => {}
     }
     match std::fs::read(&f.abs) {
@@ -518,12 +544,20 @@ mod tests {
     #[test]
     fn bom_and_lines() {
         let k = decision_kind();
-        let d = Document::from_bytes("decisions/0003-x.md".into(), 0, &k, "\u{feff}---\ntitle: x\n---\n# x\n".as_bytes());
+        let d = Document::from_bytes(
+            "decisions/0003-x.md".into(),
+            0,
+            &k,
+            "\u{feff}---\ntitle: x\n---\n# x\n".as_bytes(),
+        );
         assert_eq!(d.data["title"], "x");
         assert_eq!(d.line_col(d.md.headings[0].span.start), (4, 1));
         let bin = Document::from_bytes("decisions/0004-x.md".into(), 0, &k, b"\x00\x01");
         assert!(matches!(bin.unreadable, Some(Unreadable::Binary)));
         let bad = Document::from_bytes("decisions/0005-x.md".into(), 0, &k, b"ok \xff");
-        assert!(matches!(bad.unreadable, Some(Unreadable::NotUtf8 { offset: 3 })));
+        assert!(matches!(
+            bad.unreadable,
+            Some(Unreadable::NotUtf8 { offset: 3 })
+        ));
     }
 }

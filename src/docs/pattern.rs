@@ -76,7 +76,12 @@ impl NamePattern {
         if !rest.is_empty() {
             parts.push(Part::Literal(rest.to_string()));
         }
-        if parts.iter().filter(|p| matches!(p, Part::Number { .. })).count() > 1 {
+        if parts
+            .iter()
+            .filter(|p| matches!(p, Part::Number { .. }))
+            .count()
+            > 1
+        {
             return Err(format!("pattern `{source}` has more than one {{number}}"));
         }
         let mut re = String::from("^");
@@ -216,12 +221,19 @@ mod tests {
 
     #[test]
     fn unknown_placeholder_is_an_error() {
-        assert!(NamePattern::parse("{nmber}.md").unwrap_err().contains("unknown placeholder"));
+        assert!(
+            NamePattern::parse("{nmber}.md")
+                .unwrap_err()
+                .contains("unknown placeholder")
+        );
     }
 
     #[test]
     fn slugify_titles() {
-        assert_eq!(slugify("Use Postgres for Events!"), "use-postgres-for-events");
+        assert_eq!(
+            slugify("Use Postgres for Events!"),
+            "use-postgres-for-events"
+        );
         assert_eq!(slugify("  Q&A: what about cost?  "), "q-a-what-about-cost");
         assert_eq!(slugify("Café crème"), "caf-cr-me");
     }

@@ -2,7 +2,7 @@
 //!
 //! Written here rather than taken from a crate: the Rust slug crates transliterate or collapse
 //! dashes, which GitHub does not. The character classes follow github-slugger's generator:
-//! it strips Other_Number, every punctuation but Connector_Punctuation (keeping `-`), symbols,
+//! it strips `Other_Number`, every punctuation but `Connector_Punctuation` (keeping `-`), symbols,
 //! controls, formats, private use, unassigned and separators (keeping ` `), unless Alphabetic.
 
 use std::collections::HashMap;
@@ -14,8 +14,7 @@ pub fn slug(text: &str) -> String {
     text.to_lowercase()
         .chars()
         .filter_map(|c| match c {
-            ' ' => Some('-'),
-            '-' => Some('-'),
+            ' ' | '-' => Some('-'),
             c if keep(c) => Some(c),
             _ => None,
         })

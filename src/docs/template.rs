@@ -18,20 +18,44 @@ pub struct Fill {
 fn default_sections(kind: &str) -> &'static [(&'static str, &'static str)] {
     match kind {
         "decision" => &[
-            ("Context", "What is the issue that motivates this decision? What forces are at play?"),
-            ("Decision", "What is the change that we are proposing or have agreed to, and why?"),
-            ("Consequences", "What becomes easier or harder because of this change?"),
+            (
+                "Context",
+                "What is the issue that motivates this decision? What forces are at play?",
+            ),
+            (
+                "Decision",
+                "What is the change that we are proposing or have agreed to, and why?",
+            ),
+            (
+                "Consequences",
+                "What becomes easier or harder because of this change?",
+            ),
         ],
         "meeting" => &[
-            ("Agenda", "Numbered items, each with the question to settle and who leads it."),
-            ("Pre-reads", "Links to what attendees read before the meeting."),
-            ("Outcome", "Filled after the meeting: decisions taken, actions with owners."),
+            (
+                "Agenda",
+                "Numbered items, each with the question to settle and who leads it.",
+            ),
+            (
+                "Pre-reads",
+                "Links to what attendees read before the meeting.",
+            ),
+            (
+                "Outcome",
+                "Filled after the meeting: decisions taken, actions with owners.",
+            ),
         ],
         "brief" => &[
-            ("Summary", "Two or three sentences a busy reader can act on."),
+            (
+                "Summary",
+                "Two or three sentences a busy reader can act on.",
+            ),
             ("Problem", "What is wrong today, for whom, and how we know."),
             ("Proposal", "What we want to do and what it costs."),
-            ("Feedback", "Reviewers answer here, or with a commit touching this file."),
+            (
+                "Feedback",
+                "Reviewers answer here, or with a commit touching this file.",
+            ),
         ],
         _ => &[],
     }
@@ -56,7 +80,10 @@ pub fn builtin(kind: &Kind) -> String {
     t.push_str("---\n\n# {{title}}\n");
     let defaults = default_sections(&kind.name);
     let sections: Vec<(String, String)> = if kind.sections.is_empty() {
-        defaults.iter().map(|(s, h)| ((*s).to_string(), (*h).to_string())).collect()
+        defaults
+            .iter()
+            .map(|(s, h)| ((*s).to_string(), (*h).to_string()))
+            .collect()
     } else {
         kind.sections
             .iter()
@@ -87,7 +114,11 @@ pub fn render(template: &str, f: &Fill) -> String {
             && !s.contains(" #")
             && !s.ends_with(' ')
             && !s.ends_with(':');
-        if plain { s.to_string() } else { serde_json::to_string(s).expect("strings serialise") }
+        if plain {
+            s.to_string()
+        } else {
+            serde_json::to_string(s).expect("strings serialise")
+        }
     };
     let (fm_end, _) = front_matter_end(template);
     let mut out = String::with_capacity(template.len() + 64);
@@ -96,7 +127,11 @@ pub fn render(template: &str, f: &Fill) -> String {
         let value = |key: &str| -> Option<String> {
             Some(match key {
                 "title" => {
-                    if in_fm { yaml(&f.title) } else { f.title.clone() }
+                    if in_fm {
+                        yaml(&f.title)
+                    } else {
+                        f.title.clone()
+                    }
                 }
                 "date" => f.date.clone(),
                 "number" => f.number.map(|n| n.to_string())?,
@@ -111,7 +146,9 @@ pub fn render(template: &str, f: &Fill) -> String {
         let mut rest = line;
         let mut dropped = false;
         while let Some(open) = rest.find("{{") {
-            let Some(close) = rest[open..].find("}}") else { break };
+            let Some(close) = rest[open..].find("}}") else {
+                break;
+            };
             let key = rest[open + 2..open + close].trim();
             rendered.push_str(&rest[..open]);
             match value(key) {
@@ -154,7 +191,13 @@ mod tests {
     #[test]
     fn fills_and_quotes() {
         let t = "---\ntitle: {{title}}\nstatus: {{status}}\n---\n# {{title}}\n";
-        let s = render(t, &Fill { title: "Q&A: retries".into(), ..Fill::default() });
+        let s = render(
+            t,
+            &Fill {
+                title: "Q&A: retries".into(),
+                ..Fill::default()
+            },
+        );
         assert_eq!(s, "---\ntitle: \"Q&A: retries\"\n---\n# Q&A: retries\n");
     }
 }

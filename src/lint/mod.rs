@@ -14,7 +14,9 @@ use registry::{Default as RuleDefault, RULES};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LintError {
-    #[error("unknown rule selector `{0}`: expected a code such as `F003`, a prefix such as `L`, or `ALL`")]
+    #[error(
+        "unknown rule selector `{0}`: expected a code such as `F003`, a prefix such as `L`, or `ALL`"
+    )]
     UnknownSelector(String),
     #[error("cannot read schema {path}: {message}")]
     Schema { path: String, message: String },
@@ -61,7 +63,10 @@ impl Settings {
                     return Err(LintError::UnknownSelector(s.to_string()));
                 }
                 for r in rules {
-                    chosen.insert(r.code, levels.get(r.code).copied().unwrap_or_else(|| natural(r)));
+                    chosen.insert(
+                        r.code,
+                        levels.get(r.code).copied().unwrap_or_else(|| natural(r)),
+                    );
                 }
             }
             levels = chosen;
@@ -99,7 +104,11 @@ impl<'a> Context<'a> {
             .iter()
             .map(|k| compile_schema(&repo.config, k))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Context { repo, schemas, scope })
+        Ok(Context {
+            repo,
+            schemas,
+            scope,
+        })
     }
 
     pub fn kind(&self, doc: &Document) -> &'a Kind {
@@ -119,7 +128,9 @@ impl<'a> Context<'a> {
     pub fn reads_metadata(&self, doc: &Document) -> bool {
         match doc.front_matter {
             FrontMatter::Parsed { .. } => true,
-            FrontMatter::Absent => self.kind(doc).front_matter == crate::config::FrontMatterMode::Optional,
+            FrontMatter::Absent => {
+                self.kind(doc).front_matter == crate::config::FrontMatterMode::Optional
+            }
             FrontMatter::Invalid { .. } => false,
         }
     }
@@ -201,12 +212,19 @@ pub fn run(ctx: &Context<'_>, settings: &Settings) -> Report {
             Some(doc) => diagnostics.extend(finish(doc, settings, vec![d])),
             None => {
                 if let Some(level) = settings.level(d.code) {
-                    diagnostics.push(Diagnostic { severity: level, ..d });
+                    diagnostics.push(Diagnostic {
+                        severity: level,
+                        ..d
+                    });
                 }
             }
         }
     }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+    diagnostics.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.message.cmp(&b.message))
+    });
     let files = repo.docs.iter().filter(|d| ctx.in_scope(d)).count();
     Report { diagnostics, files }
 }
@@ -266,7 +284,11 @@ fn file_ignores(doc: &Document) -> Vec<String> {
         .get("annals")
         .and_then(|a| a.get("ignore"))
         .and_then(serde_json::Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -278,7 +300,9 @@ fn line_ignores(doc: &Document) -> HashMap<usize, Vec<String>> {
         return map;
     }
     for (i, line) in doc.source.lines().enumerate() {
-        let Some(pos) = line.find("<!-- annals-ignore") else { continue };
+        let Some(pos) = line.find("<!-- annals-ignore") else {
+            continue;
+        };
         let rest = &line[pos + "<!-- annals-ignore".len()..];
         let inner = rest.split("-->").next().unwrap_or("");
         let codes = inner
@@ -318,8 +342,13 @@ members = ["alice"]
 
     /// Checks one document against the test configuration.
     pub fn check_one(path: &str, text: &str) -> Vec<Diagnostic> {
-        let cfg = Config::parse(CONFIG, Path::new("annals.toml"), Path::new("/nonexistent")).unwrap();
-        let kind = cfg.kinds.iter().position(|k| path.starts_with(&format!("{}/", k.dir))).unwrap();
+        let cfg =
+            Config::parse(CONFIG, Path::new("annals.toml"), Path::new("/nonexistent")).unwrap();
+        let kind = cfg
+            .kinds
+            .iter()
+            .position(|k| path.starts_with(&format!("{}/", k.dir)))
+            .unwrap();
         let doc = Document::from_text(path.to_string(), kind, &cfg.kinds[kind], text);
         let repo = Repository::from_docs(cfg, vec![doc], Vec::new());
         let ctx = Context::new(&repo, None).unwrap();
@@ -336,7 +365,10 @@ members = ["alice"]
         let src = "---\ntitle: T\nstatus: accepted\ndate: 2024-01-01\nowner: alice\nannals: {ignore: [S001]}\n---\n# T\n\n<!-- annals-ignore S002 -->\nA {placeholder}.\n";
         assert!(check_one("decisions/0001-t.md", src).is_empty());
         let unsuppressed = src.replace("<!-- annals-ignore S002 -->\n", "");
-        assert_eq!(codes(&check_one("decisions/0001-t.md", &unsuppressed)), ["S002"]);
+        assert_eq!(
+            codes(&check_one("decisions/0001-t.md", &unsuppressed)),
+            ["S002"]
+        );
     }
 
     #[test]

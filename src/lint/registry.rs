@@ -52,36 +52,279 @@ const LATER: &str = "This rule is part of annals' specification; its check has n
 so it reports nothing. Configuring it is accepted.";
 
 pub static RULES: &[Rule] = &[
-    rule!("E001", "unreadable-file", "file cannot be read as markdown (not UTF-8, binary, too large)", Default::Error, None, rules::files::E001_DOC, true),
-    rule!("E002", "skipped-path", "path skipped (symbolic link, non-UTF-8 name, unreadable folder)", Default::Warn, None, rules::files::E002_DOC, true),
-    rule!("N001", "file-name-pattern", "file name does not match its kind's pattern", Default::Error, Some("rename + rewrite links"), rules::naming::N001_DOC, true),
-    rule!("N002", "duplicate-id", "duplicate ID", Default::Error, Some("renumber the new one + rewrite links"), rules::naming::N002_DOC, true),
-    rule!("N003", "slug-title-mismatch", "slug does not match title", Default::Off(E), Some("rename + rewrite links"), rules::naming::N003_DOC, true),
-    rule!("F001", "front-matter-invalid", "missing or unparsable front matter", Default::Error, None, rules::front_matter::F001_DOC, true),
-    rule!("F002", "schema-violation", "front matter violates the kind's JSON Schema", Default::Error, None, rules::front_matter::F002_DOC, true),
-    rule!("F003", "unknown-tag", "tag not in vocabulary", Default::Error, Some("case/spacing normalisation"), rules::front_matter::F003_DOC, true),
-    rule!("F004", "invalid-date", "invalid date", Default::Error, None, rules::front_matter::F004_DOC, true),
-    rule!("F005", "invalid-status", "status not in the kind's statuses, or a transition the workflow does not allow", Default::Error, None, rules::front_matter::F005_DOC, true),
-    rule!("F006", "title-h1-mismatch", "H1 differs from `title`", Default::Warn, None, rules::front_matter::F006_DOC, true),
-    rule!("S001", "missing-section", "required section missing", Default::Error, None, rules::sections::S001_DOC, true),
-    rule!("S002", "template-placeholder", "template placeholder left in", Default::Warn, None, rules::sections::S002_DOC, true),
-    rule!("L001", "missing-file", "relative link to a missing file", Default::Error, None, LATER, false),
-    rule!("L002", "missing-fragment", "link fragment matches no heading/anchor in the target", Default::Error, None, LATER, false),
-    rule!("L003", "link-escapes-root", "link escapes the repository root", Default::Error, None, LATER, false),
-    rule!("L004", "unknown-id", "reference to an unknown document ID", Default::Error, None, LATER, false),
-    rule!("L005", "supersede-inconsistent", "supersede pair inconsistent", Default::Error, Some("fills the other side"), LATER, false),
-    rule!("L006", "orphan", "orphan: no inbound links and not in a catalog", Default::Off(W), None, LATER, false),
-    rule!("L007", "link-case-mismatch", "link path differs only in letter case from the real file", Default::Error, Some("corrects the case"), LATER, false),
-    rule!("L008", "undefined-reference", "reference-style link with no definition", Default::Error, None, LATER, false),
-    rule!("O001", "missing-owner", "missing owner", Default::Error, None, rules::owners::O001_DOC, true),
-    rule!("O002", "unknown-person", "unknown owner / person", Default::Error, None, rules::owners::O002_DOC, true),
-    rule!("O003", "inactive-owner", "owner is inactive", Default::Warn, None, rules::owners::O003_DOC, true),
-    rule!("O004", "codeowners-stale", "CODEOWNERS block out of date", Default::Error, Some("`annals codeowners --write`"), LATER, false),
-    rule!("O005", "accepted-decision-edited", "an accepted decision's body changed", Default::Error, None, LATER, false),
-    rule!("A001", "agenda-late", "agenda committed later than `agenda_lead` before the meeting", Default::Error, None, LATER, false),
-    rule!("A002", "response-overdue", "response overdue", Default::Warn, None, LATER, false, true),
-    rule!("A003", "stale", "stale: not updated within `review_every`, or `review_by` passed", Default::Warn, None, LATER, false, true),
-    rule!("A004", "outcome-missing", "meeting outcome not recorded within `outcome_within`", Default::Warn, None, LATER, false, true),
+    rule!(
+        "E001",
+        "unreadable-file",
+        "file cannot be read as markdown (not UTF-8, binary, too large)",
+        Default::Error,
+        None,
+        rules::files::E001_DOC,
+        true
+    ),
+    rule!(
+        "E002",
+        "skipped-path",
+        "path skipped (symbolic link, non-UTF-8 name, unreadable folder)",
+        Default::Warn,
+        None,
+        rules::files::E002_DOC,
+        true
+    ),
+    rule!(
+        "N001",
+        "file-name-pattern",
+        "file name does not match its kind's pattern",
+        Default::Error,
+        Some("rename + rewrite links"),
+        rules::naming::N001_DOC,
+        true
+    ),
+    rule!(
+        "N002",
+        "duplicate-id",
+        "duplicate ID",
+        Default::Error,
+        Some("renumber the new one + rewrite links"),
+        rules::naming::N002_DOC,
+        true
+    ),
+    rule!(
+        "N003",
+        "slug-title-mismatch",
+        "slug does not match title",
+        Default::Off(E),
+        Some("rename + rewrite links"),
+        rules::naming::N003_DOC,
+        true
+    ),
+    rule!(
+        "F001",
+        "front-matter-invalid",
+        "missing or unparsable front matter",
+        Default::Error,
+        None,
+        rules::front_matter::F001_DOC,
+        true
+    ),
+    rule!(
+        "F002",
+        "schema-violation",
+        "front matter violates the kind's JSON Schema",
+        Default::Error,
+        None,
+        rules::front_matter::F002_DOC,
+        true
+    ),
+    rule!(
+        "F003",
+        "unknown-tag",
+        "tag not in vocabulary",
+        Default::Error,
+        Some("case/spacing normalisation"),
+        rules::front_matter::F003_DOC,
+        true
+    ),
+    rule!(
+        "F004",
+        "invalid-date",
+        "invalid date",
+        Default::Error,
+        None,
+        rules::front_matter::F004_DOC,
+        true
+    ),
+    rule!(
+        "F005",
+        "invalid-status",
+        "status not in the kind's statuses, or a transition the workflow does not allow",
+        Default::Error,
+        None,
+        rules::front_matter::F005_DOC,
+        true
+    ),
+    rule!(
+        "F006",
+        "title-h1-mismatch",
+        "H1 differs from `title`",
+        Default::Warn,
+        None,
+        rules::front_matter::F006_DOC,
+        true
+    ),
+    rule!(
+        "S001",
+        "missing-section",
+        "required section missing",
+        Default::Error,
+        None,
+        rules::sections::S001_DOC,
+        true
+    ),
+    rule!(
+        "S002",
+        "template-placeholder",
+        "template placeholder left in",
+        Default::Warn,
+        None,
+        rules::sections::S002_DOC,
+        true
+    ),
+    rule!(
+        "L001",
+        "missing-file",
+        "relative link to a missing file",
+        Default::Error,
+        None,
+        LATER,
+        false
+    ),
+    rule!(
+        "L002",
+        "missing-fragment",
+        "link fragment matches no heading/anchor in the target",
+        Default::Error,
+        None,
+        LATER,
+        false
+    ),
+    rule!(
+        "L003",
+        "link-escapes-root",
+        "link escapes the repository root",
+        Default::Error,
+        None,
+        LATER,
+        false
+    ),
+    rule!(
+        "L004",
+        "unknown-id",
+        "reference to an unknown document ID",
+        Default::Error,
+        None,
+        LATER,
+        false
+    ),
+    rule!(
+        "L005",
+        "supersede-inconsistent",
+        "supersede pair inconsistent",
+        Default::Error,
+        Some("fills the other side"),
+        LATER,
+        false
+    ),
+    rule!(
+        "L006",
+        "orphan",
+        "orphan: no inbound links and not in a catalog",
+        Default::Off(W),
+        None,
+        LATER,
+        false
+    ),
+    rule!(
+        "L007",
+        "link-case-mismatch",
+        "link path differs only in letter case from the real file",
+        Default::Error,
+        Some("corrects the case"),
+        LATER,
+        false
+    ),
+    rule!(
+        "L008",
+        "undefined-reference",
+        "reference-style link with no definition",
+        Default::Error,
+        None,
+        LATER,
+        false
+    ),
+    rule!(
+        "O001",
+        "missing-owner",
+        "missing owner",
+        Default::Error,
+        None,
+        rules::owners::O001_DOC,
+        true
+    ),
+    rule!(
+        "O002",
+        "unknown-person",
+        "unknown owner / person",
+        Default::Error,
+        None,
+        rules::owners::O002_DOC,
+        true
+    ),
+    rule!(
+        "O003",
+        "inactive-owner",
+        "owner is inactive",
+        Default::Warn,
+        None,
+        rules::owners::O003_DOC,
+        true
+    ),
+    rule!(
+        "O004",
+        "codeowners-stale",
+        "CODEOWNERS block out of date",
+        Default::Error,
+        Some("`annals codeowners --write`"),
+        LATER,
+        false
+    ),
+    rule!(
+        "O005",
+        "accepted-decision-edited",
+        "an accepted decision's body changed",
+        Default::Error,
+        None,
+        LATER,
+        false
+    ),
+    rule!(
+        "A001",
+        "agenda-late",
+        "agenda committed later than `agenda_lead` before the meeting",
+        Default::Error,
+        None,
+        LATER,
+        false
+    ),
+    rule!(
+        "A002",
+        "response-overdue",
+        "response overdue",
+        Default::Warn,
+        None,
+        LATER,
+        false,
+        true
+    ),
+    rule!(
+        "A003",
+        "stale",
+        "stale: not updated within `review_every`, or `review_by` passed",
+        Default::Warn,
+        None,
+        LATER,
+        false,
+        true
+    ),
+    rule!(
+        "A004",
+        "outcome-missing",
+        "meeting outcome not recorded within `outcome_within`",
+        Default::Warn,
+        None,
+        LATER,
+        false,
+        true
+    ),
 ];
 
 /// Looks a rule up by its code (case-insensitively).

@@ -3,7 +3,9 @@
 use crate::diagnostic::{Report, Severity};
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -27,13 +29,20 @@ pub fn render(report: &Report) -> String {
                 props.push(format!("endColumn={}", l.end_column));
             }
         }
-        props.push(format!("title={}", escape_property(&format!("annals {}", d.code))));
+        props.push(format!(
+            "title={}",
+            escape_property(&format!("annals {}", d.code))
+        ));
         let mut message = format!("{} {}", d.code, d.message);
         if let Some(h) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(h);
         }
-        out.push_str(&format!("::{cmd} {}::{}\n", props.join(","), escape_data(&message)));
+        out.push_str(&format!(
+            "::{cmd} {}::{}\n",
+            props.join(","),
+            escape_data(&message)
+        ));
     }
     out
 }

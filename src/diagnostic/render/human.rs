@@ -6,7 +6,11 @@ use super::Options;
 use crate::diagnostic::{Diagnostic, Report, Severity, Sources};
 
 pub fn render(report: &Report, sources: &dyn Sources, opts: Options) -> String {
-    let renderer = if opts.color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if opts.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for d in &report.diagnostics {
         out.push_str(&render_one(&renderer, d, sources.source(&d.path)));
@@ -26,7 +30,9 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> Stri
         (Some(span), Some(loc), Some(src)) if span.end <= src.len() => {
             // Only the lines the span covers are handed over: whole files would be rescanned.
             let start = src[..span.start].rfind('\n').map_or(0, |i| i + 1);
-            let end = src[span.end..].find('\n').map_or(src.len(), |i| span.end + i);
+            let end = src[span.end..]
+                .find('\n')
+                .map_or(src.len(), |i| span.end + i);
             let text = &src[start..end];
             let snippet = Snippet::source(text)
                 .line_start(loc.line)

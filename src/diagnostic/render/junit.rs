@@ -44,7 +44,10 @@ pub fn render(report: &Report) -> String {
             n = diags.len()
         ));
         for d in diags {
-            let at = d.location.map_or_else(|| path.to_string(), |l| format!("{path}:{}:{}", l.line, l.column));
+            let at = d.location.map_or_else(
+                || path.to_string(),
+                |l| format!("{path}:{}:{}", l.line, l.column),
+            );
             let mut body = format!("{at}: {}", d.message);
             if let Some(h) = &d.help {
                 body.push_str(&format!("\nhelp: {h}"));

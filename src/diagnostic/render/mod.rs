@@ -20,7 +20,7 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for code-scanning dashboards
     Sarif,
-    /// JUnit XML, for CI test reports
+    /// `JUnit` XML, for CI test reports
     Junit,
 }
 
@@ -52,7 +52,10 @@ fn concise(report: &Report) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         match d.location {
-            Some(l) => out.push_str(&format!("{}:{}:{}: {} {}\n", d.path, l.line, l.column, d.code, d.message)),
+            Some(l) => out.push_str(&format!(
+                "{}:{}:{}: {} {}\n",
+                d.path, l.line, l.column, d.code, d.message
+            )),
             None => out.push_str(&format!("{}: {} {}\n", d.path, d.code, d.message)),
         }
     }
@@ -95,5 +98,9 @@ pub fn statistics(report: &Report) -> String {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

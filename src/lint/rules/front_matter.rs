@@ -94,7 +94,9 @@ fn check_schema(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             let pointer = err.instance_path().to_string();
             let mut segments = pointer.split('/').skip(1).map(unescape_pointer);
             let field = match err.kind() {
-                jsonschema::error::ValidationErrorKind::Required { property } if pointer.is_empty() => {
+                jsonschema::error::ValidationErrorKind::Required { property }
+                    if pointer.is_empty() =>
+                {
                     property.as_str().unwrap_or_default().to_string()
                 }
                 _ => segments.next().unwrap_or_default(),
@@ -137,7 +139,12 @@ fn unescape_pointer(s: &str) -> String {
 
 fn check_tags(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let vocab = &ctx.repo.config.tags;
-    if vocab.is_empty() || !matches!(doc.data.get("tags"), Some(Value::Array(_) | Value::String(_))) {
+    if vocab.is_empty()
+        || !matches!(
+            doc.data.get("tags"),
+            Some(Value::Array(_) | Value::String(_))
+        )
+    {
         return;
     }
     for (tag, span) in doc.list_field("tags") {
@@ -163,9 +170,14 @@ pub fn valid_date(s: &str) -> bool {
     use chrono::{DateTime, NaiveDate, NaiveDateTime};
     let s = s.trim();
     NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
-        || ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-            .iter()
-            .any(|f| NaiveDateTime::parse_from_str(s, f).is_ok())
+        || [
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d %H:%M:%S",
+        ]
+        .iter()
+        .any(|f| NaiveDateTime::parse_from_str(s, f).is_ok())
         || DateTime::parse_from_rfc3339(s).is_ok()
         || DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z").is_ok()
         || DateTime::parse_from_str(s, "%Y-%m-%dT%H:%MZ").is_ok()
@@ -209,7 +221,9 @@ fn check_status(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     if kind.statuses.is_empty() {
         return;
     }
-    let Some(v) = doc.data.get("status") else { return };
+    let Some(v) = doc.data.get("status") else {
+        return;
+    };
     let status = v.as_str().map_or_else(|| v.to_string(), str::to_string);
     if kind.statuses.contains(&status) {
         return;
@@ -240,7 +254,11 @@ fn check_title(doc: &Document, out: &mut Vec<Diagnostic>) {
             "F006",
             &doc.path,
             Some(h1.span.clone()),
-            format!("heading `{}` differs from the title `{}`", h1.text, title.trim()),
+            format!(
+                "heading `{}` differs from the title `{}`",
+                h1.text,
+                title.trim()
+            ),
         ));
     }
 }
@@ -257,12 +275,18 @@ mod tests {
 
     #[test]
     fn clean_document_has_no_front_matter_findings() {
-        assert_eq!(codes(&check_one("decisions/0001-use-postgres.md", OK)), Vec::<&str>::new());
+        assert_eq!(
+            codes(&check_one("decisions/0001-use-postgres.md", OK)),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]
     fn f001_broken_yaml_skips_other_front_matter_rules() {
-        let d = check_one("decisions/0001-use-postgres.md", "---\ntitle: \"Unterminated\nowner: nobody\n---\n# T\n");
+        let d = check_one(
+            "decisions/0001-use-postgres.md",
+            "---\ntitle: \"Unterminated\nowner: nobody\n---\n# T\n",
+        );
         assert_eq!(codes(&d), ["S001", "S001", "S001", "F001"]);
     }
 

@@ -24,7 +24,8 @@ where
         if fold(c) == folded {
             return Some(c.to_string());
         }
-        let score = strsim::normalized_damerau_levenshtein(&value.to_lowercase(), &c.to_lowercase());
+        let score =
+            strsim::normalized_damerau_levenshtein(&value.to_lowercase(), &c.to_lowercase());
         if score >= 0.6 && best.is_none_or(|(b, _)| score > b) {
             best = Some((score, c));
         }

@@ -69,8 +69,9 @@ fn suggest_name(ctx: &Context<'_>, doc: &Document, file: &str) -> Option<String>
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     let digits: String = stem.chars().take_while(char::is_ascii_digit).collect();
     let number = digits.parse().ok();
-    let date = (stem.len() >= 10 && chrono::NaiveDate::parse_from_str(&stem[..10], "%Y-%m-%d").is_ok())
-        .then(|| &stem[..10]);
+    let date = (stem.len() >= 10
+        && chrono::NaiveDate::parse_from_str(&stem[..10], "%Y-%m-%d").is_ok())
+    .then(|| &stem[..10]);
     let mut rest = stem;
     if let Some(d) = date {
         rest = &stem[d.len()..];
@@ -82,12 +83,13 @@ fn suggest_name(ctx: &Context<'_>, doc: &Document, file: &str) -> Option<String>
         slug = slugify(doc.title().unwrap_or(""));
     }
     let date_owned;
-    let date = match date {
-        Some(d) => Some(d),
-        None => {
-            date_owned = doc.str_field("date").map(|(d, _)| d.chars().take(10).collect::<String>());
-            date_owned.as_deref()
-        }
+    let date = if let Some(d) = date {
+        Some(d)
+    } else {
+        date_owned = doc
+            .str_field("date")
+            .map(|(d, _)| d.chars().take(10).collect::<String>());
+        date_owned.as_deref()
     };
     let name = kind.filename.render(&Values {
         number,
@@ -113,18 +115,25 @@ pub fn check_duplicate_ids(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .filter(|&&j| j != i)
                 .map(|&j| ctx.repo.docs[j].path.as_str())
                 .collect();
-            out.push(Diagnostic::new(
-                "N002",
-                &doc.path,
-                None,
-                format!("ID `{id}` is also used by {}", quote_list(&others)),
-            ).with_help(ctx.next_number_hint(doc)));
+            out.push(
+                Diagnostic::new(
+                    "N002",
+                    &doc.path,
+                    None,
+                    format!("ID `{id}` is also used by {}", quote_list(&others)),
+                )
+                .with_help(ctx.next_number_hint(doc)),
+            );
         }
     }
 }
 
 fn quote_list(items: &[&str]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -133,14 +142,23 @@ mod tests {
 
     #[test]
     fn n001_triggers_on_off_pattern_names_with_a_suggestion() {
-        let d = check_one("decisions/7_Use_Postgres.md", "---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-01-01\n---\n# Use Postgres\n");
+        let d = check_one(
+            "decisions/7_Use_Postgres.md",
+            "---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-01-01\n---\n# Use Postgres\n",
+        );
         let n = d.iter().find(|d| d.code == "N001").expect("N001");
-        assert_eq!(n.help.as_deref(), Some("rename it to `0007-use-postgres.md`"));
+        assert_eq!(
+            n.help.as_deref(),
+            Some("rename it to `0007-use-postgres.md`")
+        );
     }
 
     #[test]
     fn n001_silent_on_matching_names() {
-        let d = check_one("decisions/0007-use-postgres.md", "---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-01-01\n---\n# Use Postgres\n");
+        let d = check_one(
+            "decisions/0007-use-postgres.md",
+            "---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-01-01\n---\n# Use Postgres\n",
+        );
         assert!(d.iter().all(|d| d.code != "N001"), "{d:?}");
     }
 }

@@ -32,18 +32,33 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         return;
     }
     let known = |key: &str| cfg.people.contains_key(key) || cfg.teams.contains_key(key);
-    let candidates = || cfg.people.keys().chain(cfg.teams.keys()).map(String::as_str);
+    let candidates = || {
+        cfg.people
+            .keys()
+            .chain(cfg.teams.keys())
+            .map(String::as_str)
+    };
     match doc.data.get("owner") {
         None | Some(serde_json::Value::Null) => {
             out.push(
-                Diagnostic::new("O001", &doc.path, None, "document has no `owner`: expected a key of [people] or [teams]")
-                    .on_field("owner"),
+                Diagnostic::new(
+                    "O001",
+                    &doc.path,
+                    None,
+                    "document has no `owner`: expected a key of [people] or [teams]",
+                )
+                .on_field("owner"),
             );
         }
         Some(serde_json::Value::String(owner)) if owner.trim().is_empty() => {
             out.push(
-                Diagnostic::new("O001", &doc.path, None, "`owner` is empty: expected a key of [people] or [teams]")
-                    .on_field("owner"),
+                Diagnostic::new(
+                    "O001",
+                    &doc.path,
+                    None,
+                    "`owner` is empty: expected a key of [people] or [teams]",
+                )
+                .on_field("owner"),
             );
         }
         Some(serde_json::Value::String(owner)) => {
@@ -67,7 +82,9 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                         Some(span),
                         format!("owner `{owner}` is inactive (`active = false`)"),
                     )
-                    .with_help(Some("hand the document to an active person or a team".to_string()))
+                    .with_help(Some(
+                        "hand the document to an active person or a team".to_string(),
+                    ))
                     .on_field("owner"),
                 );
             }
@@ -86,7 +103,9 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                         "O002",
                         &doc.path,
                         Some(span),
-                        format!("`{field}` names `{person}`, who is not a key of [people] or [teams]"),
+                        format!(
+                            "`{field}` names `{person}`, who is not a key of [people] or [teams]"
+                        ),
                     )
                     .with_help(hint(did_you_mean(&person, candidates())))
                     .on_field(field),
@@ -110,7 +129,11 @@ mod tests {
 
     #[test]
     fn o002_unknown_owner_and_people_with_hints() {
-        let d = check_one("decisions/0001-t.md", &DOC.replace("owner: alice", "owner: alcie").replace("[alice, bob]", "[alice, bbo]"));
+        let d = check_one(
+            "decisions/0001-t.md",
+            &DOC.replace("owner: alice", "owner: alcie")
+                .replace("[alice, bob]", "[alice, bbo]"),
+        );
         assert_eq!(codes(&d), ["O002", "O002"]);
         assert_eq!(d[0].help.as_deref(), Some("did you mean `alice`?"));
         assert_eq!(d[1].location.unwrap().column, 26);
@@ -118,7 +141,10 @@ mod tests {
 
     #[test]
     fn o003_inactive_owner_and_clean() {
-        let d = check_one("decisions/0001-t.md", &DOC.replace("owner: alice", "owner: bob"));
+        let d = check_one(
+            "decisions/0001-t.md",
+            &DOC.replace("owner: alice", "owner: bob"),
+        );
         assert_eq!(codes(&d), ["O003"]);
         assert!(check_one("decisions/0001-t.md", DOC).is_empty());
     }

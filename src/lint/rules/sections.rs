@@ -31,7 +31,11 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                     "S001",
                     &doc.path,
                     None,
-                    format!("required section `{section}` is missing ({} documents have: {})", kind.name, kind.sections.join(", ")),
+                    format!(
+                        "required section `{section}` is missing ({} documents have: {})",
+                        kind.name,
+                        kind.sections.join(", ")
+                    ),
                 )
                 .with_help(suggestion),
             );
@@ -48,7 +52,10 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             "S002",
             &doc.path,
             Some(span.clone()),
-            format!("template placeholder `{}` left in", &doc.source[span.clone()]),
+            format!(
+                "template placeholder `{}` left in",
+                &doc.source[span.clone()]
+            ),
         ));
     }
 }
@@ -61,7 +68,10 @@ mod tests {
 
     #[test]
     fn s001_missing_section_is_file_level() {
-        let d = check_one("decisions/0001-t.md", &BODY.replace("## Consequences", "## Aftermath"));
+        let d = check_one(
+            "decisions/0001-t.md",
+            &BODY.replace("## Consequences", "## Aftermath"),
+        );
         assert_eq!(codes(&d), ["S001"]);
         assert!(d[0].location.is_none());
     }
