@@ -141,6 +141,22 @@ pub enum RuleLevel {
     Off,
 }
 
+/// A key of `[rules]`: a code from the registry.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct RuleCode(String);
+
+impl<'de> Deserialize<'de> for RuleCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match crate::lint::registry::rule(&s) {
+            Some(r) => Ok(RuleCode(r.code.to_string())),
+            None => Err(serde::de::Error::custom(format!(
+                "unknown rule code `{s}`: expected a code that `annals rule` lists, such as `F003`"
+            ))),
+        }
+    }
+}
+
 /// Whether a kind's documents must carry front matter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -281,7 +297,7 @@ struct RawConfig {
     #[serde(default)]
     project: RawProject,
     #[serde(default)]
-    kinds: BTreeMap<String, RawKind>,
+    kinds: BTreeMap<String, toml::Spanned<RawKind>>,
     #[serde(default)]
     tags: BTreeMap<String, String>,
     #[serde(default)]
@@ -291,7 +307,7 @@ struct RawConfig {
     #[serde(default)]
     teams: BTreeMap<String, Team>,
     #[serde(default)]
-    rules: BTreeMap<String, RuleLevel>,
+    rules: BTreeMap<RuleCode, RuleLevel>,
     #[serde(default)]
     codeowners: RawCodeowners,
     #[serde(default)]
@@ -486,7 +502,9 @@ impl Config {
         if let Some(days) = raw.project.workdays {
             cfg.project.workdays = days.into_iter().map(|d| d.0).collect();
         }
-        for (name, rk) in raw.kinds {
+        for (name, spanned) in raw.kinds {
+            let (line, column) = line_col(text, spanned.span().start);
+            let rk = spanned.into_inner();
             let idx = if let Some(i) = cfg.kinds.iter().position(|k| k.name == name) {
                 i
             } else {
@@ -502,8 +520,10 @@ impl Config {
             // a kind a team configures requires front matter unless it says otherwise.
             cfg.kinds[idx].front_matter = FrontMatterMode::Required;
             apply_kind(&mut cfg.kinds[idx], rk);
-            validate_kind(&cfg.kinds[idx]).map_err(|message| ConfigError::Semantic {
+            validate_kind(&cfg.kinds[idx]).map_err(|message| ConfigError::Invalid {
                 path: shown.clone(),
+                line,
+                column,
                 message: format!("[kinds.{name}]: {message}"),
             })?;
         }
@@ -529,17 +549,7 @@ impl Config {
                 });
             }
         }
-        for code in raw.rules.keys() {
-            if crate::lint::registry::rule(code).is_none() {
-                return Err(ConfigError::Semantic {
-                    path: shown,
-                    message: format!(
-                        "[rules]: unknown rule code `{code}`: `annals rule` lists the codes"
-                    ),
-                });
-            }
-        }
-        cfg.rules = raw.rules;
+        cfg.rules = raw.rules.into_iter().map(|(k, v)| (k.0, v)).collect();
         cfg.codeowners_path = raw.codeowners.path;
         cfg.limits = raw.limits;
         Ok(cfg)

@@ -89,10 +89,9 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
         None => doc.title().unwrap_or(&doc.path).to_string(),
     };
     s.push_str(&format!("{heading}\n"));
-    s.push_str(&format!(
-        "  kind      {}\n  path      {}\n",
-        kind.name, doc.path
-    ));
+    let width = doc.data.keys().map(String::len).max().unwrap_or(0).max(4);
+    s.push_str(&format!("  {:<width$}  {}\n", "kind", kind.name));
+    s.push_str(&format!("  {:<width$}  {}\n", "path", doc.path));
     for (k, v) in &doc.data {
         if k == "title" {
             continue;
@@ -106,7 +105,7 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
                 .join(", "),
             other => other.to_string(),
         };
-        s.push_str(&format!("  {k:<9} {shown}\n"));
+        s.push_str(&format!("  {k:<width$}  {shown}\n"));
     }
     s.push_str(&format!("\nOutbound ({})\n", outb.len()));
     for (t, l) in &outb {

@@ -136,7 +136,7 @@ pub fn render(template: &str, f: &Fill) -> String {
                 "date" => f.date.clone(),
                 "number" => f.number.map(|n| n.to_string())?,
                 "id" => f.id.clone()?,
-                "owner" => f.owner.clone().unwrap_or_default(),
+                "owner" => f.owner.clone()?,
                 "tags" => f.tags.join(", "),
                 "status" => f.status.clone()?,
                 _ => return None,

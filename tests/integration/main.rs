@@ -1,1 +1,7 @@
+//! annals' integration tests: one binary (autotests = false), one module per area.
 
+mod common;
+
+mod bad_input;
+mod cli;
+mod rules;

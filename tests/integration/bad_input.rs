@@ -1,0 +1,104 @@
+//! Hostile and unusual input: a diagnostic or a documented skip, never a panic, never a write.
+
+use crate::common::TestEnv;
+
+fn codes(json: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(json).expect("json output");
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["code"].as_str().unwrap(),
+                d["path"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn hostile_files_get_diagnostics_and_nothing_is_written() {
+    let env = TestEnv::with_config();
+    let fm = "---\ntitle: T\nstatus: draft\nowner: alice\n---\n\n# T\n";
+    env.write("briefs/empty.md", "");
+    env.write_bytes("briefs/binary.md", b"\x00\x01\x02");
+    env.write_bytes("briefs/latin1.md", b"---\ntitle: caf\xe9\n---\n");
+    env.write("briefs/bom.md", &format!("\u{feff}{fm}"));
+    env.write("briefs/crlf.md", &fm.replace('\n', "\r\n"));
+    let mut bomb = String::from("---\na: &a [x,x,x,x,x,x,x,x,x]\n");
+    for (p, q) in [
+        ("b", "a"),
+        ("c", "b"),
+        ("d", "c"),
+        ("e", "d"),
+        ("f", "e"),
+        ("g", "f"),
+        ("h", "g"),
+        ("i", "h"),
+    ] {
+        bomb.push_str(&format!(
+            "{p}: &{p} [*{q},*{q},*{q},*{q},*{q},*{q},*{q},*{q},*{q}]\n"
+        ));
+    }
+    bomb.push_str("---\n# Bomb\n");
+    env.write("briefs/alias-bomb.md", &bomb);
+    env.write(
+        "briefs/deep-yaml.md",
+        &format!(
+            "---\na: {}{}\n---\n",
+            "[".repeat(20_000),
+            "]".repeat(20_000)
+        ),
+    );
+    env.write(
+        "briefs/deep-markdown.md",
+        &format!("{fm}\n{}\n", "> ".repeat(20_000)),
+    );
+    env.write("briefs/unclosed.md", "---\ntitle: never closed\n");
+    env.write("briefs/list-front-matter.md", "---\n- a\n- b\n---\n# L\n");
+    let big = format!("{fm}\n{}", "word ".repeat(2_200_000));
+    env.write("briefs/huge.md", &big);
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"bad-\xff-name.md");
+        std::fs::write(env.root().join("briefs").join(name), fm).unwrap();
+    }
+    let before = env.snapshot_tree();
+    let (exit, out, err) = env.run(&["check", "--format", "json"]);
+    assert_eq!(exit, 1, "{err}");
+    let got = codes(&out);
+    for want in [
+        "F001 briefs/empty.md",
+        "E001 briefs/binary.md",
+        "E001 briefs/latin1.md",
+        "F001 briefs/alias-bomb.md",
+        "F001 briefs/deep-yaml.md",
+        "F001 briefs/unclosed.md",
+        "F001 briefs/list-front-matter.md",
+        "E001 briefs/huge.md",
+    ] {
+        assert!(got.iter().any(|g| g == want), "missing {want} in {got:#?}");
+    }
+    assert!(
+        got.iter()
+            .all(|g| !g.contains("bom.md") && !g.contains("crlf.md")),
+        "{got:#?}"
+    );
+    #[cfg(unix)]
+    assert!(
+        got.iter().any(|g| g.starts_with("E002 briefs/bad-")),
+        "{got:#?}"
+    );
+    assert_eq!(before, env.snapshot_tree(), "check modified the repository");
+}
+
+#[test]
+fn repository_without_config_or_documents_checks_clean() {
+    let env = TestEnv::new();
+    let (exit, out, _) = env.run(&["check"]);
+    assert_eq!(exit, 0);
+    assert_eq!(out, "All checks passed: 0 files, no errors or warnings.\n");
+}

@@ -1,0 +1,321 @@
+//! The command line: every output format, exit codes, configuration errors and commands.
+
+use crate::common::{TestEnv, fixtures};
+
+/// A repository with one error (F003) and one warning (F006).
+fn mixed() -> TestEnv {
+    let env = TestEnv::with_config();
+    env.copy_tree(&fixtures().join("rules/F003/trigger"));
+    env.write(
+        "briefs/retry-budget.md",
+        "---\ntitle: Retry budget\nstatus: open\nowner: platform\ntags: [process]\n---\n\n# Retry budgets, finally\n",
+    );
+    env
+}
+
+#[test]
+fn every_format_renders_the_same_findings() {
+    let env = mixed();
+    for format in ["human", "concise", "json", "github", "sarif", "junit"] {
+        let (exit, out, err) = env.run(&["check", "--format", format]);
+        assert_eq!(exit, 1, "{format}: {err}");
+        insta::assert_snapshot!(
+            format!("format_{format}"),
+            format!("{out}\n--- stderr ---\n{err}")
+        );
+    }
+}
+
+#[test]
+fn json_matches_the_spec_shape() {
+    let env = mixed();
+    let (_, out, _) = env.run(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["summary"]["files"], 2);
+    assert_eq!(v["summary"]["errors"], 2);
+    assert_eq!(v["summary"]["warnings"], 1);
+    let d = &v["diagnostics"][0];
+    for key in [
+        "code",
+        "severity",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "help",
+    ] {
+        assert!(d.get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn github_never_gives_columns_on_multi_line_spans() {
+    let env = TestEnv::with_config();
+    env.write(
+        "briefs/multi.md",
+        "---\ntitle: Multi\nstatus: draft\nowner: alice\n---\n\n# Multi\n\nA {placeholder\nacross} lines and a {single} one.\n",
+    );
+    let (_, out, _) = env.run(&["check", "--format", "github"]);
+    for line in out.lines() {
+        if line.contains("endLine=") {
+            let l: Vec<&str> = line.split(',').collect();
+            let start = l.iter().find(|p| p.starts_with("line=")).unwrap();
+            let end = l.iter().find(|p| p.starts_with("endLine=")).unwrap();
+            if start[5..] != end[8..] {
+                assert!(!line.contains("col="), "{line}");
+            }
+        }
+    }
+    assert!(out.contains("::warning file=briefs/multi.md"), "{out}");
+}
+
+#[test]
+fn exit_codes_and_selection() {
+    let env = mixed();
+    assert_eq!(env.run(&["check"]).0, 1);
+    assert_eq!(
+        env.run(&["check", "--ignore", "F003"]).0,
+        0,
+        "warnings alone exit 0"
+    );
+    assert_eq!(env.run(&["check", "--exit-zero"]).0, 0);
+    let (exit, out, _) = env.run(&["check", "--select", "F006", "--format", "concise"]);
+    assert_eq!((exit, out.lines().count()), (0, 1), "{out}");
+    let (exit, _, err) = env.run(&["check", "--select", "Z9"]);
+    assert_eq!(exit, 2);
+    assert!(err.contains("unknown rule selector `Z9`"), "{err}");
+    let (exit, _, err) = env.run(&["check", "--format", "xml"]);
+    assert_eq!(exit, 2, "{err}");
+}
+
+#[test]
+fn paths_limit_the_report_not_the_model() {
+    let env = mixed();
+    let (_, out, _) = env.run(&["check", "--format", "concise", "briefs/retry-budget.md"]);
+    assert!(
+        out.lines().all(|l| l.starts_with("briefs/retry-budget.md")),
+        "{out}"
+    );
+    assert!(!out.is_empty());
+}
+
+#[test]
+fn rules_config_sets_severity() {
+    let env = mixed();
+    let cfg = env.read("annals.toml") + "\n[rules]\nF003 = \"warn\"\nF006 = \"off\"\n";
+    env.write("annals.toml", &cfg);
+    let (exit, out, _) = env.run(&["check", "--format", "concise"]);
+    assert_eq!(exit, 0, "{out}");
+    assert_eq!(out.lines().count(), 2, "{out}");
+}
+
+#[test]
+fn broken_config_exits_2_with_file_line_and_expectation() {
+    let cases = [
+        ("syntax", "[project\nname = 1\n"),
+        ("duration", "[kinds.meeting]\nagenda_lead = \"2 days\"\n"),
+        ("unknown_key", "[kinds.decision]\ndirectory = \"adr\"\n"),
+        ("pattern", "[kinds.decision]\nfilename = \"{nmber}.md\"\n"),
+        ("workflow", "[kinds.brief]\nopen = [\"waiting\"]\n"),
+        ("rules", "[rules]\nX001 = \"warn\"\n"),
+        ("severity", "[rules]\nF003 = \"loud\"\n"),
+    ];
+    for (name, text) in cases {
+        let env = TestEnv::new();
+        env.write("annals.toml", text);
+        let (exit, out, err) = env.run(&["check"]);
+        assert_eq!(exit, 2, "{name}: {out}");
+        insta::assert_snapshot!(format!("config_error_{name}"), err);
+    }
+}
+
+#[test]
+fn rule_command_lists_and_documents() {
+    let env = TestEnv::new();
+    let (exit, out, _) = env.run(&["rule"]);
+    assert_eq!(exit, 0);
+    insta::assert_snapshot!("rule_list", out);
+    let (_, out, _) = env.run(&["rule", "f003"]);
+    insta::assert_snapshot!("rule_f003", out);
+    assert_eq!(env.run(&["rule", "Q123"]).0, 2);
+}
+
+#[test]
+fn init_new_check_round_trip() {
+    let env = TestEnv::new();
+    let (exit, out, err) = env.run(&["init"]);
+    assert_eq!(exit, 0, "{err}");
+    insta::assert_snapshot!("init", out);
+    let (exit, _, err) = env.run(&["init"]);
+    assert_eq!(exit, 2);
+    assert!(err.contains("exist already"), "{err}");
+
+    let (exit, out, err) = env.run(&[
+        "new",
+        "decision",
+        "Use Postgres for events",
+        "--tag",
+        "architecture",
+        "--date",
+        "2026-06-29",
+    ]);
+    assert_eq!(
+        (exit, out.as_str()),
+        (0, "decisions/0001-use-postgres-for-events.md\n"),
+        "{err}"
+    );
+    insta::assert_snapshot!(
+        "new_decision",
+        env.read("decisions/0001-use-postgres-for-events.md")
+    );
+    let (_, out, _) = env.run(&[
+        "new",
+        "decision",
+        "Q&A: retry budgets?",
+        "--date",
+        "2026-06-29",
+    ]);
+    assert_eq!(out, "decisions/0002-q-a-retry-budgets.md\n");
+    let (_, out, _) = env.run(&[
+        "new",
+        "meeting",
+        "Platform weekly",
+        "--date",
+        "2026-07-02T10:00",
+    ]);
+    assert_eq!(out, "meetings/2026-07-02-platform-weekly.md\n");
+    let (_, out, _) = env.run(&["new", "brief", "Retry budget", "--date", "2026-06-29"]);
+    assert_eq!(out, "briefs/retry-budget.md\n");
+    insta::assert_snapshot!("new_brief", env.read("briefs/retry-budget.md"));
+
+    let (exit, _, err) = env.run(&["new", "brief", "Retry budget"]);
+    assert_eq!(exit, 2);
+    assert!(err.contains("never overwrites"), "{err}");
+    assert_eq!(env.run(&["new", "policy", "X"]).0, 2);
+    assert_eq!(env.run(&["new", "decision", "X", "--tag", "nope"]).0, 2);
+
+    // New documents check clean, except for the sections the author has yet to write.
+    let (_, out, _) = env.run(&["check", "--format", "concise", "--ignore", "S002"]);
+    assert_eq!(out, "", "{out}");
+}
+
+#[test]
+fn init_madr_preset() {
+    let env = TestEnv::new();
+    assert_eq!(env.run(&["init", "--preset", "madr"]).0, 0);
+    let (_, out, _) = env.run(&["new", "decision", "Record architecture decisions"]);
+    assert_eq!(
+        out,
+        "docs/decisions/0001-record-architecture-decisions.md\n"
+    );
+    assert_eq!(env.run(&["check"]).0, 0);
+}
+
+fn listing_env() -> TestEnv {
+    let env = TestEnv::with_config();
+    env.copy_tree(&fixtures().join("rules/N002/clean"));
+    env.write(
+        "meetings/2026-07-02-platform-weekly.md",
+        "---\ntitle: Platform weekly\ndate: 2026-07-02T10:00\nowner: platform\ntags: [process]\nattendees: [alice]\n---\n\n# Platform weekly\n\n## Agenda\n\n1. [Events](../decisions/0001-use-postgres-for-events.md#decision)\n\n## Pre-reads\n\n## Outcome\n",
+    );
+    env
+}
+
+#[test]
+fn list_filters_sorts_and_formats() {
+    let env = listing_env();
+    for (name, args) in [
+        ("table", vec!["list"]),
+        (
+            "json",
+            vec!["list", "--format", "json", "--kind", "decision"],
+        ),
+        (
+            "csv",
+            vec!["list", "--format", "csv", "--sort", "date", "--reverse"],
+        ),
+        (
+            "paths_tag",
+            vec!["list", "--format", "paths", "--tag", "process"],
+        ),
+        (
+            "since",
+            vec!["list", "--format", "paths", "--since", "2026-01-01"],
+        ),
+    ] {
+        let (exit, out, err) = env.run(&args);
+        assert_eq!(exit, 0, "{err}");
+        insta::assert_snapshot!(format!("list_{name}"), out);
+    }
+}
+
+#[test]
+fn show_lists_metadata_and_links_both_ways() {
+    let env = listing_env();
+    let (exit, out, err) = env.run(&["show", "ADR-0001"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(
+        out.contains("meetings/2026-07-02-platform-weekly.md:13"),
+        "{out}"
+    );
+    insta::assert_snapshot!("show_adr", out);
+    let (exit, out, _) = env.run(&["show", "meetings/2026-07-02-platform-weekly.md"]);
+    assert_eq!(exit, 0);
+    assert!(
+        out.contains("decisions/0001-use-postgres-for-events.md#decision"),
+        "{out}"
+    );
+    assert_eq!(env.run(&["show", "ADR-0099"]).0, 2);
+}
+
+#[test]
+fn completions_for_each_shell() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let (exit, out, _) = env.run(&["completions", shell]);
+        assert_eq!(exit, 0);
+        assert!(out.contains("check"), "{shell}");
+    }
+}
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    use std::io::Read;
+    let env = listing_env();
+    for i in 0..200 {
+        env.write(
+            &format!("briefs/brief-{i}.md"),
+            "---\ntitle: B\nstatus: draft\nowner: alice\n---\n# B\n",
+        );
+    }
+    let mut child = env
+        .cmd(&["list", "--format", "paths"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status} {err}");
+    assert!(err.is_empty(), "{err}");
+}
+
+#[test]
+fn examples_handbook_checks_clean() {
+    let env = TestEnv::new();
+    let handbook = crate::common::repo_root().join("examples/handbook");
+    env.copy_tree(&handbook);
+    let (exit, out, err) = env.run(&["check"]);
+    assert_eq!(exit, 0, "{out}{err}");
+    assert!(out.starts_with("All checks passed"), "{out}");
+}
