@@ -139,7 +139,7 @@ fn table(rows: &[Row<'_>]) -> String {
         .iter()
         .map(|r| {
             [
-                r.id.map_or_else(|| r.kind.to_string(), str::to_string),
+                r.id.map_or_else(|| r.doc.path.clone(), str::to_string),
                 truncate(r.title, 60),
                 r.status.to_string(),
                 r.owner.to_string(),
@@ -147,7 +147,7 @@ fn table(rows: &[Row<'_>]) -> String {
             ]
         })
         .collect();
-    let headers = ["ID", "TITLE", "STATUS", "OWNER", "DATE"];
+    let headers = ["ID/PATH", "TITLE", "STATUS", "OWNER", "DATE"];
     let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
     for c in &cells {
         for (w, v) in widths.iter_mut().zip(c.iter()) {
