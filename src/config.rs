@@ -696,4 +696,83 @@ mod tests {
         assert_eq!(d.statuses.len(), 5);
         assert_eq!(cfg.kind("policy").unwrap().dir, "policies");
     }
+
+    /// `schema/annals.schema.json` describes exactly the keys the parser accepts.
+    #[test]
+    fn config_schema_is_in_step_with_the_parser() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../schema/annals.schema.json")).unwrap();
+        let keys = |v: &serde_json::Value| -> Vec<String> {
+            let mut k: Vec<String> = v["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            k.sort();
+            k
+        };
+        let expected_fields = |toml_text: &str| -> Vec<String> {
+            let err = Config::parse(toml_text, Path::new("a.toml"), Path::new("/nonexistent"))
+                .unwrap_err()
+                .to_string();
+            let list = err.split("expected one of ").nth(1).expect(&err);
+            let mut k: Vec<String> = list
+                .split(", ")
+                .map(|s| s.trim_matches('`').to_string())
+                .collect();
+            k.sort();
+            k
+        };
+        assert_eq!(keys(&schema), expected_fields("bogus = 1\n"));
+        assert_eq!(
+            keys(&schema["properties"]["kinds"]["additionalProperties"]),
+            expected_fields("[kinds.decision]\nbogus = 1\n")
+        );
+        assert_eq!(
+            keys(&schema["properties"]["project"]),
+            expected_fields("[project]\nbogus = 1\n")
+        );
+        assert_eq!(
+            keys(&schema["properties"]["people"]["additionalProperties"]),
+            expected_fields("[people.a]\nbogus = 1\n")
+        );
+    }
+
+    /// The built-in front matter schemas compile and describe every field annals reads.
+    #[test]
+    fn builtin_schemas_cover_the_fields_annals_reads() {
+        for kind in ["decision", "meeting", "brief"] {
+            let text = crate::lint::builtin_schema(kind).unwrap();
+            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            jsonschema::validator_for(&v).unwrap();
+            for field in [
+                "title",
+                "status",
+                "date",
+                "owner",
+                "tags",
+                "reviewers",
+                "responded",
+                "priority",
+                "review_by",
+                "supersedes",
+                "superseded_by",
+                "related",
+                "annals",
+            ] {
+                assert!(
+                    v["properties"].get(field).is_some(),
+                    "{kind} schema lacks `{field}`"
+                );
+            }
+            let cfg = Config::zero_config(Path::new("/nonexistent"));
+            for f in &cfg.kind(kind).unwrap().people_fields {
+                assert!(
+                    v["properties"].get(f).is_some(),
+                    "{kind} schema lacks `{f}`"
+                );
+            }
+        }
+    }
 }
