@@ -66,6 +66,18 @@ impl Duration {
     pub fn seconds(self) -> i64 {
         self.0
     }
+
+    /// The largest whole unit: `3d`, `5h`, `40m`.
+    pub fn to_string_rounded(self) -> String {
+        let s = self.0;
+        if s >= 86_400 {
+            format!("{}d", s / 86_400)
+        } else if s >= 3600 {
+            format!("{}h", s / 3600)
+        } else {
+            format!("{}m", s / 60)
+        }
+    }
 }
 
 impl fmt::Display for Duration {

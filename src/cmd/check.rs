@@ -24,9 +24,10 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
                 .collect::<HashSet<_>>(),
         )
     };
-    if let Some(n) = &args.now {
-        crate::time::parse_now(n).map_err(|e| anyhow::anyhow!("--now `{n}`: {e}"))?;
-    }
+    let now = match &args.now {
+        Some(n) => crate::time::parse_now(n).map_err(|e| anyhow::anyhow!("--now `{n}`: {e}"))?,
+        None => chrono::Utc::now(),
+    };
     let repo = load(app, cfg);
     if let Some(scope) = &scope {
         for p in scope {
@@ -37,7 +38,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
             }
         }
     }
-    let ctx = Context::new(&repo, scope)?;
+    let ctx = Context::new(&repo, scope, now)?;
     let report = lint::run(&ctx, &settings);
     let text = render::render(&report, &repo, args.format, Options { color: app.color });
     super::out(&text)?;

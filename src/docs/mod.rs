@@ -1,5 +1,6 @@
 //! The document model: discovery per kind, one read and one parse per file.
 
+pub mod files;
 pub mod frontmatter;
 pub mod links;
 pub mod markdown;
@@ -319,9 +320,19 @@ pub struct Skipped {
     pub why: String,
 }
 
+/// What discovery finds: documents, excluded markdown files in kind folders (indexes and
+/// READMEs: catalogs), and paths it would not read.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub documents: Vec<Found>,
+    pub catalogs: Vec<Found>,
+    pub skipped: Vec<Skipped>,
+}
+
 /// Lists every document file of every kind, sorted by path.
-pub fn discover(cfg: &Config) -> (Vec<Found>, Vec<Skipped>) {
+pub fn discover(cfg: &Config) -> Discovered {
     let mut found = Vec::new();
+    let mut catalogs = Vec::new();
     let mut skipped = Vec::new();
     let mut dirs: Vec<(usize, &Kind)> = cfg.kinds.iter().enumerate().collect();
     // Deeper folders first, so a kind nested in another kind's folder owns its files.
@@ -381,6 +392,11 @@ pub fn discover(cfg: &Config) -> (Vec<Found>, Vec<Skipped>) {
             }
             let fname = entry.file_name();
             if excludes.is_match(fname) || excludes.is_match(&rel_str[kind.dir.len() + 1..]) {
+                catalogs.push(Found {
+                    path: rel_str,
+                    kind: idx,
+                    abs: entry.path().to_path_buf(),
+                });
                 continue;
             }
             if seen.insert(rel_str.clone()) {
@@ -394,7 +410,13 @@ pub fn discover(cfg: &Config) -> (Vec<Found>, Vec<Skipped>) {
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    (found, skipped)
+    catalogs.sort_by(|a, b| a.path.cmp(&b.path));
+    catalogs.dedup_by(|a, b| a.path == b.path);
+    Discovered {
+        documents: found,
+        catalogs,
+        skipped,
+    }
 }
 
 fn exclude_set(patterns: &[String]) -> GlobSet {
@@ -445,6 +467,11 @@ pub struct Repository {
     pub config: Config,
     pub docs: Vec<Document>,
     pub skipped: Vec<Skipped>,
+    /// Excluded markdown files in kind folders (READMEs, indexes): their links count as
+    /// inbound links, but they are not checked.
+    pub catalogs: Vec<Document>,
+    /// Every file of the repository, for link targets.
+    pub files: files::FileIndex,
     pub by_id: HashMap<String, Vec<usize>>,
     pub by_path: HashMap<String, usize>,
 }
@@ -453,18 +480,34 @@ impl Repository {
     /// Discovers and parses every document from the work tree, in parallel.
     /// `tick` is called once per file read (for a progress bar).
     pub fn load(config: Config, tick: &(dyn Fn() + Sync)) -> Repository {
-        let (found, skipped) = discover(&config);
-        let docs: Vec<Document> = found
-            .par_iter()
-            .map(|f| {
-                let d = load(&config, f);
-                tick();
-                d
-            })
-            .collect();
-        Repository::from_docs(config, docs, skipped)
+        let found = discover(&config);
+        let ((docs, catalogs), files) = rayon::join(
+            || {
+                let docs: Vec<Document> = found
+                    .documents
+                    .par_iter()
+                    .map(|f| {
+                        let d = load(&config, f);
+                        tick();
+                        d
+                    })
+                    .collect();
+                let catalogs = found
+                    .catalogs
+                    .par_iter()
+                    .map(|f| load(&config, f))
+                    .collect();
+                (docs, catalogs)
+            },
+            || files::FileIndex::scan(&config.root),
+        );
+        let mut repo = Repository::from_docs(config, docs, found.skipped);
+        repo.catalogs = catalogs;
+        repo.files = files;
+        repo
     }
 
+    /// A repository of the given documents; the file index holds just them.
     pub fn from_docs(config: Config, docs: Vec<Document>, skipped: Vec<Skipped>) -> Repository {
         let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_path = HashMap::new();
@@ -474,10 +517,13 @@ impl Repository {
             }
             by_path.insert(d.path.clone(), i);
         }
+        let files = files::FileIndex::from_paths(docs.iter().map(|d| d.path.clone()));
         Repository {
             config,
             docs,
             skipped,
+            catalogs: Vec::new(),
+            files,
             by_id,
             by_path,
         }

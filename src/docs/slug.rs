@@ -87,4 +87,93 @@ mod tests {
         assert_eq!(s.slug("foo 1"), "foo-1-1");
         assert_eq!(s.slug("foo-1"), "foo-1-2");
     }
+
+    /// Expected slugs from github-slugger's fixtures (`test/fixtures.json`), fed in order
+    /// through one slugger as that suite does. The per-Unicode-category tables are cut to
+    /// a few characters each (in full they follow the JavaScript engine's Unicode version).
+    #[test]
+    fn github_slugger_fixtures() {
+        let cases = [
+            ("alpha", "alpha"),
+            ("alpha", "alpha-1"),
+            ("bravoCharlieDelta", "bravocharliedelta"),
+            ("__proto__", "__proto__"),
+            ("__proto__", "__proto__-1"),
+            ("hasOwnProperty", "hasownproperty"),
+            ("echo", "echo"),
+            ("echo", "echo-1"),
+            ("echo 1", "echo-1-1"),
+            ("echo-1", "echo-1-2"),
+            ("echo", "echo-2"),
+            ("foxtrot-1", "foxtrot-1"),
+            ("foxtrot", "foxtrot"),
+            ("foxtrot", "foxtrot-2"),
+            ("heading with a - dash", "heading-with-a---dash"),
+            (
+                "heading with an _ underscore",
+                "heading-with-an-_-underscore",
+            ),
+            ("heading with a period.txt", "heading-with-a-periodtxt"),
+            (
+                "exchange.bind_headers(exchange, routing [, bindCallback])",
+                "exchangebind_headersexchange-routing--bindcallback",
+            ),
+            (" ", "-"),
+            (" a", "-a"),
+            ("a ", "a-"),
+            (" a ", "-a-"),
+            ("-a-", "-a--1"),
+            (
+                "apostrophe\u{2019}s should be trimmed",
+                "apostrophes-should-be-trimmed",
+            ),
+            ("golf", "golf"),
+            ("golf", "golf-1"),
+            ("golf", "golf-2"),
+            ("I \u{2665} unicode", "i--unicode"),
+            ("dash-dash", "dash-dash"),
+            ("en\u{2013}dash", "endash"),
+            ("em\u{2013}dash", "emdash"),
+            ("\u{1f604} unicode emoji", "-unicode-emoji"),
+            ("\u{1f604}-\u{1f604} unicode emoji", "--unicode-emoji"),
+            ("\u{1f604}_\u{1f604} unicode emoji", "_-unicode-emoji"),
+            ("\u{1f604} - an emoji", "---an-emoji"),
+            (":smile: - a gemoji", "smile---a-gemoji"),
+            ("Привет", "привет"),
+            ("Профили пользователей", "профили-пользователей"),
+            ("Привет non-latin 你好", "привет-non-latin-你好"),
+            (":ok: No underscore", "ok-no-underscore"),
+            (":ok_hand: Single", "ok_hand-single"),
+            (
+                ":ok_hand::hatched_chick: Two in a row with no spaces",
+                "ok_handhatched_chick-two-in-a-row-with-no-spaces",
+            ),
+            (
+                ":ok_hand: :hatched_chick: Two in a row",
+                "ok_hand-hatched_chick-two-in-a-row",
+            ),
+            ("a) ] } \u{f3b} \u{2046} \u{ff09}b", "a-----b"),
+            (
+                "a_ \u{203f} \u{2040} \u{ff3f}b",
+                "a_-\u{203f}-\u{2040}-\u{ff3f}b",
+            ),
+            ("a$ \u{a2} \u{20ac} \u{ff04}b", "a---b"),
+            ("a- \u{58a} \u{2010} \u{2014} \u{ff0d}c", "a-----c"),
+            (
+                "a0 1 \u{661} \u{966} \u{ff10}b",
+                "a0-1-\u{661}-\u{966}-\u{ff10}b",
+            ),
+            (
+                "a\u{16ee} \u{2160} \u{2170} \u{3007}b",
+                "a\u{16ee}-\u{2170}-\u{2170}-\u{3007}b",
+            ),
+            ("a\u{2028}b", "ab"),
+            ("a\u{bb} \u{2019} \u{201d}b", "a--b"),
+            ("a\u{ab} \u{2018} \u{201c}c", "a--c"),
+        ];
+        let mut s = Slugger::default();
+        for (input, expected) in cases {
+            assert_eq!(s.slug(input), expected, "input {input:?}");
+        }
+    }
 }

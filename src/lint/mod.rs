@@ -91,13 +91,22 @@ impl Settings {
 /// What the rules see: the whole repository, compiled schemas, and which files to report on.
 pub struct Context<'a> {
     pub repo: &'a Repository,
+    /// The clock of time-dependent rules.
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub calendar: crate::time::Calendar,
     schemas: Vec<Option<jsonschema::Validator>>,
+    /// Markdown files that are link targets but not documents, parsed on first use.
+    other_markdown: std::sync::Mutex<HashMap<String, std::sync::Arc<crate::docs::Markdown>>>,
     /// Report only on these paths (the model stays complete); `None` is every document.
     scope: Option<HashSet<String>>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(repo: &'a Repository, scope: Option<HashSet<String>>) -> Result<Self, LintError> {
+    pub fn new(
+        repo: &'a Repository,
+        scope: Option<HashSet<String>>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Self, LintError> {
         let schemas = repo
             .config
             .kinds
@@ -106,9 +115,47 @@ impl<'a> Context<'a> {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Context {
             repo,
+            now,
+            calendar: crate::time::Calendar::new(&repo.config),
             schemas,
+            other_markdown: std::sync::Mutex::default(),
             scope,
         })
+    }
+
+    /// Calls `f` with the parsed markdown of the repository file at `path`, when it is a
+    /// markdown file (documents are parsed already; other files are read once and cached).
+    pub fn with_markdown(&self, path: &str, f: impl FnOnce(&crate::docs::Markdown)) {
+        if let Some(&i) = self.repo.by_path.get(path) {
+            f(&self.repo.docs[i].md);
+            return;
+        }
+        let is_md = std::path::Path::new(path)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+        if !is_md || !self.repo.files.is_file(path) {
+            return;
+        }
+        let cached = self
+            .other_markdown
+            .lock()
+            .ok()
+            .and_then(|m| m.get(path).cloned());
+        let md = cached.unwrap_or_else(|| {
+            let text = std::fs::read(self.repo.root().join(path))
+                .ok()
+                .filter(|b| b.len() as u64 <= self.repo.config.limits.max_file_size)
+                .and_then(|b| String::from_utf8(b).ok())
+                .unwrap_or_default();
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            let (_, body) = crate::docs::frontmatter::parse(text);
+            let md = std::sync::Arc::new(crate::docs::Markdown::parse(text, body));
+            if let Ok(mut m) = self.other_markdown.lock() {
+                m.insert(path.to_string(), md.clone());
+            }
+            md
+        });
+        f(&md);
     }
 
     pub fn kind(&self, doc: &Document) -> &'a Kind {
@@ -205,6 +252,9 @@ pub fn run(ctx: &Context<'_>, settings: &Settings) -> Report {
         .collect();
     let mut cross = Vec::new();
     rules::naming::check_duplicate_ids(ctx, &mut cross);
+    if settings.level("L006").is_some() {
+        rules::links::check_orphans(ctx, &mut cross);
+    }
     rules::files::check_skipped(&repo.skipped, &mut cross);
     for d in cross {
         let doc = repo.by_path.get(&d.path).map(|&i| &repo.docs[i]);
@@ -237,8 +287,10 @@ fn check_document(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
     rules::naming::check(ctx, doc, out);
     rules::front_matter::check(ctx, doc, out);
     rules::sections::check(ctx, doc, out);
+    rules::links::check(ctx, doc, out);
     if ctx.reads_metadata(doc) {
         rules::owners::check(ctx, doc, out);
+        rules::practice::check(ctx, doc, out);
     }
 }
 
@@ -351,7 +403,12 @@ members = ["alice"]
             .unwrap();
         let doc = Document::from_text(path.to_string(), kind, &cfg.kinds[kind], text);
         let repo = Repository::from_docs(cfg, vec![doc], Vec::new());
-        let ctx = Context::new(&repo, None).unwrap();
+        let ctx = Context::new(
+            &repo,
+            None,
+            crate::time::parse_now("2026-06-30T12:00:00Z").unwrap(),
+        )
+        .unwrap();
         let settings = Settings::new(&repo.config, &[], &[]).unwrap();
         run(&ctx, &settings).diagnostics
     }

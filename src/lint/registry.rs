@@ -175,8 +175,8 @@ pub static RULES: &[Rule] = &[
         "relative link to a missing file",
         Default::Error,
         None,
-        LATER,
-        false
+        rules::links::L001_DOC,
+        true
     ),
     rule!(
         "L002",
@@ -184,8 +184,8 @@ pub static RULES: &[Rule] = &[
         "link fragment matches no heading/anchor in the target",
         Default::Error,
         None,
-        LATER,
-        false
+        rules::links::L002_DOC,
+        true
     ),
     rule!(
         "L003",
@@ -193,8 +193,8 @@ pub static RULES: &[Rule] = &[
         "link escapes the repository root",
         Default::Error,
         None,
-        LATER,
-        false
+        rules::links::L003_DOC,
+        true
     ),
     rule!(
         "L004",
@@ -202,17 +202,17 @@ pub static RULES: &[Rule] = &[
         "reference to an unknown document ID",
         Default::Error,
         None,
-        LATER,
-        false
+        rules::links::L004_DOC,
+        true
     ),
     rule!(
         "L005",
         "supersede-inconsistent",
         "supersede pair inconsistent",
         Default::Error,
-        Some("fills the other side"),
-        LATER,
-        false
+        None,
+        rules::links::L005_DOC,
+        true
     ),
     rule!(
         "L006",
@@ -220,17 +220,17 @@ pub static RULES: &[Rule] = &[
         "orphan: no inbound links and not in a catalog",
         Default::Off(W),
         None,
-        LATER,
-        false
+        rules::links::L006_DOC,
+        true
     ),
     rule!(
         "L007",
         "link-case-mismatch",
         "link path differs only in letter case from the real file",
         Default::Error,
-        Some("corrects the case"),
-        LATER,
-        false
+        None,
+        rules::links::L007_DOC,
+        true
     ),
     rule!(
         "L008",
@@ -238,8 +238,8 @@ pub static RULES: &[Rule] = &[
         "reference-style link with no definition",
         Default::Error,
         None,
-        LATER,
-        false
+        rules::links::L008_DOC,
+        true
     ),
     rule!(
         "O001",
@@ -321,8 +321,8 @@ pub static RULES: &[Rule] = &[
         "meeting outcome not recorded within `outcome_within`",
         Default::Warn,
         None,
-        LATER,
-        false,
+        rules::practice::A004_DOC,
+        true,
         true
     ),
 ];

@@ -2,8 +2,10 @@
 
 pub mod files;
 pub mod front_matter;
+pub mod links;
 pub mod naming;
 pub mod owners;
+pub mod practice;
 pub mod sections;
 
 /// The closest candidate to `value`, for `help: did you mean ...?` hints: an exact match

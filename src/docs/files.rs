@@ -1,0 +1,120 @@
+//! Every file and folder of the repository, for link checks: exact and case-folded lookups.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+#[derive(Debug, Default)]
+pub struct FileIndex {
+    files: HashSet<String>,
+    dirs: HashSet<String>,
+    lower: HashMap<String, Vec<String>>,
+}
+
+impl FileIndex {
+    /// Lists the work tree (honouring `.gitignore`, skipping `.git`, never following links).
+    pub fn scan(root: &Path) -> FileIndex {
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .parents(false)
+            .git_global(false)
+            .require_git(true)
+            .follow_links(false)
+            .filter_entry(|e| e.file_name() != ".git")
+            .build();
+        let paths = walker.filter_map(Result::ok).filter_map(|e| {
+            let ft = e.file_type()?;
+            if ft.is_dir() {
+                return None;
+            }
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .ok()?
+                .to_str()?
+                .replace('\\', "/");
+            Some(rel)
+        });
+        FileIndex::from_paths(paths)
+    }
+
+    /// An index of the given repository-relative files (their folders are derived).
+    pub fn from_paths(paths: impl IntoIterator<Item = String>) -> FileIndex {
+        let mut idx = FileIndex::default();
+        idx.dirs.insert(String::new());
+        for p in paths {
+            let mut d = p.as_str();
+            while let Some((parent, _)) = d.rsplit_once('/') {
+                if !idx.dirs.insert(parent.to_string()) {
+                    break;
+                }
+                d = parent;
+            }
+            idx.files.insert(p);
+        }
+        for p in idx.files.iter().chain(idx.dirs.iter()) {
+            idx.lower
+                .entry(p.to_lowercase())
+                .or_default()
+                .push(p.clone());
+        }
+        for v in idx.lower.values_mut() {
+            v.sort();
+        }
+        idx
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.files.contains(path) || self.dirs.contains(path)
+    }
+
+    pub fn is_file(&self, path: &str) -> bool {
+        self.files.contains(path)
+    }
+
+    /// The real path that differs from `path` only in letter case, if exactly one does.
+    pub fn case_variant(&self, path: &str) -> Option<&str> {
+        match self.lower.get(&path.to_lowercase())?.as_slice() {
+            [one] if one != path => Some(one),
+            _ => None,
+        }
+    }
+
+    /// Files and folders directly inside `dir`.
+    pub fn children<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.files
+            .iter()
+            .chain(self.dirs.iter())
+            .filter_map(move |p| {
+                let rest = if dir.is_empty() {
+                    Some(p.as_str())
+                } else {
+                    p.strip_prefix(dir)?.strip_prefix('/')
+                };
+                rest.filter(|r| !r.is_empty() && !r.contains('/'))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups() {
+        let idx = FileIndex::from_paths([
+            "decisions/0001-Use-X.md".to_string(),
+            "README.md".to_string(),
+        ]);
+        assert!(idx.exists("decisions"));
+        assert!(idx.exists(""));
+        assert!(idx.is_file("README.md"));
+        assert_eq!(
+            idx.case_variant("decisions/0001-use-x.md"),
+            Some("decisions/0001-Use-X.md")
+        );
+        assert_eq!(idx.case_variant("decisions/0001-Use-X.md"), None);
+        let mut c: Vec<_> = idx.children("").collect();
+        c.sort_unstable();
+        assert_eq!(c, ["README.md", "decisions"]);
+    }
+}

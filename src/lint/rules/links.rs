@@ -1,0 +1,352 @@
+//! L001-L008: links and references resolve as GitHub renders them.
+
+use std::collections::HashSet;
+
+use super::{did_you_mean, hint};
+use crate::diagnostic::Diagnostic;
+use crate::docs::links::{Target, resolve};
+use crate::docs::markdown::LinkKind;
+use crate::docs::{Document, Repository};
+use crate::lint::Context;
+
+/// Printed by `annals rule L001`.
+pub const L001_DOC: &str = "What: a relative link (or image) whose target file or folder does not exist. \
+Links resolve as GitHub renders them: relative to the file's folder, `/` from the repository root, \
+percent-decoded, `?query` ignored. External URLs are never fetched; links in code are not links.\n\n\
+Why: a broken link is a lost piece of the team's memory.\n\n\
+Example: `[the old design](../decisions/0099-missing-design.md)`.\n\n\
+Fix: point the link at the file's current path (`annals show ID` lists a document's links).";
+
+/// Printed by `annals rule L002`.
+pub const L002_DOC: &str = "What: a link's `#fragment` matches no heading or `<a id>`/`<a name>` anchor in the \
+target document. Headings are compared by their GitHub slug (github-slugger: lowercase; letters, \
+marks, digits, `_`, `-` and spaces kept; spaces become `-`; repeats get `-1`, `-2`...).\n\n\
+Why: renamed headings silently break deep links; the reader lands at the top of a long document.\n\n\
+Example: `[plan](0003-use-postgres.md#rollout-plan)` where the heading is `## Rollout`.\n\n\
+Fix: use the slug the help line suggests, or add an anchor.";
+
+/// Printed by `annals rule L003`.
+pub const L003_DOC: &str = "What: a relative link that climbs above the repository root (`../../x.md`, \
+`/../x.md`, percent-encoded dots). annals never reads such a target.\n\n\
+Why: it only works on one person's disk; on GitHub and in every other clone it is broken.\n\n\
+Example: `[notes](../../../outside-notes.md)`.\n\n\
+Fix: link to a copy inside the repository, or to its URL.";
+
+/// Printed by `annals rule L004`.
+pub const L004_DOC: &str = "What: an ID field (`supersedes`, `superseded_by`, `related`, or the kind's \
+`id_fields`) names a document that does not exist, by ID or by relative path.\n\n\
+Why: references are links too: a dangling one hides what a decision replaced or relates to.\n\n\
+Example: `related: [ADR-0420]` where no decision has number 420.\n\n\
+Fix: correct the ID (the help line suggests the closest), or remove the reference.";
+
+/// Printed by `annals rule L005`.
+pub const L005_DOC: &str = "What: a supersede pair that does not agree: A says `supersedes: B`, but B is not \
+`status: superseded` with `superseded_by: A` (or the reverse). Reported at the field that names the \
+other document.\n\n\
+Why: readers of B must learn that it is replaced; readers of A must find what it replaced.\n\n\
+Example: ADR-0012 `supersedes: ADR-0003` while ADR-0003 is still `accepted`.\n\n\
+Fix: `annals supersede` writes both sides; by hand, set B's status and `superseded_by`.";
+
+/// Printed by `annals rule L006`.
+pub const L006_DOC: &str = "What: a document nothing links to: no link or ID reference from another document, \
+and no link from a catalog (a README or index in a kind folder). Off by default.\n\n\
+Why: an orphan is a document nobody will find by reading.\n\n\
+Example: a brief that no meeting, decision or index mentions.\n\n\
+Fix: link it from where readers look, or from the kind's index page.";
+
+/// Printed by `annals rule L007`.
+pub const L007_DOC: &str = "What: a link whose path differs only in letter case from a real file.\n\n\
+Why: it works on macOS and Windows, whose file systems ignore case, and breaks on Linux, in CI and on \
+GitHub.\n\n\
+Example: `[db](0002-USE-POSTGRES.md)` for `0002-use-postgres.md`.\n\n\
+Fix: write the path with the file's exact case (the help line gives it).";
+
+/// Printed by `annals rule L008`.
+pub const L008_DOC: &str = "What: a reference-style link (`[text][label]` or `[label][]`) whose label has no \
+`[label]: url` definition.\n\n\
+Why: markdown renders it as literal brackets: the link is silently gone.\n\n\
+Example: `As argued in [the RFC][rfc-12], ...` without `[rfc-12]: ...`.\n\n\
+Fix: add the definition, or correct the label.";
+
+pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    for link in &doc.md.links {
+        if link.kind == LinkKind::Autolink {
+            continue;
+        }
+        let span = Some(link.span.clone());
+        match resolve(&doc.path, &link.dest) {
+            Target::External => {}
+            Target::Escapes => out.push(Diagnostic::new(
+                "L003",
+                &doc.path,
+                span,
+                format!(
+                    "link `{}` leaves the repository root; annals does not follow it",
+                    link.dest
+                ),
+            )),
+            Target::SameDocument { fragment } => {
+                if !fragment.is_empty() && !has_anchor(&doc.md, &fragment) {
+                    out.push(missing_fragment(
+                        doc,
+                        span,
+                        &fragment,
+                        "this document",
+                        &doc.md,
+                    ));
+                }
+            }
+            Target::Path { path, fragment } => {
+                let files = &ctx.repo.files;
+                if files.exists(&path) {
+                    if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                        ctx.with_markdown(&path, |md| {
+                            if !has_anchor(md, &fragment) {
+                                out.push(missing_fragment(doc, span.clone(), &fragment, &path, md));
+                            }
+                        });
+                    }
+                } else if let Some(real) = files.case_variant(&path) {
+                    out.push(
+                        Diagnostic::new(
+                            "L007",
+                            &doc.path,
+                            span,
+                            format!("link path `{path}` differs only in letter case from `{real}`"),
+                        )
+                        .with_help(Some(format!("write it as `{}`", relative(&doc.path, real)))),
+                    );
+                } else {
+                    let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
+                    let suggestion = did_you_mean(name, files.children(dir)).map(|n| {
+                        relative(
+                            &doc.path,
+                            &if dir.is_empty() {
+                                n
+                            } else {
+                                format!("{dir}/{n}")
+                            },
+                        )
+                    });
+                    out.push(
+                        Diagnostic::new(
+                            "L001",
+                            &doc.path,
+                            span,
+                            format!("link target `{path}` does not exist"),
+                        )
+                        .with_help(hint(suggestion)),
+                    );
+                }
+            }
+        }
+    }
+    for b in &doc.md.broken_refs {
+        out.push(Diagnostic::new(
+            "L008",
+            &doc.path,
+            Some(b.span.clone()),
+            format!("reference `[{}]` has no definition", b.label),
+        ));
+    }
+    if ctx.reads_metadata(doc) {
+        check_references(ctx, doc, out);
+    }
+}
+
+fn has_anchor(md: &crate::docs::Markdown, fragment: &str) -> bool {
+    md.headings.iter().any(|h| h.slug == fragment) || md.anchors.iter().any(|a| a == fragment)
+}
+
+fn missing_fragment(
+    doc: &Document,
+    span: Option<std::ops::Range<usize>>,
+    fragment: &str,
+    target: &str,
+    md: &crate::docs::Markdown,
+) -> Diagnostic {
+    let candidates = md
+        .headings
+        .iter()
+        .map(|h| h.slug.as_str())
+        .chain(md.anchors.iter().map(String::as_str));
+    let suggestion = did_you_mean(fragment, candidates).map(|s| format!("#{s}"));
+    Diagnostic::new(
+        "L002",
+        &doc.path,
+        span,
+        format!("fragment `#{fragment}` matches no heading or anchor in {target}"),
+    )
+    .with_help(hint(suggestion))
+}
+
+/// `to` written relative to the folder of `from` (both repository-relative).
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> =
+        from.split('/').collect::<Vec<_>>()[..from.matches('/').count()].to_vec();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
+/// The document an ID field value names: by ID, or by path relative to the document.
+pub fn referenced<'r>(repo: &'r Repository, from: &Document, value: &str) -> Option<&'r Document> {
+    if let Some(d) = repo.find(value) {
+        return Some(d);
+    }
+    match resolve(&from.path, value) {
+        Target::Path { path, .. } => repo.by_path.get(&path).map(|&i| &repo.docs[i]),
+        _ => None,
+    }
+}
+
+/// True when `value` (an ID or a relative path written in `from`) names `target`.
+fn names(repo: &Repository, from: &Document, value: &str, target: &Document) -> bool {
+    referenced(repo, from, value).is_some_and(|d| std::ptr::eq(d, target))
+}
+
+fn check_references(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let kind = ctx.kind(doc);
+    for field in &kind.id_fields {
+        for (value, span) in doc.list_field(field) {
+            let Some(target) = referenced(repo, doc, &value) else {
+                // IDs share their prefix, so edit distance suggests noise: only a case or
+                // spacing variant of a real ID is worth a hint.
+                let folded = value.to_ascii_uppercase().replace(' ', "");
+                let suggestion = repo.by_id.contains_key(&folded).then_some(folded);
+                out.push(
+                    Diagnostic::new(
+                        "L004",
+                        &doc.path,
+                        Some(span),
+                        format!("`{field}` names `{value}`, which is no document's ID or path"),
+                    )
+                    .with_help(hint(suggestion))
+                    .on_field(field),
+                );
+                continue;
+            };
+            let problem = match field.as_str() {
+                "supersedes" => supersede_problem(ctx, doc, target, &value),
+                "superseded_by" => superseded_by_problem(ctx, doc, target, &value),
+                _ => None,
+            };
+            if let Some(message) = problem {
+                out.push(Diagnostic::new("L005", &doc.path, Some(span), message).on_field(field));
+            }
+        }
+    }
+}
+
+fn supersede_problem(
+    ctx: &Context<'_>,
+    doc: &Document,
+    old: &Document,
+    value: &str,
+) -> Option<String> {
+    if !ctx.reads_metadata(old) {
+        return None;
+    }
+    let me = doc.identity();
+    let back = old.list_field("superseded_by");
+    let named = back.iter().any(|(v, _)| names(ctx.repo, old, v, doc));
+    let status = old
+        .data
+        .get("status")
+        .and_then(|s| s.as_str())
+        .unwrap_or("");
+    let wants_status = ctx.kind(old).statuses.iter().any(|s| s == "superseded");
+    if !named {
+        return Some(format!(
+            "{me} supersedes {value}, but {value} does not say `superseded_by: {me}`"
+        ));
+    }
+    if wants_status && status != "superseded" {
+        return Some(format!(
+            "{me} supersedes {value}, but {value} has status `{status}`, not `superseded`"
+        ));
+    }
+    None
+}
+
+fn superseded_by_problem(
+    ctx: &Context<'_>,
+    doc: &Document,
+    new: &Document,
+    value: &str,
+) -> Option<String> {
+    if !ctx.reads_metadata(new) {
+        return None;
+    }
+    let me = doc.identity();
+    let named = new
+        .list_field("supersedes")
+        .iter()
+        .any(|(v, _)| names(ctx.repo, new, v, doc));
+    if named {
+        None
+    } else {
+        Some(format!(
+            "{me} is superseded by {value}, but {value} does not say `supersedes: {me}`"
+        ))
+    }
+}
+
+/// L006 over the whole repository: documents with no inbound link or reference.
+pub fn check_orphans(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let mut linked: HashSet<&str> = HashSet::new();
+    for d in repo.docs.iter().chain(repo.catalogs.iter()) {
+        for l in &d.md.links {
+            if let Target::Path { path, .. } = resolve(&d.path, &l.dest) {
+                if path != d.path {
+                    if let Some(&i) = repo.by_path.get(&path) {
+                        linked.insert(repo.docs[i].path.as_str());
+                    }
+                }
+            }
+        }
+        for field in &repo.kind_of(d).id_fields {
+            for (v, _) in d.list_field(field) {
+                if let Some(t) = referenced(repo, d, &v) {
+                    if !std::ptr::eq(t, d) {
+                        linked.insert(t.path.as_str());
+                    }
+                }
+            }
+        }
+    }
+    for d in &repo.docs {
+        if ctx.in_scope(d) && d.unreadable.is_none() && !linked.contains(d.path.as_str()) {
+            out.push(Diagnostic::new(
+                "L006",
+                &d.path,
+                None,
+                "no document or catalog links here: readers will not find it",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative("meetings/a.md", "decisions/b.md"),
+            "../decisions/b.md"
+        );
+        assert_eq!(relative("decisions/a.md", "decisions/b.md"), "b.md");
+        assert_eq!(relative("a.md", "decisions/b.md"), "decisions/b.md");
+        assert_eq!(relative("x/y/a.md", "x/b.md"), "../b.md");
+    }
+}
