@@ -28,7 +28,9 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
         Some(n) => crate::time::parse_now(n).map_err(|e| anyhow::anyhow!("--now `{n}`: {e}"))?,
         None => chrono::Utc::now(),
     };
+    let started = std::time::Instant::now();
     let repo = load(app, cfg);
+    let loaded = started.elapsed();
     if let Some(scope) = &scope {
         for p in scope {
             if !repo.by_path.contains_key(p) && app.verbose {
@@ -40,6 +42,14 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
     }
     let ctx = Context::new(&repo, scope, now)?;
     let report = lint::run(&ctx, &settings);
+    if app.verbose {
+        super::note(&format!(
+            "timing: read and parsed {} documents in {:.1?}, checked in {:.1?}",
+            repo.docs.len(),
+            loaded,
+            started.elapsed().saturating_sub(loaded)
+        ));
+    }
     let text = render::render(&report, &repo, args.format, Options { color: app.color });
     super::out(&text)?;
     if !app.quiet {

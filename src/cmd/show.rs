@@ -76,7 +76,7 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
     if args.format == ShowFormat::Json {
         let v = json!({
             "id": doc.id, "kind": kind.name, "path": doc.path, "title": doc.title(),
-            "metadata": Value::Object(doc.data.clone()),
+            "metadata": doc.data,
             "outbound": outb.iter().map(|(t, l)| json!({"target": t, "line": l})).collect::<Vec<_>>(),
             "inbound": inb.iter().map(|(p, l)| json!({"path": p, "line": l})).collect::<Vec<_>>(),
         });
@@ -89,10 +89,10 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
         None => doc.title().unwrap_or(&doc.path).to_string(),
     };
     s.push_str(&format!("{heading}\n"));
-    let width = doc.data.keys().map(String::len).max().unwrap_or(0).max(4);
+    let width = doc.meta().keys().map(String::len).max().unwrap_or(0).max(4);
     s.push_str(&format!("  {:<width$}  {}\n", "kind", kind.name));
     s.push_str(&format!("  {:<width$}  {}\n", "path", doc.path));
-    for (k, v) in &doc.data {
+    for (k, v) in doc.meta() {
         if k == "title" {
             continue;
         }

@@ -26,10 +26,18 @@ pub enum FrontMatter {
         message: String,
         offset: Option<usize>,
     },
-    Parsed {
-        data: Map<String, Value>,
-        fields: Vec<Field>,
-    },
+    /// A mapping: its values are in `Split::data`, its keys' spans in `Split::fields`.
+    Parsed,
+}
+
+/// The result of splitting a document: its front matter, metadata, and where the body starts.
+#[derive(Debug)]
+pub struct Split {
+    pub front_matter: FrontMatter,
+    /// A JSON object (empty unless the front matter parsed).
+    pub data: Value,
+    pub fields: Vec<Field>,
+    pub body_start: usize,
 }
 
 /// Where the front matter block is: `yaml` is the text between the delimiters.
@@ -63,12 +71,18 @@ fn split(src: &str) -> Result<Option<Block>, ()> {
     Err(())
 }
 
-/// Splits and parses; returns the front matter and the byte offset where the body starts.
-pub fn parse(src: &str) -> (FrontMatter, usize) {
+/// Splits and parses the front matter.
+pub fn parse(src: &str) -> Split {
+    let done = |front_matter, body_start| Split {
+        front_matter,
+        data: Value::Object(Map::new()),
+        fields: Vec::new(),
+        body_start,
+    };
     let block = match split(src) {
-        Ok(None) => return (FrontMatter::Absent, 0),
+        Ok(None) => return done(FrontMatter::Absent, 0),
         Err(()) => {
-            return (
+            return done(
                 FrontMatter::Invalid {
                     message: "front matter opened with `---` is never closed: expected a `---` line after it".to_string(),
                     offset: Some(0),
@@ -79,17 +93,21 @@ pub fn parse(src: &str) -> (FrontMatter, usize) {
         Ok(Some(b)) => b,
     };
     let yaml = &src[block.yaml.clone()];
-    let fm = match parse_yaml(yaml) {
-        Ok(data) => FrontMatter::Parsed {
-            data,
+    match parse_yaml(yaml) {
+        Ok(data) => Split {
+            front_matter: FrontMatter::Parsed,
+            data: Value::Object(data),
             fields: scan_fields(src, block.yaml.clone()),
+            body_start: block.body_start,
         },
-        Err((message, at)) => FrontMatter::Invalid {
-            message,
-            offset: Some(block.yaml.start + at.unwrap_or(0)),
-        },
-    };
-    (fm, block.body_start)
+        Err((message, at)) => done(
+            FrontMatter::Invalid {
+                message,
+                offset: Some(block.yaml.start + at.unwrap_or(0)),
+            },
+            block.body_start,
+        ),
+    }
 }
 
 fn parse_yaml(yaml: &str) -> Result<Map<String, Value>, (String, Option<usize>)> {
@@ -200,11 +218,14 @@ mod tests {
     #[test]
     fn splits_and_records_key_spans() {
         let src = "---\ntitle: Use Postgres\ntags:\n  - storage\nowner: alice\n---\n\n# Body\n";
-        let (fm, body) = parse(src);
-        assert_eq!(&src[body..], "\n# Body\n");
-        let FrontMatter::Parsed { data, fields } = fm else {
-            panic!("{fm:?}")
-        };
+        let Split {
+            front_matter,
+            data,
+            fields,
+            body_start,
+        } = parse(src);
+        assert_eq!(&src[body_start..], "\n# Body\n");
+        assert!(matches!(front_matter, FrontMatter::Parsed));
         assert_eq!(data["title"], "Use Postgres");
         let keys: Vec<_> = fields.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["title", "tags", "owner"]);
@@ -214,16 +235,16 @@ mod tests {
 
     #[test]
     fn crlf_and_unterminated() {
-        let (fm, _) = parse("---\r\ntitle: x\r\n---\r\nbody");
-        assert!(matches!(fm, FrontMatter::Parsed { .. }));
-        let (fm, _) = parse("---\ntitle: x\n");
+        let fm = parse("---\r\ntitle: x\r\n---\r\nbody").front_matter;
+        assert!(matches!(fm, FrontMatter::Parsed));
+        let fm = parse("---\ntitle: x\n").front_matter;
         assert!(matches!(fm, FrontMatter::Invalid { .. }));
     }
 
     #[test]
     fn yaml_error_points_into_the_file() {
         let src = "---\ntitle: \"Unterminated\nowner: bob\n---\n";
-        let (fm, _) = parse(src);
+        let fm = parse(src).front_matter;
         let FrontMatter::Invalid { message, offset } = fm else {
             panic!()
         };
@@ -248,7 +269,7 @@ mod tests {
             y.push_str(&format!("{p}: &{p} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
         y.push_str("---\n");
-        let (fm, _) = parse(&y);
+        let fm = parse(&y).front_matter;
         assert!(matches!(fm, FrontMatter::Invalid { .. }), "{fm:?}");
     }
 
@@ -259,7 +280,7 @@ mod tests {
             "[".repeat(20_000),
             "]".repeat(20_000)
         );
-        let (fm, _) = parse(&src);
+        let fm = parse(&src).front_matter;
         assert!(matches!(fm, FrontMatter::Invalid { .. }));
     }
 }

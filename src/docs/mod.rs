@@ -64,8 +64,9 @@ pub struct Document {
     pub front_matter: FrontMatter,
     pub body_start: usize,
     pub md: Markdown,
-    /// Metadata: front matter, or inline metadata where the kind allows it.
-    pub data: Map<String, Value>,
+    /// Metadata: front matter, or inline metadata where the kind allows it; always a JSON
+    /// object (kept as a `Value` so schema validation needs no copy).
+    pub data: Value,
     pub fields: Vec<Field>,
     /// What the file name gives to the kind's pattern; `None` when it does not match.
     pub name: Option<Captures>,
@@ -104,7 +105,7 @@ impl Document {
             front_matter: FrontMatter::Absent,
             body_start: 0,
             md: Markdown::default(),
-            data: Map::new(),
+            data: Value::Object(Map::new()),
             fields: Vec::new(),
             line_starts: vec![0],
         }
@@ -112,13 +113,18 @@ impl Document {
 
     pub fn from_text(path: String, kind_idx: usize, kind: &Kind, text: &str) -> Document {
         let source = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
-        let (front_matter, body_start) = frontmatter::parse(&source);
+        let frontmatter::Split {
+            front_matter,
+            mut data,
+            mut fields,
+            body_start,
+        } = frontmatter::parse(&source);
         let md = Markdown::parse(&source, body_start);
-        let (data, fields) = match &front_matter {
-            FrontMatter::Parsed { data, fields } => (data.clone(), fields.clone()),
-            FrontMatter::Absent => inline_metadata(&source, &md),
-            FrontMatter::Invalid { .. } => (Map::new(), Vec::new()),
-        };
+        if matches!(front_matter, FrontMatter::Absent) {
+            let (inline, inline_fields) = inline_metadata(&source, &md);
+            data = Value::Object(inline);
+            fields = inline_fields;
+        }
         let name = file_name(&path).and_then(|n| kind.filename.matches(n));
         let id = match (&kind.id, &name) {
             (Some(idp), Some(c)) if c.number.is_some() => idp.render(&pattern::Values {
@@ -164,6 +170,12 @@ impl Document {
         let end = self.line_starts.get(line).map_or(self.source.len(), |&n| n);
         let text = &self.source[start..end];
         start..start + text.trim_end_matches(['\n', '\r']).len()
+    }
+
+    /// The metadata as a map.
+    pub fn meta(&self) -> &Map<String, Value> {
+        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+        self.data.as_object().unwrap_or(&EMPTY)
     }
 
     pub fn field(&self, key: &str) -> Option<&Field> {
@@ -431,33 +443,27 @@ fn exclude_set(patterns: &[String]) -> GlobSet {
 
 /// Reads one found file from disk, within the configured size limit.
 pub fn load(cfg: &Config, f: &Found) -> Document {
+    use std::io::Read;
     let kind = &cfg.kinds[f.kind];
     let limit = cfg.limits.max_file_size;
-    match std::fs::metadata(&f.abs) {
-        Ok(m) if m.len() > limit => {
-            return Document::unreadable(
-                f.path.clone(),
-                f.kind,
-                kind,
-                Unreadable::TooLarge {
-                    size: m.len(),
-                    limit,
-                },
-            );
-        }
-        Err(e) => {
-            return Document::unreadable(
-                f.path.clone(),
-                f.kind,
-                kind,
-                Unreadable::Io(e.to_string()),
-            );
-        }
-        _ => {}
+    let fail = |why| Document::unreadable(f.path.clone(), f.kind, kind, why);
+    let mut file = match std::fs::File::open(&f.abs) {
+        Ok(file) => file,
+        Err(e) => return fail(Unreadable::Io(e.to_string())),
+    };
+    let size = file.metadata().map_or(0, |m| m.len());
+    if size > limit {
+        return fail(Unreadable::TooLarge { size, limit });
     }
-    match std::fs::read(&f.abs) {
-        Ok(bytes) => Document::from_bytes(f.path.clone(), f.kind, kind, &bytes),
-        Err(e) => Document::unreadable(f.path.clone(), f.kind, kind, Unreadable::Io(e.to_string())),
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    // `take` keeps a file that grows while it is read within the limit too.
+    match file.by_ref().take(limit + 1).read_to_end(&mut bytes) {
+        Ok(n) if n as u64 > limit => fail(Unreadable::TooLarge {
+            size: n as u64,
+            limit,
+        }),
+        Ok(_) => Document::from_bytes(f.path.clone(), f.kind, kind, &bytes),
+        Err(e) => fail(Unreadable::Io(e.to_string())),
     }
 }
 

@@ -148,7 +148,7 @@ impl<'a> Context<'a> {
                 .and_then(|b| String::from_utf8(b).ok())
                 .unwrap_or_default();
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-            let (_, body) = crate::docs::frontmatter::parse(text);
+            let body = crate::docs::frontmatter::parse(text).body_start;
             let md = std::sync::Arc::new(crate::docs::Markdown::parse(text, body));
             if let Ok(mut m) = self.other_markdown.lock() {
                 m.insert(path.to_string(), md.clone());
@@ -174,7 +174,7 @@ impl<'a> Context<'a> {
     /// that read metadata skip them (F001 says why).
     pub fn reads_metadata(&self, doc: &Document) -> bool {
         match doc.front_matter {
-            FrontMatter::Parsed { .. } => true,
+            FrontMatter::Parsed => true,
             FrontMatter::Absent => {
                 self.kind(doc).front_matter == crate::config::FrontMatterMode::Optional
             }

@@ -88,9 +88,8 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
 fn check_schema(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let kind = ctx.kind(doc);
     if let Some(validator) = ctx.schema(doc.kind) {
-        let instance = Value::Object(doc.data.clone());
         let mut fields_seen = std::collections::HashSet::new();
-        for err in validator.iter_errors(&instance) {
+        for err in validator.iter_errors(&doc.data) {
             let pointer = err.instance_path().to_string();
             let mut segments = pointer.split('/').skip(1).map(unescape_pointer);
             let field = match err.kind() {
@@ -104,7 +103,7 @@ fn check_schema(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             if !fields_seen.insert(field.clone()) {
                 continue;
             }
-            let present = doc.data.contains_key(&field);
+            let present = doc.data.get(&field).is_some();
             let span = present.then(|| doc.value_span(&field));
             let message = if present {
                 format!("`{field}`: {err} (schema of {})", kind.name)

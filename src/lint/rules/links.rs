@@ -118,7 +118,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                     );
                 } else {
                     let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
-                    let suggestion = did_you_mean(name, files.children(dir)).map(|n| {
+                    let suggestion = suggest_file(files, dir, name).map(|n| {
                         relative(
                             &doc.path,
                             &if dir.is_empty() {
@@ -152,6 +152,28 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     if ctx.reads_metadata(doc) {
         check_references(ctx, doc, out);
     }
+}
+
+/// A file in `dir` the link probably meant: by spelling in small folders; in large ones
+/// (where edit distance over every name would dominate a check) a file with the same
+/// number prefix, the usual result of a renamed slug.
+fn suggest_file(files: &crate::docs::files::FileIndex, dir: &str, name: &str) -> Option<String> {
+    let children: Vec<&str> = files.children(dir).collect();
+    if children.len() <= 200 {
+        return did_you_mean(name, children);
+    }
+    let number: &str = &name[..name.find(|c: char| !c.is_ascii_digit()).unwrap_or(0)];
+    if number.is_empty() {
+        return None;
+    }
+    let mut same: Vec<&str> = children
+        .into_iter()
+        .filter(|c| {
+            c.starts_with(number) && c[number.len()..].starts_with(|ch: char| !ch.is_ascii_digit())
+        })
+        .collect();
+    same.sort_unstable();
+    same.first().map(|s| (*s).to_string())
 }
 
 fn has_anchor(md: &crate::docs::Markdown, fragment: &str) -> bool {
