@@ -60,6 +60,8 @@ pub enum Command {
     List(ListArgs),
     /// Show one document: metadata, outbound and inbound links
     Show(ShowArgs),
+    /// Rename a document and rewrite every link and ID reference to it
+    Mv(MvArgs),
     /// List the rules, or print one rule's documentation
     Rule(RuleArgs),
     /// Print shell completions
@@ -91,6 +93,10 @@ pub struct CheckArgs {
     /// Exit 0 even when errors are found
     #[arg(long)]
     pub exit_zero: bool,
+    /// Apply safe fixes (L005 fills the other side of a supersede, L007 corrects a link's
+    /// letter case), then report what remains
+    #[arg(long)]
+    pub fix: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -192,6 +198,14 @@ pub struct ShowArgs {
 pub enum ShowFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct MvArgs {
+    /// The document: a path or an ID
+    pub old: PathBuf,
+    /// The new path (a folder keeps the file name)
+    pub new: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -2,11 +2,12 @@
 
 use std::collections::HashSet;
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 
 use super::{App, Exit};
 use crate::cli::CheckArgs;
 use crate::diagnostic::Severity;
+use crate::diagnostic::fix::{self, Applicability};
 use crate::diagnostic::render::{self, Options};
 use crate::docs::Repository;
 use crate::lint::{self, Context, Settings, registry};
@@ -29,7 +30,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
         None => chrono::Utc::now(),
     };
     let started = std::time::Instant::now();
-    let repo = load(app, cfg);
+    let mut repo = load(app, cfg.clone());
     let loaded = started.elapsed();
     if let Some(scope) = &scope {
         for p in scope {
@@ -40,8 +41,23 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
             }
         }
     }
-    let ctx = Context::new(&repo, scope, now)?;
-    let report = lint::run(&ctx, &settings);
+    let ctx = Context::new(&repo, scope.clone(), now)?;
+    let mut report = lint::run(&ctx, &settings);
+    drop(ctx);
+    let mut fixed = None;
+    if args.fix {
+        let fixes = report
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| f.applicability == Applicability::Safe);
+        let applied = fix::apply(&repo, fixes).context("cannot write a fix")?;
+        if applied.fixes > 0 {
+            repo = load(app, cfg);
+            report = lint::run(&Context::new(&repo, scope, now)?, &settings);
+        }
+        fixed = Some(applied);
+    }
     if app.verbose {
         super::note(&format!(
             "timing: read and parsed {} documents in {:.1?}, checked in {:.1?}",
@@ -57,7 +73,28 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
         if args.statistics {
             tail.push_str(&render::statistics(&report));
         }
+        if let Some(applied) = &fixed {
+            tail.push_str(&format!(
+                "Fixed {} problem{} in {} file{}.\n",
+                applied.fixes,
+                if applied.fixes == 1 { "" } else { "s" },
+                applied.files.len(),
+                if applied.files.len() == 1 { "" } else { "s" },
+            ));
+        }
         tail.push_str(&render::summary(&report));
+        let fixable = report
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == Applicability::Safe)
+            })
+            .count();
+        if fixable > 0 && !args.fix {
+            tail.push_str(&format!("\n{fixable} fixable with `annals check --fix`."));
+        }
         if args.format.is_machine() {
             super::note(&tail);
         } else if args.format == crate::diagnostic::render::Format::Human || args.statistics {

@@ -4,6 +4,7 @@ mod check;
 mod completions;
 mod init;
 mod list;
+pub mod mv;
 mod new;
 mod rule;
 mod show;
@@ -83,23 +84,36 @@ impl App {
         !self.quiet && std::io::stderr().is_terminal()
     }
 
-    /// A path given on the command line, relative to the repository root, `/`-separated.
-    pub fn repo_relative(&self, cfg: &Config, p: &std::path::Path) -> String {
-        let abs = self.cwd.join(p);
-        let abs = std::path::absolute(&abs).unwrap_or(abs);
+    /// A path given on the command line, relative to the repository root, `/`-separated
+    /// (`..` resolved lexically); `None` when it lies outside the repository.
+    pub fn inside_repo(&self, cfg: &Config, p: &std::path::Path) -> Option<String> {
         let root = std::path::absolute(&cfg.root).unwrap_or_else(|_| cfg.root.clone());
-        let rel = abs.strip_prefix(&root).unwrap_or(p);
         let mut parts: Vec<String> = Vec::new();
-        for c in rel.components() {
+        let abs = self.cwd.join(p);
+        for c in abs.components() {
             match c {
-                std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
                 std::path::Component::ParentDir => {
                     parts.pop();
                 }
+                std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
                 _ => {}
             }
         }
-        parts.join("/")
+        let mut root_parts = Vec::new();
+        for c in root.components() {
+            if let std::path::Component::Normal(s) = c {
+                root_parts.push(s.to_string_lossy().into_owned());
+            }
+        }
+        parts
+            .starts_with(&root_parts)
+            .then(|| parts[root_parts.len()..].join("/"))
+    }
+
+    /// Like [`App::inside_repo`], falling back to the path as given.
+    pub fn repo_relative(&self, cfg: &Config, p: &std::path::Path) -> String {
+        self.inside_repo(cfg, p)
+            .unwrap_or_else(|| p.to_string_lossy().replace('\\', "/"))
     }
 }
 
@@ -126,6 +140,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::New(a) => new::run(&app, &a),
         Command::List(a) => list::run(&app, &a),
         Command::Show(a) => show::run(&app, &a),
+        Command::Mv(a) => mv::run(&app, &a),
         Command::Rule(a) => rule::run(&a),
         Command::Completions(a) => completions::run(&a),
     }

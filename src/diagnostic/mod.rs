@@ -1,5 +1,6 @@
 //! Findings: what a rule reports, where, and how it is rendered.
 
+pub mod fix;
 pub mod render;
 
 use std::ops::Range;
@@ -45,6 +46,7 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The front matter field the finding is about (for "one problem, one diagnostic").
     pub field: Option<String>,
+    pub fix: Option<fix::Fix>,
 }
 
 impl Diagnostic {
@@ -64,7 +66,14 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             field: None,
+            fix: None,
         }
+    }
+
+    #[must_use]
+    pub fn with_fix(mut self, fix: Option<fix::Fix>) -> Self {
+        self.fix = fix;
+        self
     }
 
     #[must_use]

@@ -38,6 +38,8 @@ pub struct Split {
     pub data: Value,
     pub fields: Vec<Field>,
     pub body_start: usize,
+    /// Where the closing `---` line starts (new keys are inserted there).
+    pub end: Option<usize>,
 }
 
 /// Where the front matter block is: `yaml` is the text between the delimiters.
@@ -78,6 +80,7 @@ pub fn parse(src: &str) -> Split {
         data: Value::Object(Map::new()),
         fields: Vec::new(),
         body_start,
+        end: None,
     };
     let block = match split(src) {
         Ok(None) => return done(FrontMatter::Absent, 0),
@@ -99,6 +102,7 @@ pub fn parse(src: &str) -> Split {
             data: Value::Object(data),
             fields: scan_fields(src, block.yaml.clone()),
             body_start: block.body_start,
+            end: Some(block.yaml.end),
         },
         Err((message, at)) => done(
             FrontMatter::Invalid {
@@ -223,6 +227,7 @@ mod tests {
             data,
             fields,
             body_start,
+            ..
         } = parse(src);
         assert_eq!(&src[body_start..], "\n# Body\n");
         assert!(matches!(front_matter, FrontMatter::Parsed));

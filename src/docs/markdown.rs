@@ -30,6 +30,9 @@ pub struct Link {
     pub dest: String,
     pub kind: LinkKind,
     pub span: Range<usize>,
+    /// Where the destination is written (in the link, or in its reference definition), when
+    /// the source spells it as `dest` reads: what fixes and `mv` rewrite.
+    pub dest_span: Option<Range<usize>>,
 }
 
 /// A `[text][label]` whose label has no definition.
@@ -82,6 +85,32 @@ impl Markdown {
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_TASKLISTS;
         let parser = Parser::new_with_broken_link_callback(body, opts, Some(callback));
+        let definitions: std::collections::HashMap<String, Range<usize>> = parser
+            .reference_definitions()
+            .iter()
+            .filter_map(|(label, def)| {
+                let span = start + def.span.start..start + def.span.end;
+                let text = &src[span.clone()];
+                let after = text.find("]:")? + 2;
+                let at = text[after..].find(def.dest.as_ref())? + after;
+                Some((
+                    label.to_lowercase(),
+                    span.start + at..span.start + at + def.dest.len(),
+                ))
+            })
+            .collect();
+        let dest_span = |range: &Range<usize>, link_type: LinkType, dest: &str, id: &str| {
+            if matches!(link_type, LinkType::Inline) {
+                let text = &src[range.clone()];
+                let at = text
+                    .rfind(&format!("]({dest}"))
+                    .map(|i| i + 2)
+                    .or_else(|| text.rfind(&format!("](<{dest}")).map(|i| i + 3))?;
+                Some(range.start + at..range.start + at + dest.len())
+            } else {
+                definitions.get(&id.to_lowercase()).cloned()
+            }
+        };
         let mut slugger = Slugger::default();
         let mut heading: Option<(u8, usize, String)> = None;
         let mut in_code_block = false;
@@ -127,8 +156,10 @@ impl Markdown {
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
+                    id,
                     ..
                 }) => md.links.push(Link {
+                    dest_span: dest_span(&range, link_type, &dest_url, &id),
                     dest: dest_url.to_string(),
                     kind: match link_type {
                         LinkType::Autolink | LinkType::Email => LinkKind::Autolink,
@@ -137,7 +168,13 @@ impl Markdown {
                     },
                     span: range,
                 }),
-                Event::Start(Tag::Image { dest_url, .. }) => md.links.push(Link {
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    id,
+                    ..
+                }) => md.links.push(Link {
+                    dest_span: dest_span(&range, link_type, &dest_url, &id),
                     dest: dest_url.to_string(),
                     kind: LinkKind::Image,
                     span: range,
@@ -208,11 +245,25 @@ mod tests {
         assert_eq!(md.links.len(), 1);
         assert_eq!(md.links[0].dest, "b.md#x");
         assert_eq!(&src[md.links[0].span.clone()], "[a](b.md#x)");
+        assert_eq!(&src[md.links[0].dest_span.clone().unwrap()], "b.md#x");
         let labels: Vec<_> = md.broken_refs.iter().map(|b| b.label.as_str()).collect();
         assert_eq!(labels, ["undefined", "d"]);
         let ph: Vec<_> = md.placeholders.iter().map(|r| &src[r.clone()]).collect();
         assert_eq!(ph, ["{fill me}", "TODO"]);
         assert_eq!(md.anchors, ["custom"]);
+    }
+
+    #[test]
+    fn reference_destinations_point_at_the_definition() {
+        let src =
+            "See [db][DB] and ![img](<a b.png>).\n\n[db]: ../decisions/0002-db.md#why \"Title\"\n";
+        let md = Markdown::parse(src, 0);
+        let spans: Vec<_> = md
+            .links
+            .iter()
+            .map(|l| &src[l.dest_span.clone().unwrap()])
+            .collect();
+        assert_eq!(spans, ["../decisions/0002-db.md#why", "a b.png"]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The document model: discovery per kind, one read and one parse per file.
 
+pub mod edit;
 pub mod files;
 pub mod frontmatter;
 pub mod links;
@@ -60,6 +61,10 @@ pub struct Document {
     pub kind: usize,
     /// The text, without a leading BOM.
     pub source: String,
+    /// The file starts with a BOM (kept when the file is rewritten).
+    pub bom: bool,
+    /// Where front matter's closing `---` line starts, when it parsed.
+    pub fm_end: Option<usize>,
     pub unreadable: Option<Unreadable>,
     pub front_matter: FrontMatter,
     pub body_start: usize,
@@ -101,6 +106,8 @@ impl Document {
             path,
             kind: kind_idx,
             source: String::new(),
+            bom: false,
+            fm_end: None,
             unreadable: Some(why),
             front_matter: FrontMatter::Absent,
             body_start: 0,
@@ -112,12 +119,14 @@ impl Document {
     }
 
     pub fn from_text(path: String, kind_idx: usize, kind: &Kind, text: &str) -> Document {
+        let bom = text.starts_with('\u{feff}');
         let source = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
         let frontmatter::Split {
             front_matter,
             mut data,
             mut fields,
             body_start,
+            end: fm_end,
         } = frontmatter::parse(&source);
         let md = Markdown::parse(&source, body_start);
         if matches!(front_matter, FrontMatter::Absent) {
@@ -149,6 +158,8 @@ impl Document {
             id,
             line_starts,
             source,
+            bom,
+            fm_end,
         }
     }
 
@@ -537,6 +548,14 @@ impl Repository {
 
     pub fn kind_of(&self, doc: &Document) -> &Kind {
         &self.config.kinds[doc.kind]
+    }
+
+    /// A document or catalog by repository-relative path (what fixes may edit).
+    pub fn document(&self, path: &str) -> Option<&Document> {
+        self.by_path
+            .get(path)
+            .map(|&i| &self.docs[i])
+            .or_else(|| self.catalogs.iter().find(|c| c.path == path))
     }
 
     /// Finds a document by ID (case-insensitively) or repository-relative path.

@@ -210,7 +210,7 @@ pub static RULES: &[Rule] = &[
         "supersede-inconsistent",
         "supersede pair inconsistent",
         Default::Error,
-        None,
+        Some("fills the other side"),
         rules::links::L005_DOC,
         true
     ),
@@ -228,7 +228,7 @@ pub static RULES: &[Rule] = &[
         "link-case-mismatch",
         "link path differs only in letter case from the real file",
         Default::Error,
-        None,
+        Some("corrects the case"),
         rules::links::L007_DOC,
         true
     ),

@@ -4,4 +4,5 @@ mod common;
 
 mod bad_input;
 mod cli;
+mod fix;
 mod rules;

@@ -4,6 +4,8 @@ use std::collections::HashSet;
 
 use super::{did_you_mean, hint};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::fix::{Edit, Fix};
+use crate::docs::edit::{set_field, yaml_scalar};
 use crate::docs::links::{Target, resolve};
 use crate::docs::markdown::LinkKind;
 use crate::docs::{Document, Repository};
@@ -107,6 +109,8 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                         });
                     }
                 } else if let Some(real) = files.case_variant(&path) {
+                    let fix = retarget(doc, link, real)
+                        .map(|e| Fix::safe(format!("write the path as `{real}`"), vec![e]));
                     out.push(
                         Diagnostic::new(
                             "L007",
@@ -114,7 +118,8 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                             span,
                             format!("link path `{path}` differs only in letter case from `{real}`"),
                         )
-                        .with_help(Some(format!("write it as `{}`", relative(&doc.path, real)))),
+                        .with_help(Some(format!("write it as `{}`", relative(&doc.path, real))))
+                        .with_fix(fix),
                     );
                 } else {
                     let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
@@ -202,6 +207,38 @@ fn missing_fragment(
     .with_help(hint(suggestion))
 }
 
+/// An edit pointing `link` (written in `doc`) at the repository path `to`, keeping how it was
+/// written: root-relative or relative, its `?query` and `#fragment`, angle brackets.
+pub fn retarget(doc: &Document, link: &crate::docs::markdown::Link, to: &str) -> Option<Edit> {
+    retarget_from(doc, &doc.path, link, to)
+}
+
+/// Like [`retarget`], for a document that will live at `from` (when it is being moved).
+pub fn retarget_from(
+    doc: &Document,
+    from: &str,
+    link: &crate::docs::markdown::Link,
+    to: &str,
+) -> Option<Edit> {
+    let span = link.dest_span.clone()?;
+    let raw = &doc.source[span.clone()];
+    let cut = raw.find(['#', '?']).unwrap_or(raw.len());
+    let mut path = if raw.starts_with('/') {
+        format!("/{to}")
+    } else {
+        relative(from, to)
+    };
+    let bracketed = doc.source[..span.start].ends_with('<');
+    if !bracketed {
+        path = path.replace('%', "%25").replace(' ', "%20");
+    }
+    Some(Edit {
+        path: doc.path.clone(),
+        range: span,
+        replacement: format!("{path}{}", &raw[cut..]),
+    })
+}
+
 /// `to` written relative to the folder of `from` (both repository-relative).
 pub fn relative(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> =
@@ -260,19 +297,55 @@ fn check_references(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>
                 "superseded_by" => superseded_by_problem(ctx, doc, target, &value),
                 _ => None,
             };
-            if let Some(message) = problem {
-                out.push(Diagnostic::new("L005", &doc.path, Some(span), message).on_field(field));
+            if let Some((message, fix)) = problem {
+                out.push(
+                    Diagnostic::new("L005", &doc.path, Some(span), message)
+                        .on_field(field)
+                        .with_fix(fix),
+                );
             }
         }
     }
 }
 
-fn supersede_problem(
-    ctx: &Context<'_>,
-    doc: &Document,
-    old: &Document,
-    value: &str,
-) -> Option<String> {
+/// How `other` should name `doc` in a reference field: its ID, else its relative path.
+fn reference_to(doc: &Document, other: &Document) -> String {
+    doc.id
+        .clone()
+        .unwrap_or_else(|| relative(&other.path, &doc.path))
+}
+
+/// The edits that make `other` name `doc` in `field` (and, for `superseded_by`, mark it
+/// superseded); `None` when `other` already names a different document there.
+fn other_side(ctx: &Context<'_>, doc: &Document, other: &Document, field: &str) -> Option<Fix> {
+    if other.data.get(field).is_some() {
+        return None;
+    }
+    let mut edits = vec![set_field(
+        other,
+        field,
+        &yaml_scalar(&reference_to(doc, other)),
+    )?];
+    let status = other
+        .data
+        .get("status")
+        .and_then(|s| s.as_str())
+        .unwrap_or("");
+    if field == "superseded_by"
+        && status != "superseded"
+        && ctx.kind(other).statuses.iter().any(|s| s == "superseded")
+    {
+        edits.push(set_field(other, "status", "superseded")?);
+    }
+    Some(Fix::safe(
+        format!("write `{field}` in {}", other.path),
+        edits,
+    ))
+}
+
+type Problem = Option<(String, Option<Fix>)>;
+
+fn supersede_problem(ctx: &Context<'_>, doc: &Document, old: &Document, value: &str) -> Problem {
     if !ctx.reads_metadata(old) {
         return None;
     }
@@ -286,13 +359,17 @@ fn supersede_problem(
         .unwrap_or("");
     let wants_status = ctx.kind(old).statuses.iter().any(|s| s == "superseded");
     if !named {
-        return Some(format!(
-            "{me} supersedes {value}, but {value} does not say `superseded_by: {me}`"
+        return Some((
+            format!("{me} supersedes {value}, but {value} does not say `superseded_by: {me}`"),
+            other_side(ctx, doc, old, "superseded_by"),
         ));
     }
     if wants_status && status != "superseded" {
-        return Some(format!(
-            "{me} supersedes {value}, but {value} has status `{status}`, not `superseded`"
+        let fix = set_field(old, "status", "superseded")
+            .map(|e| Fix::safe(format!("set `status: superseded` in {}", old.path), vec![e]));
+        return Some((
+            format!("{me} supersedes {value}, but {value} has status `{status}`, not `superseded`"),
+            fix,
         ));
     }
     None
@@ -303,7 +380,7 @@ fn superseded_by_problem(
     doc: &Document,
     new: &Document,
     value: &str,
-) -> Option<String> {
+) -> Problem {
     if !ctx.reads_metadata(new) {
         return None;
     }
@@ -315,8 +392,9 @@ fn superseded_by_problem(
     if named {
         None
     } else {
-        Some(format!(
-            "{me} is superseded by {value}, but {value} does not say `supersedes: {me}`"
+        Some((
+            format!("{me} is superseded by {value}, but {value} does not say `supersedes: {me}`"),
+            other_side(ctx, doc, new, "supersedes"),
         ))
     }
 }

@@ -1,0 +1,124 @@
+//! Fixes: byte edits with an applicability, applied atomically per file.
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+
+use crate::docs::Repository;
+
+/// Whether `--fix` applies a fix by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicability {
+    /// Keeps the document's meaning: applied by `--fix`.
+    Safe,
+    /// May change meaning: shown, applied only when asked for explicitly.
+    Unsafe,
+}
+
+/// Replace `range` of the document at `path` (offsets into `Document::source`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub path: String,
+    pub range: Range<usize>,
+    pub replacement: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, for `help:` lines and reports.
+    pub message: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            message: message.into(),
+            applicability: Applicability::Safe,
+            edits,
+        }
+    }
+}
+
+/// What applying fixes did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub fixes: usize,
+    pub files: Vec<String>,
+}
+
+/// The new text of each file the fixes touch. A fix whose edits overlap an earlier fix's is
+/// left out whole (the next run applies it), so every applied fix is applied completely.
+pub fn plan<'f>(
+    repo: &Repository,
+    fixes: impl IntoIterator<Item = &'f Fix>,
+) -> (BTreeMap<String, String>, usize) {
+    let mut taken: BTreeMap<&str, Vec<Range<usize>>> = BTreeMap::new();
+    let mut accepted: Vec<&Edit> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut count = 0;
+    for fix in fixes {
+        if !seen.insert(fix.edits.clone()) {
+            continue;
+        }
+        let clashes = fix.edits.iter().any(|e| {
+            repo.document(&e.path)
+                .is_none_or(|d| e.range.end > d.source.len())
+                || taken.get(e.path.as_str()).is_some_and(|rs| {
+                    rs.iter().any(|r| {
+                        r.start < e.range.end.max(e.range.start + 1)
+                            && e.range.start < r.end.max(r.start + 1)
+                    })
+                })
+        });
+        if clashes {
+            continue;
+        }
+        for e in &fix.edits {
+            taken.entry(&e.path).or_default().push(e.range.clone());
+            accepted.push(e);
+        }
+        count += 1;
+    }
+    let mut by_file: BTreeMap<String, Vec<&Edit>> = BTreeMap::new();
+    for e in accepted {
+        by_file.entry(e.path.clone()).or_default().push(e);
+    }
+    let mut out = BTreeMap::new();
+    for (path, mut edits) in by_file {
+        let Some(doc) = repo.document(&path) else {
+            continue;
+        };
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        let mut text = String::with_capacity(doc.source.len() + 64);
+        if doc.bom {
+            text.push('\u{feff}');
+        }
+        let mut at = 0;
+        for e in edits {
+            text.push_str(&doc.source[at..e.range.start]);
+            text.push_str(&e.replacement);
+            at = e.range.end;
+        }
+        text.push_str(&doc.source[at..]);
+        out.insert(path, text);
+    }
+    (out, count)
+}
+
+/// Applies the fixes: each changed file is written atomically, every other byte kept.
+pub fn apply<'f>(
+    repo: &Repository,
+    fixes: impl IntoIterator<Item = &'f Fix>,
+) -> std::io::Result<Applied> {
+    let (files, count) = plan(repo, fixes);
+    let mut applied = Applied {
+        fixes: count,
+        files: Vec::new(),
+    };
+    for (path, text) in files {
+        crate::fsutil::write_atomic(&repo.root().join(&path), text.as_bytes())?;
+        applied.files.push(path);
+    }
+    Ok(applied)
+}

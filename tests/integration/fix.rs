@@ -1,0 +1,112 @@
+//! `check --fix` and `mv`: edits that touch only the bytes they must, and never break a link.
+
+use crate::common::{TestEnv, fixtures};
+
+fn fixture(code: &str) -> TestEnv {
+    let env = TestEnv::with_config();
+    env.copy_tree(&fixtures().join("rules").join(code).join("trigger"));
+    env
+}
+
+#[test]
+fn fix_l005_fills_the_other_side_and_is_idempotent() {
+    let env = fixture("L005");
+    let (exit, out, _) = env.run(&["check", "--select", "L005", "--format", "concise"]);
+    assert_eq!(exit, 1, "{out}");
+    let (exit, out, err) = env.run(&["check", "--fix"]);
+    assert_eq!(exit, 0, "{out}{err}");
+    assert!(out.contains("Fixed 1 problem in 1 file."), "{out}");
+    insta::assert_snapshot!(
+        "fix_l005",
+        env.read("decisions/0001-use-postgres-for-events.md")
+    );
+    let before = env.snapshot_tree();
+    let (_, out, _) = env.run(&["check", "--fix"]);
+    assert!(out.contains("Fixed 0 problems in 0 files."), "{out}");
+    assert_eq!(before, env.snapshot_tree(), "a second --fix changed files");
+}
+
+#[test]
+fn fix_l007_corrects_case_keeping_fragment_bom_and_crlf() {
+    let env = fixture("L007");
+    let p = "decisions/0002-retire-cron.md";
+    let text = env.read(p).replace(
+        "0001-USE-POSTGRES-FOR-EVENTS.MD)",
+        "0001-USE-POSTGRES-FOR-EVENTS.MD#decision)",
+    );
+    env.write(p, &format!("\u{feff}{}", text.replace('\n', "\r\n")));
+    let (exit, out, err) = env.run(&["check", "--fix"]);
+    assert_eq!(exit, 0, "{out}{err}");
+    let fixed = env.read(p);
+    assert_eq!(
+        fixed,
+        format!("\u{feff}{}", text.replace('\n', "\r\n")).replace(
+            "0001-USE-POSTGRES-FOR-EVENTS.MD#decision",
+            "0001-use-postgres-for-events.md#decision"
+        )
+    );
+}
+
+#[test]
+fn check_without_fix_writes_nothing_and_says_what_is_fixable() {
+    let env = fixture("L007");
+    let before = env.snapshot_tree();
+    let (_, out, _) = env.run(&["check"]);
+    assert!(
+        out.contains("1 fixable with `annals check --fix`."),
+        "{out}"
+    );
+    assert_eq!(before, env.snapshot_tree());
+}
+
+fn handbook() -> TestEnv {
+    let env = TestEnv::new();
+    env.copy_tree(&crate::common::repo_root().join("examples/handbook"));
+    env
+}
+
+#[test]
+fn mv_rewrites_links_and_ids_and_mv_back_restores_every_byte() {
+    let env = handbook();
+    let original = env.snapshot_tree();
+    let (exit, out, err) = env.run(&[
+        "mv",
+        "ADR-0003",
+        "decisions/archive/0013-publish-domain-events-through-rabbitmq.md",
+    ]);
+    assert_eq!(exit, 0, "{err}");
+    insta::assert_snapshot!("mv_out", out);
+    let (exit, out, _) = env.run(&["check", "--format", "concise"]);
+    assert_eq!((exit, out.as_str()), (0, ""), "a link broke");
+    assert!(
+        env.read("decisions/0009-use-a-transactional-outbox-for-domain-events.md")
+            .contains("supersedes: ADR-0013")
+    );
+    let (exit, _, err) = env.run(&[
+        "mv",
+        "decisions/archive/0013-publish-domain-events-through-rabbitmq.md",
+        "decisions/0003-publish-domain-events-through-rabbitmq.md",
+    ]);
+    assert_eq!(exit, 0, "{err}");
+    assert_eq!(original, env.snapshot_tree(), "mv and back changed bytes");
+}
+
+#[test]
+fn mv_refuses_to_overwrite_or_leave_the_repository() {
+    let env = handbook();
+    let before = env.snapshot_tree();
+    let (exit, _, err) = env.run(&[
+        "mv",
+        "ADR-0003",
+        "decisions/0002-use-postgres-for-the-event-store.md",
+    ]);
+    assert_eq!(exit, 2);
+    assert!(err.contains("never overwrites"), "{err}");
+    let (exit, _, err) = env.run(&["mv", "ADR-0003", "../outside.md"]);
+    assert_eq!(exit, 2);
+    assert!(err.contains("outside the repository"), "{err}");
+    let (exit, _, err) = env.run(&["mv", "ADR-0003", "decisions/0002-taken-number.md"]);
+    assert_eq!(exit, 2);
+    assert!(err.contains("ADR-0002"), "{err}");
+    assert_eq!(before, env.snapshot_tree());
+}
