@@ -12,7 +12,7 @@ pub struct FileIndex {
 
 impl FileIndex {
     /// Lists the work tree (honouring `.gitignore`, skipping `.git`, never following links).
-    pub fn scan(root: &Path) -> FileIndex {
+    pub fn scan(root: &Path, overlay: Option<&super::Overlay>) -> FileIndex {
         let walker = ignore::WalkBuilder::new(root)
             .hidden(false)
             .parents(false)
@@ -34,7 +34,20 @@ impl FileIndex {
                 .replace('\\', "/");
             Some(rel)
         });
-        FileIndex::from_paths(paths)
+        match overlay {
+            None => FileIndex::from_paths(paths),
+            Some(o) => {
+                let mut all: std::collections::BTreeSet<String> = paths.collect();
+                for (p, content) in &o.files {
+                    if content.is_some() {
+                        all.insert(p.clone());
+                    } else {
+                        all.remove(p);
+                    }
+                }
+                FileIndex::from_paths(all)
+            }
+        }
     }
 
     /// An index of the given repository-relative files (their folders are derived).

@@ -352,18 +352,79 @@ pub struct Discovered {
     pub skipped: Vec<Skipped>,
 }
 
-/// Lists every document file of every kind, sorted by path.
-pub fn discover(cfg: &Config) -> Discovered {
+/// Contents that replace the work tree's: the git index under `--staged`. `None` marks a
+/// path that does not exist there (untracked, or deleted from the index).
+#[derive(Debug, Default, Clone)]
+pub struct Overlay {
+    pub files: std::collections::BTreeMap<String, Option<Vec<u8>>>,
+}
+
+/// Which kind a repository-relative path belongs to, and whether it is excluded (a catalog).
+struct Classifier<'c> {
+    kinds: Vec<(usize, &'c Kind, GlobSet)>,
+}
+
+impl<'c> Classifier<'c> {
+    fn new(cfg: &'c Config) -> Self {
+        let mut kinds: Vec<(usize, &Kind, GlobSet)> = cfg
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (i, k, exclude_set(&k.exclude)))
+            .collect();
+        // Deeper folders first, so a kind nested in another kind's folder owns its files.
+        kinds.sort_by_key(|(_, k, _)| std::cmp::Reverse(k.dir.len()));
+        Classifier { kinds }
+    }
+
+    fn classify(&self, rel: &str) -> Option<(usize, bool)> {
+        let ext = Path::new(rel).extension()?;
+        if !(ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown")) {
+            return None;
+        }
+        let (idx, kind, excludes) = self.kinds.iter().find(|(_, k, _)| {
+            rel.len() > k.dir.len()
+                && rel.starts_with(&k.dir)
+                && rel.as_bytes()[k.dir.len()] == b'/'
+        })?;
+        let inside = &rel[kind.dir.len() + 1..];
+        let name = inside.rsplit('/').next().unwrap_or(inside);
+        if inside.split('/').any(|c| c.starts_with('.')) {
+            return None;
+        }
+        Some((*idx, excludes.is_match(name) || excludes.is_match(inside)))
+    }
+}
+
+/// Lists every document file of every kind, sorted by path; `overlay` adds and removes files.
+pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
+    let classifier = Classifier::new(cfg);
     let mut found = Vec::new();
     let mut catalogs = Vec::new();
     let mut skipped = Vec::new();
-    let mut dirs: Vec<(usize, &Kind)> = cfg.kinds.iter().enumerate().collect();
-    // Deeper folders first, so a kind nested in another kind's folder owns its files.
-    dirs.sort_by_key(|(_, k)| std::cmp::Reverse(k.dir.len()));
     let mut seen = std::collections::HashSet::new();
-    for (idx, kind) in dirs {
-        let excludes = exclude_set(&kind.exclude);
-        let base = cfg.root.join(&kind.dir);
+    let mut take =
+        |rel: String, abs: PathBuf, found: &mut Vec<Found>, catalogs: &mut Vec<Found>| {
+            if let Some((kind, is_catalog)) = classifier.classify(&rel) {
+                if seen.insert(rel.clone()) {
+                    let f = Found {
+                        path: rel,
+                        kind,
+                        abs,
+                    };
+                    if is_catalog {
+                        catalogs.push(f)
+                    } else {
+                        found.push(f)
+                    }
+                }
+            }
+        };
+    let mut dirs: Vec<&str> = cfg.kinds.iter().map(|k| k.dir.as_str()).collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    for dir in dirs {
+        let base = cfg.root.join(dir);
         if !base.is_dir() {
             continue;
         }
@@ -379,7 +440,7 @@ pub fn discover(cfg: &Config) -> Discovered {
                 Ok(e) => e,
                 Err(e) => {
                     skipped.push(Skipped {
-                        path: kind.dir.clone(),
+                        path: dir.to_string(),
                         why: e.to_string(),
                     });
                     continue;
@@ -392,7 +453,7 @@ pub fn discover(cfg: &Config) -> Discovered {
             let is_md = rel.extension().is_some_and(|e| {
                 e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
             });
-            if !is_md {
+            if !is_md || ft.is_dir() {
                 continue;
             }
             let Some(rel_str) = rel.to_str() else {
@@ -403,6 +464,9 @@ pub fn discover(cfg: &Config) -> Discovered {
                 continue;
             };
             let rel_str = rel_str.replace('\\', "/");
+            if overlay.is_some_and(|o| o.files.get(&rel_str).is_some_and(Option::is_none)) {
+                continue;
+            }
             if ft.is_symlink() {
                 skipped.push(Skipped {
                     path: rel_str,
@@ -410,31 +474,26 @@ pub fn discover(cfg: &Config) -> Discovered {
                 });
                 continue;
             }
-            if !ft.is_file() {
-                continue;
+            if ft.is_file() {
+                take(
+                    rel_str,
+                    entry.path().to_path_buf(),
+                    &mut found,
+                    &mut catalogs,
+                );
             }
-            let fname = entry.file_name();
-            if excludes.is_match(fname) || excludes.is_match(&rel_str[kind.dir.len() + 1..]) {
-                catalogs.push(Found {
-                    path: rel_str,
-                    kind: idx,
-                    abs: entry.path().to_path_buf(),
-                });
-                continue;
-            }
-            if seen.insert(rel_str.clone()) {
-                found.push(Found {
-                    path: rel_str,
-                    kind: idx,
-                    abs: entry.path().to_path_buf(),
-                });
+        }
+    }
+    if let Some(o) = overlay {
+        for (path, content) in &o.files {
+            if content.is_some() {
+                take(path.clone(), cfg.root.join(path), &mut found, &mut catalogs);
             }
         }
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     catalogs.sort_by(|a, b| a.path.cmp(&b.path));
-    catalogs.dedup_by(|a, b| a.path == b.path);
     Discovered {
         documents: found,
         catalogs,
@@ -452,10 +511,25 @@ fn exclude_set(patterns: &[String]) -> GlobSet {
     b.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
-/// Reads one found file from disk, within the configured size limit.
-pub fn load(cfg: &Config, f: &Found) -> Document {
+/// Reads one found file (from the overlay, else from disk), within the size limit.
+pub fn load(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Document {
     use std::io::Read;
     let kind = &cfg.kinds[f.kind];
+    if let Some(Some(bytes)) = overlay.and_then(|o| o.files.get(&f.path)) {
+        let limit = cfg.limits.max_file_size;
+        if bytes.len() as u64 > limit {
+            return Document::unreadable(
+                f.path.clone(),
+                f.kind,
+                kind,
+                Unreadable::TooLarge {
+                    size: bytes.len() as u64,
+                    limit,
+                },
+            );
+        }
+        return Document::from_bytes(f.path.clone(), f.kind, kind, bytes);
+    }
     let limit = cfg.limits.max_file_size;
     let fail = |why| Document::unreadable(f.path.clone(), f.kind, kind, why);
     let mut file = match std::fs::File::open(&f.abs) {
@@ -497,14 +571,23 @@ impl Repository {
     /// Discovers and parses every document from the work tree, in parallel.
     /// `tick` is called once per file read (for a progress bar).
     pub fn load(config: Config, tick: &(dyn Fn() + Sync)) -> Repository {
-        let found = discover(&config);
+        Repository::load_with(config, None, tick)
+    }
+
+    /// Like [`Repository::load`], with contents from `overlay` where it has them.
+    pub fn load_with(
+        config: Config,
+        overlay: Option<&Overlay>,
+        tick: &(dyn Fn() + Sync),
+    ) -> Repository {
+        let found = discover(&config, overlay);
         let ((docs, catalogs), files) = rayon::join(
             || {
                 let docs: Vec<Document> = found
                     .documents
                     .par_iter()
                     .map(|f| {
-                        let d = load(&config, f);
+                        let d = load(&config, f, overlay);
                         tick();
                         d
                     })
@@ -512,11 +595,11 @@ impl Repository {
                 let catalogs = found
                     .catalogs
                     .par_iter()
-                    .map(|f| load(&config, f))
+                    .map(|f| load(&config, f, overlay))
                     .collect();
                 (docs, catalogs)
             },
-            || files::FileIndex::scan(&config.root),
+            || files::FileIndex::scan(&config.root, overlay),
         );
         let mut repo = Repository::from_docs(config, docs, found.skipped);
         repo.catalogs = catalogs;
