@@ -84,7 +84,8 @@ pub struct CheckArgs {
     /// Print a table of findings per code
     #[arg(long)]
     pub statistics: bool,
-    /// The clock for time-dependent rules (RFC 3339 or YYYY-MM-DD); also `ANNALS_NOW`
+    /// The clock for time-dependent rules: RFC 3339, `YYYY-MM-DDTHH:MM` (UTC) or
+    /// `YYYY-MM-DD`; also `ANNALS_NOW`
     #[arg(long, env = "ANNALS_NOW", value_name = "TIME")]
     pub now: Option<String>,
     /// Let time-dependent rules (A002-A004) set the exit code

@@ -10,4 +10,5 @@ pub mod diagnostic;
 pub mod docs;
 pub mod fsutil;
 pub mod lint;
+pub mod repo;
 pub mod time;

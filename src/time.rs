@@ -16,7 +16,7 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Ok(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")));
     }
-    Err("expected an RFC 3339 time such as `2026-06-30T12:00:00Z`, or `YYYY-MM-DD`".to_string())
+    Err("expected an RFC 3339 time such as `2026-06-30T12:00:00Z`, `YYYY-MM-DDTHH:MM` (UTC) or `YYYY-MM-DD`".to_string())
 }
 
 /// Now: `ANNALS_NOW` when set (tests and reproducible runs), else the system clock.

@@ -15,6 +15,11 @@ use crate::lint::{self, Context, Settings, registry};
 pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
     let cfg = app.config()?;
     let settings = Settings::new(&cfg, &args.select, &args.ignore)?;
+    for p in &args.paths {
+        if !app.cwd.join(p).exists() {
+            bail!("`{}` does not exist", p.display());
+        }
+    }
     let scope = if args.paths.is_empty() {
         None
     } else {
@@ -34,7 +39,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
     let loaded = started.elapsed();
     if let Some(scope) = &scope {
         for p in scope {
-            if !repo.by_path.contains_key(p) && app.verbose {
+            if !repo.by_path.contains_key(p) {
                 super::note(&format!(
                     "note: `{p}` is not a document of any kind; nothing to check there"
                 ));

@@ -9,7 +9,7 @@ use crate::cli::{InitArgs, Preset};
 use crate::config::{Config, Kind};
 use crate::docs::template;
 
-const DEFAULT_CONFIG: &str = r#"# annals configuration: https://github.com/annals-dev/annals
+const DEFAULT_CONFIG: &str = r#"# annals configuration: `annals rule` lists the checks, README.md explains every key
 [project]
 name = "Team Handbook"
 timezone = "UTC"                          # for dates without offset, and working days
@@ -72,7 +72,7 @@ security = "Threat models, access control, secrets"
 # github = "@example/platform"
 "#;
 
-const MADR_CONFIG: &str = r#"# annals configuration (MADR preset): https://adr.github.io/madr/
+const MADR_CONFIG: &str = r#"# annals configuration (MADR preset: decisions as MADR 4 writes them)
 [project]
 name = "Architecture Decisions"
 timezone = "UTC"

@@ -63,7 +63,10 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
     let rel = format!("{}/{file}", kind.dir);
     for t in &args.tags {
         if !cfg.tags.is_empty() && !cfg.tags.contains_key(t) {
-            bail!("tag `{t}` is not in the [tags] vocabulary");
+            let hint = crate::lint::rules::did_you_mean(t, cfg.tags.keys().map(String::as_str))
+                .map(|s| format!(": did you mean `{s}`?"))
+                .unwrap_or_default();
+            bail!("tag `{t}` is not in the [tags] vocabulary{hint}");
         }
     }
     let owner = args.owner.clone().or_else(|| owner_from_git(&cfg));

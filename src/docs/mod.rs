@@ -101,7 +101,8 @@ impl Document {
     pub fn unreadable(path: String, kind_idx: usize, kind: &Kind, why: Unreadable) -> Document {
         let name = file_name(&path).and_then(|n| kind.filename.matches(n));
         Document {
-            id: None,
+            // The ID comes from the file name, so references to it still resolve.
+            id: id_of(kind, name.as_ref()),
             name,
             path,
             kind: kind_idx,
@@ -135,14 +136,7 @@ impl Document {
             fields = inline_fields;
         }
         let name = file_name(&path).and_then(|n| kind.filename.matches(n));
-        let id = match (&kind.id, &name) {
-            (Some(idp), Some(c)) if c.number.is_some() => idp.render(&pattern::Values {
-                number: c.number,
-                date: c.date.as_deref(),
-                slug: c.slug.as_deref(),
-            }),
-            _ => None,
-        };
+        let id = id_of(kind, name.as_ref());
         let mut line_starts = vec![0];
         line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
         Document {
@@ -247,6 +241,17 @@ impl Document {
     pub fn is_parsed(&self) -> bool {
         self.unreadable.is_none() && !matches!(self.front_matter, FrontMatter::Invalid { .. })
     }
+}
+
+/// A document's ID from its file name's captures and the kind's `id` pattern.
+fn id_of(kind: &Kind, name: Option<&Captures>) -> Option<String> {
+    let c = name?;
+    c.number?;
+    kind.id.as_ref()?.render(&pattern::Values {
+        number: c.number,
+        date: c.date.as_deref(),
+        slug: c.slug.as_deref(),
+    })
 }
 
 fn scalar_string(v: &Value) -> Option<String> {
@@ -413,9 +418,9 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
                         abs,
                     };
                     if is_catalog {
-                        catalogs.push(f)
+                        catalogs.push(f);
                     } else {
-                        found.push(f)
+                        found.push(f);
                     }
                 }
             }

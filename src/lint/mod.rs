@@ -127,7 +127,10 @@ impl<'a> Context<'a> {
     /// markdown file (documents are parsed already; other files are read once and cached).
     pub fn with_markdown(&self, path: &str, f: impl FnOnce(&crate::docs::Markdown)) {
         if let Some(&i) = self.repo.by_path.get(path) {
-            f(&self.repo.docs[i].md);
+            // An unreadable document has no headings to compare with (E001 says why).
+            if self.repo.docs[i].unreadable.is_none() {
+                f(&self.repo.docs[i].md);
+            }
             return;
         }
         let is_md = std::path::Path::new(path)

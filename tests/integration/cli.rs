@@ -319,3 +319,39 @@ fn examples_handbook_checks_clean() {
     assert_eq!(exit, 0, "{out}{err}");
     assert!(out.starts_with("All checks passed"), "{out}");
 }
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let env = mixed();
+    let (exit, _, err) = env.run(&["check", "nosuch.md"]);
+    assert_eq!(exit, 2);
+    assert!(err.contains("`nosuch.md` does not exist"), "{err}");
+}
+
+#[test]
+fn an_unreadable_document_keeps_its_id_and_breaks_no_links() {
+    let env = TestEnv::with_config();
+    env.copy_tree(&fixtures().join("rules/L002/clean"));
+    let cfg = env.read("annals.toml") + "\n[limits]\nmax_file_size = 1000\n";
+    env.write("annals.toml", &cfg);
+    let p = "decisions/0001-use-postgres-for-events.md";
+    env.write(
+        p,
+        &(env.read(p) + &"Padding to pass the size limit.\n".repeat(40)),
+    );
+    let other = "decisions/0002-retire-cron.md";
+    env.write(
+        other,
+        &env.read(other).replace(
+            "decision-makers: [alice, bruno]",
+            "decision-makers: [alice, bruno]\nrelated: [ADR-0001]",
+        ),
+    );
+    let (_, out, _) = env.run(&["check", "--format", "concise"]);
+    let codes: Vec<&str> = out
+        .lines()
+        .map(|l| l.split(' ').nth(1).unwrap_or(""))
+        .collect();
+    assert!(codes.contains(&"E001"), "{out}");
+    assert!(!codes.iter().any(|c| *c == "L002" || *c == "L004"), "{out}");
+}

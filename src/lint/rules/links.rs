@@ -278,7 +278,7 @@ fn check_references(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>
             let Some(target) = referenced(repo, doc, &value) else {
                 // IDs share their prefix, so edit distance suggests noise: only a case or
                 // spacing variant of a real ID is worth a hint.
-                let folded = value.to_ascii_uppercase().replace(' ', "");
+                let folded = value.trim().to_ascii_uppercase().replace([' ', '_'], "-");
                 let suggestion = repo.by_id.contains_key(&folded).then_some(folded);
                 out.push(
                     Diagnostic::new(

@@ -1,0 +1,266 @@
+//! History facts from one pass over the commits: when each document was created (following
+//! renames), every commit that touched it and by whom, and when its `status` changed. Cached
+//! in `.git/annals/history.json` keyed by HEAD; a later HEAD extends the cache.
+
+use std::collections::BTreeMap;
+
+use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Sort};
+use serde::{Deserialize, Serialize};
+
+use super::{Git, GitError};
+use crate::config::Config;
+
+const VERSION: u32 = 1;
+
+/// One commit touching a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Touch {
+    /// Author time, seconds since the epoch.
+    pub time: i64,
+    /// Author email, lowercased.
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    /// The commit that added the document (before any rename).
+    pub created: Option<Touch>,
+    /// Every commit that touched it, oldest first (`created` included).
+    pub touches: Vec<Touch>,
+    /// `(time, status)` at creation and at every commit that changed it.
+    pub statuses: Vec<(i64, String)>,
+}
+
+impl Facts {
+    pub fn updated(&self) -> Option<&Touch> {
+        self.touches.last()
+    }
+
+    /// When the document entered `status` for the last time (its creation when it was
+    /// created so).
+    pub fn entered(&self, status: &str) -> Option<i64> {
+        let mut at = None;
+        let mut prev: Option<&str> = None;
+        for (t, s) in &self.statuses {
+            if s == status && prev != Some(status) {
+                at = Some(*t);
+            }
+            prev = Some(s);
+        }
+        at
+    }
+
+    /// The status in the last commit, if any commit had one.
+    pub fn committed_status(&self) -> Option<&str> {
+        self.statuses.last().map(|(_, s)| s.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct History {
+    version: u32,
+    /// The commit the facts are complete up to.
+    pub head: String,
+    /// What the facts were computed for: kind folders and the root's place in the work tree.
+    scope: Vec<String>,
+    pub facts: BTreeMap<String, Facts>,
+    /// Commits read to build or extend the facts in this run (0 when the cache was current).
+    #[serde(skip)]
+    pub scanned: usize,
+}
+
+impl History {
+    pub fn get(&self, path: &str) -> Option<&Facts> {
+        self.facts.get(path)
+    }
+}
+
+fn scope(git: &Git, cfg: &Config) -> Vec<String> {
+    let mut dirs: Vec<String> = cfg.kinds.iter().map(|k| git.git_path(&k.dir)).collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// The facts at HEAD: from the cache when it is current, extended when HEAD moved on, else
+/// from a full scan. Writing the cache is best-effort (a read-only repository still works).
+pub fn load(git: &Git, cfg: &Config) -> Result<History, GitError> {
+    let Ok(head) = git.repo.head().and_then(|h| h.peel_to_commit()) else {
+        return Ok(History::default());
+    };
+    let scope = scope(git, cfg);
+    let path = git.cache_dir().join("history.json");
+    let cached: Option<History> = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .filter(|h: &History| h.version == VERSION && h.scope == scope);
+    let mut history = match cached {
+        Some(h) if h.head == head.id().to_string() => return Ok(h),
+        Some(h) => match Oid::from_str(&h.head) {
+            Ok(base)
+                if git
+                    .repo
+                    .graph_descendant_of(head.id(), base)
+                    .unwrap_or(false) =>
+            {
+                let mut h = h;
+                scan(git, &mut h, Some(base), head.id(), &scope)?;
+                h
+            }
+            _ => fresh(git, head.id(), &scope)?,
+        },
+        None => fresh(git, head.id(), &scope)?,
+    };
+    history.head = head.id().to_string();
+    if let Ok(bytes) = serde_json::to_vec(&history) {
+        let _ = std::fs::create_dir_all(git.cache_dir());
+        let _ = crate::fsutil::write_atomic(&path, &bytes);
+    }
+    Ok(history)
+}
+
+fn fresh(git: &Git, head: Oid, scope: &[String]) -> Result<History, GitError> {
+    let mut h = History {
+        version: VERSION,
+        scope: scope.to_vec(),
+        ..History::default()
+    };
+    scan(git, &mut h, None, head, scope)?;
+    Ok(h)
+}
+
+/// `status:` from front matter, by a line scan (a full YAML parse per commit is not needed).
+pub fn status_of(text: &str) -> Option<String> {
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    for line in lines {
+        let l = line.trim_end();
+        if l == "---" || l == "..." {
+            return None;
+        }
+        if let Some(v) = l.strip_prefix("status:") {
+            let v = v
+                .split(" #")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['"', '\'']);
+            return (!v.is_empty()).then(|| v.to_string());
+        }
+    }
+    None
+}
+
+fn scan(
+    git: &Git,
+    h: &mut History,
+    from: Option<Oid>,
+    head: Oid,
+    scope: &[String],
+) -> Result<(), GitError> {
+    let repo = &git.repo;
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    walk.push(head)?;
+    if let Some(f) = from {
+        walk.hide(f)?;
+    }
+    for oid in walk {
+        let commit = repo.find_commit(oid?)?;
+        h.scanned += 1;
+        let tree = commit.tree()?;
+        let parent = commit.parent(0).ok().map(|p| p.tree()).transpose()?;
+        let mut opts = DiffOptions::new();
+        for s in scope {
+            opts.pathspec(s);
+        }
+        let mut diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
+        let (mut adds, mut dels) = (false, false);
+        for d in diff.deltas() {
+            adds |= d.status() == Delta::Added;
+            dels |= d.status() == Delta::Deleted;
+        }
+        if adds && dels {
+            diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+        }
+        let author = commit.author();
+        let touch = Touch {
+            time: author.when().seconds(),
+            email: author.email().unwrap_or("").to_lowercase(),
+        };
+        for d in diff.deltas() {
+            let old = d.old_file().path_bytes().and_then(|p| git.local(p));
+            let new = d.new_file().path_bytes().and_then(|p| git.local(p));
+            let status = || {
+                let blob = repo.find_blob(d.new_file().id()).ok()?;
+                status_of(std::str::from_utf8(blob.content()).ok()?)
+            };
+            match d.status() {
+                Delta::Added | Delta::Copied => {
+                    let Some(n) = new else { continue };
+                    let mut f = Facts {
+                        created: Some(touch.clone()),
+                        touches: vec![touch.clone()],
+                        statuses: Vec::new(),
+                    };
+                    if let Some(s) = status() {
+                        f.statuses.push((touch.time, s));
+                    }
+                    h.facts.insert(n, f);
+                }
+                Delta::Modified | Delta::Renamed | Delta::Typechange => {
+                    let (Some(o), Some(n)) = (old, new) else {
+                        continue;
+                    };
+                    let mut f = h.facts.remove(&o).unwrap_or_default();
+                    f.touches.push(touch.clone());
+                    if let Some(s) = status() {
+                        if f.committed_status() != Some(s.as_str()) {
+                            f.statuses.push((touch.time, s));
+                        }
+                    }
+                    h.facts.insert(n, f);
+                }
+                Delta::Deleted => {
+                    if let Some(o) = old {
+                        h.facts.remove(&o);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_line_scan() {
+        assert_eq!(
+            status_of("---\ntitle: x\nstatus: \"accepted\" # ok\n---\n").as_deref(),
+            Some("accepted")
+        );
+        assert_eq!(status_of("---\ntitle: x\n---\nstatus: no\n"), None);
+        assert_eq!(status_of("# no front matter\n"), None);
+    }
+
+    #[test]
+    fn entered_is_the_last_entry_into_a_status() {
+        let f = Facts {
+            statuses: vec![
+                (1, "draft".into()),
+                (5, "open".into()),
+                (7, "draft".into()),
+                (9, "open".into()),
+            ],
+            ..Facts::default()
+        };
+        assert_eq!(f.entered("open"), Some(9));
+        assert_eq!(f.entered("closed"), None);
+    }
+}

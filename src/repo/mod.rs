@@ -1,0 +1,241 @@
+//! Everything that touches git (through git2, never a `git` subprocess): the index being
+//! committed, trees at a revision, what changed, and history facts.
+
+pub mod history;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use git2::{
+    Delta, DiffFindOptions, DiffOptions, ObjectType, Repository, Status, StatusOptions, Tree,
+};
+
+use crate::docs::Overlay;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{0} is not inside a git work tree: --staged and --since need git")]
+    NotARepository(String),
+    #[error("cannot resolve `{rev}`: {message}")]
+    BadRevision { rev: String, message: String },
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+/// A git work tree holding the annals repository (whose root may be a subfolder of it).
+pub struct Git {
+    pub repo: Repository,
+    /// The annals root relative to the work tree, with a trailing `/` (or empty).
+    prefix: String,
+    pub workdir: PathBuf,
+}
+
+/// Paths (annals-relative) that differ between a base and the state being checked.
+#[derive(Debug, Default, Clone)]
+pub struct Changes {
+    /// Added or modified (including the new side of a rename).
+    pub changed: BTreeSet<String>,
+    /// Added (including the new side of a rename): not in the base.
+    pub added: BTreeSet<String>,
+    /// Gone (including the old side of a rename).
+    pub deleted: BTreeSet<String>,
+    /// `new path -> old path` for renames.
+    pub renamed_from: BTreeMap<String, String>,
+}
+
+impl Git {
+    /// Opens the work tree that holds `root`; `None` outside git or in a bare repository.
+    pub fn open(root: &Path) -> Option<Git> {
+        let repo = Repository::discover(root).ok()?;
+        let workdir = repo.workdir()?.canonicalize().ok()?;
+        let root = root.canonicalize().ok()?;
+        let rel = root.strip_prefix(&workdir).ok()?;
+        let mut prefix = rel.to_str()?.replace('\\', "/");
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        Some(Git {
+            repo,
+            prefix,
+            workdir,
+        })
+    }
+
+    pub fn require(root: &Path) -> Result<Git, GitError> {
+        Git::open(root).ok_or_else(|| GitError::NotARepository(root.display().to_string()))
+    }
+
+    /// A git path (work-tree relative bytes) as an annals path, when it is under the root.
+    fn local(&self, git_path: &[u8]) -> Option<String> {
+        let s = std::str::from_utf8(git_path).ok()?;
+        s.strip_prefix(self.prefix.as_str()).map(str::to_string)
+    }
+
+    fn git_path(&self, local: &str) -> String {
+        format!("{}{local}", self.prefix)
+    }
+
+    /// The tree `rev` names (a commit, tag or tree).
+    pub fn tree(&self, rev: &str) -> Result<Tree<'_>, GitError> {
+        let obj = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|e| GitError::BadRevision {
+                rev: rev.to_string(),
+                message: e.message().to_string(),
+            })?;
+        obj.peel_to_tree().map_err(|e| GitError::BadRevision {
+            rev: rev.to_string(),
+            message: e.message().to_string(),
+        })
+    }
+
+    /// HEAD's tree; `None` in a repository without commits.
+    pub fn head_tree(&self) -> Option<Tree<'_>> {
+        self.repo.head().ok()?.peel_to_tree().ok()
+    }
+
+    /// The text of `path` in `tree`, when it is there and UTF-8.
+    pub fn text_at(&self, tree: &Tree<'_>, path: &str) -> Option<String> {
+        let entry = tree.get_path(Path::new(&self.git_path(path))).ok()?;
+        if entry.kind() != Some(ObjectType::Blob) {
+            return None;
+        }
+        let blob = self.repo.find_blob(entry.id()).ok()?;
+        String::from_utf8(blob.content().to_vec()).ok()
+    }
+
+    /// Every file of `tree` under the annals root.
+    pub fn tree_paths(&self, tree: &Tree<'_>) -> Vec<String> {
+        let mut out = Vec::new();
+        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(ObjectType::Blob) {
+                let full = format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes()));
+                if let Some(p) = self.local(full.as_bytes()) {
+                    out.push(p);
+                }
+            }
+            git2::TreeWalkResult::Ok
+        });
+        out
+    }
+
+    /// The commit being made: the index as an overlay on the work tree, and what it
+    /// changes against HEAD (everything, in a repository without commits).
+    pub fn staged(&self) -> Result<(Overlay, Changes), GitError> {
+        let mut opts = StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .exclude_submodules(true)
+            .renames_head_to_index(true);
+        if !self.prefix.is_empty() {
+            opts.pathspec(&self.prefix);
+        }
+        let statuses = self.repo.statuses(Some(&mut opts))?;
+        let index = self.repo.index()?;
+        let mut overlay = Overlay::default();
+        let mut changes = Changes::default();
+        for entry in statuses.iter() {
+            let st = entry.status();
+            let Some(path) = self.local(entry.path_bytes()) else {
+                continue;
+            };
+            if st.intersects(Status::INDEX_NEW | Status::INDEX_MODIFIED | Status::INDEX_TYPECHANGE)
+            {
+                changes.changed.insert(path.clone());
+            }
+            if st.contains(Status::INDEX_NEW) {
+                changes.added.insert(path.clone());
+            }
+            if st.contains(Status::INDEX_DELETED) {
+                changes.deleted.insert(path.clone());
+            }
+            if st.contains(Status::INDEX_RENAMED) {
+                if let Some(d) = entry.head_to_index() {
+                    let old = d.old_file().path_bytes().and_then(|p| self.local(p));
+                    let new = d.new_file().path_bytes().and_then(|p| self.local(p));
+                    if let (Some(old), Some(new)) = (old, new) {
+                        changes.deleted.insert(old.clone());
+                        overlay.files.entry(old.clone()).or_insert(None);
+                        changes.added.insert(new.clone());
+                        changes.changed.insert(new.clone());
+                        changes.renamed_from.insert(new, old);
+                    }
+                }
+            }
+            let in_index = index.get_path(Path::new(&self.git_path(&path)), 0);
+            if st.intersects(
+                Status::WT_MODIFIED
+                    | Status::WT_DELETED
+                    | Status::WT_TYPECHANGE
+                    | Status::WT_RENAMED,
+            ) || (st.contains(Status::INDEX_NEW)
+                && !self.workdir.join(self.git_path(&path)).exists())
+            {
+                let content = match &in_index {
+                    Some(e) => Some(self.repo.find_blob(e.id)?.content().to_vec()),
+                    None => None,
+                };
+                overlay.files.insert(path.clone(), content);
+            }
+            if (st.contains(Status::WT_NEW) || st.contains(Status::INDEX_DELETED))
+                && in_index.is_none() {
+                    overlay.files.insert(path, None);
+                }
+        }
+        Ok((overlay, changes))
+    }
+
+    /// What changed between `base` and the work tree (as committed plus staged plus edited).
+    pub fn since(&self, base: &Tree<'_>) -> Result<Changes, GitError> {
+        let mut opts = DiffOptions::new();
+        opts.include_untracked(true).recurse_untracked_dirs(true);
+        if !self.prefix.is_empty() {
+            opts.pathspec(&self.prefix);
+        }
+        let mut diff = self
+            .repo
+            .diff_tree_to_workdir_with_index(Some(base), Some(&mut opts))?;
+        let mut find = DiffFindOptions::new();
+        find.renames(true).for_untracked(true);
+        diff.find_similar(Some(&mut find))?;
+        let mut changes = Changes::default();
+        for d in diff.deltas() {
+            let old = d.old_file().path_bytes().and_then(|p| self.local(p));
+            let new = d.new_file().path_bytes().and_then(|p| self.local(p));
+            match d.status() {
+                Delta::Added | Delta::Untracked | Delta::Copied => {
+                    if let Some(n) = new {
+                        changes.added.insert(n.clone());
+                        changes.changed.insert(n);
+                    }
+                }
+                Delta::Modified | Delta::Typechange => {
+                    if let Some(n) = new {
+                        changes.changed.insert(n);
+                    }
+                }
+                Delta::Deleted => {
+                    if let Some(o) = old {
+                        changes.deleted.insert(o);
+                    }
+                }
+                Delta::Renamed => {
+                    if let (Some(o), Some(n)) = (old, new) {
+                        changes.deleted.insert(o.clone());
+                        changes.added.insert(n.clone());
+                        changes.changed.insert(n.clone());
+                        changes.renamed_from.insert(n, o);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(changes)
+    }
+
+    /// The folder for annals' caches: `.git/annals/`.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.repo.path().join("annals")
+    }
+}
