@@ -7,7 +7,8 @@ use std::path::Path;
 pub struct FileIndex {
     files: HashSet<String>,
     dirs: HashSet<String>,
-    lower: HashMap<String, Vec<String>>,
+    /// Case-folded paths, built on the first miss (most checks never need it).
+    lower: std::sync::OnceLock<HashMap<String, Vec<String>>>,
 }
 
 impl FileIndex {
@@ -64,15 +65,6 @@ impl FileIndex {
             }
             idx.files.insert(p);
         }
-        for p in idx.files.iter().chain(idx.dirs.iter()) {
-            idx.lower
-                .entry(p.to_lowercase())
-                .or_default()
-                .push(p.clone());
-        }
-        for v in idx.lower.values_mut() {
-            v.sort();
-        }
         idx
     }
 
@@ -86,7 +78,17 @@ impl FileIndex {
 
     /// The real path that differs from `path` only in letter case, if exactly one does.
     pub fn case_variant(&self, path: &str) -> Option<&str> {
-        match self.lower.get(&path.to_lowercase())?.as_slice() {
+        let lower = self.lower.get_or_init(|| {
+            let mut m: HashMap<String, Vec<String>> = HashMap::new();
+            for p in self.files.iter().chain(self.dirs.iter()) {
+                m.entry(p.to_lowercase()).or_default().push(p.clone());
+            }
+            for v in m.values_mut() {
+                v.sort();
+            }
+            m
+        });
+        match lower.get(&path.to_lowercase())?.as_slice() {
             [one] if one != path => Some(one),
             _ => None,
         }

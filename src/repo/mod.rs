@@ -179,9 +179,10 @@ impl Git {
                 overlay.files.insert(path.clone(), content);
             }
             if (st.contains(Status::WT_NEW) || st.contains(Status::INDEX_DELETED))
-                && in_index.is_none() {
-                    overlay.files.insert(path, None);
-                }
+                && in_index.is_none()
+            {
+                overlay.files.insert(path, None);
+            }
         }
         Ok((overlay, changes))
     }
