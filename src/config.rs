@@ -29,8 +29,6 @@ pub enum ConfigError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}: {message}")]
-    Semantic { path: String, message: String },
 }
 
 /// A duration as written in `annals.toml` (`30m`, `4h`, `2d`, `1w`), in seconds.
@@ -317,7 +315,7 @@ struct RawConfig {
     #[serde(default)]
     people: BTreeMap<String, Person>,
     #[serde(default)]
-    teams: BTreeMap<String, Team>,
+    teams: BTreeMap<String, toml::Spanned<Team>>,
     #[serde(default)]
     rules: BTreeMap<RuleCode, RuleLevel>,
     #[serde(default)]
@@ -550,16 +548,19 @@ impl Config {
             cfg.response.low = d;
         }
         cfg.people = raw.people;
-        cfg.teams = raw.teams;
-        for (team, t) in &cfg.teams {
-            if let Some(m) = t.members.iter().find(|m| !cfg.people.contains_key(*m)) {
-                return Err(ConfigError::Semantic {
+        for (team, t) in raw.teams {
+            if let Some(m) = t.get_ref().members.iter().find(|m| !cfg.people.contains_key(*m)) {
+                let (line, column) = line_col(text, t.span().start);
+                return Err(ConfigError::Invalid {
                     path: shown,
+                    line,
+                    column,
                     message: format!(
                         "[teams.{team}]: member `{m}` is not in [people]: expected a key of [people.*]"
                     ),
                 });
             }
+            cfg.teams.insert(team, t.into_inner());
         }
         cfg.rules = raw.rules.into_iter().map(|(k, v)| (k.0, v)).collect();
         cfg.codeowners_path = raw.codeowners.path;
