@@ -549,7 +549,12 @@ impl Config {
         }
         cfg.people = raw.people;
         for (team, t) in raw.teams {
-            if let Some(m) = t.get_ref().members.iter().find(|m| !cfg.people.contains_key(*m)) {
+            if let Some(m) = t
+                .get_ref()
+                .members
+                .iter()
+                .find(|m| !cfg.people.contains_key(*m))
+            {
                 let (line, column) = line_col(text, t.span().start);
                 return Err(ConfigError::Invalid {
                     path: shown,

@@ -46,7 +46,18 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
             }
         }
     }
-    let ctx = Context::new(&repo, scope.clone(), now)?;
+    let git = crate::repo::Git::open(&repo.config.root);
+    let history = match &git {
+        Some(g) => {
+            Some(crate::repo::history::load(g, &repo.config).context("cannot read git history")?)
+        }
+        None => None,
+    };
+    let view = || lint::GitView {
+        history: history.clone(),
+        ..lint::GitView::default()
+    };
+    let ctx = Context::new(&repo, scope.clone(), now)?.with_git(view());
     let mut report = lint::run(&ctx, &settings);
     drop(ctx);
     let mut fixed = None;
@@ -59,7 +70,10 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
         let applied = fix::apply(&repo, fixes).context("cannot write a fix")?;
         if applied.fixes > 0 {
             repo = load(app, cfg);
-            report = lint::run(&Context::new(&repo, scope, now)?, &settings);
+            report = lint::run(
+                &Context::new(&repo, scope, now)?.with_git(view()),
+                &settings,
+            );
         }
         fixed = Some(applied);
     }

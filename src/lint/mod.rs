@@ -88,12 +88,37 @@ impl Settings {
     }
 }
 
+/// What git knows, for the rules that need history or a base to compare with.
+#[derive(Debug, Default)]
+pub struct GitView {
+    pub history: Option<crate::repo::history::History>,
+    /// Documents of the commit being made that no commit has yet (judged against now).
+    pub uncommitted: HashSet<String>,
+    /// With `--staged` / `--since`: what changed, and the documents as they were before.
+    pub change: Option<ChangeView>,
+}
+
+/// The base a change is compared with.
+#[derive(Debug, Default)]
+pub struct ChangeView {
+    /// How the base is named in messages (`HEAD`, `origin/main`).
+    pub base: String,
+    pub changes: crate::repo::Changes,
+    /// Changed documents as the base had them (keyed by their current path).
+    pub previous: HashMap<String, Document>,
+    /// The base's IDs: `ID -> path`.
+    pub base_ids: HashMap<String, String>,
+}
+
 /// What the rules see: the whole repository, compiled schemas, and which files to report on.
 pub struct Context<'a> {
     pub repo: &'a Repository,
     /// The clock of time-dependent rules.
     pub now: chrono::DateTime<chrono::Utc>,
     pub calendar: crate::time::Calendar,
+    pub git: GitView,
+    /// Person keys by lowercased email, to map commit authors to people.
+    pub by_email: HashMap<String, String>,
     schemas: Vec<Option<jsonschema::Validator>>,
     /// Markdown files that are link targets but not documents, parsed on first use.
     other_markdown: std::sync::Mutex<HashMap<String, std::sync::Arc<crate::docs::Markdown>>>,
@@ -113,8 +138,16 @@ impl<'a> Context<'a> {
             .iter()
             .map(|k| compile_schema(&repo.config, k))
             .collect::<Result<Vec<_>, _>>()?;
+        let by_email = repo
+            .config
+            .people
+            .iter()
+            .flat_map(|(k, p)| p.email.iter().map(move |e| (e.to_lowercase(), k.clone())))
+            .collect();
         Ok(Context {
             repo,
+            git: GitView::default(),
+            by_email,
             now,
             calendar: crate::time::Calendar::new(&repo.config),
             schemas,
@@ -159,6 +192,12 @@ impl<'a> Context<'a> {
             md
         });
         f(&md);
+    }
+
+    #[must_use]
+    pub fn with_git(mut self, git: GitView) -> Self {
+        self.git = git;
+        self
     }
 
     pub fn kind(&self, doc: &Document) -> &'a Kind {

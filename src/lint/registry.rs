@@ -292,8 +292,8 @@ pub static RULES: &[Rule] = &[
         "agenda committed later than `agenda_lead` before the meeting",
         Default::Error,
         None,
-        LATER,
-        false
+        rules::practice::A001_DOC,
+        true
     ),
     rule!(
         "A002",
@@ -301,8 +301,8 @@ pub static RULES: &[Rule] = &[
         "response overdue",
         Default::Warn,
         None,
-        LATER,
-        false,
+        rules::practice::A002_DOC,
+        true,
         true
     ),
     rule!(
@@ -311,8 +311,8 @@ pub static RULES: &[Rule] = &[
         "stale: not updated within `review_every`, or `review_by` passed",
         Default::Warn,
         None,
-        LATER,
-        false,
+        rules::practice::A003_DOC,
+        true,
         true
     ),
     rule!(

@@ -1,8 +1,43 @@
 //! A001-A004: the team's async habits as checks, in working time.
 
+use chrono::{DateTime, Utc};
+
 use crate::diagnostic::Diagnostic;
 use crate::docs::Document;
 use crate::lint::Context;
+
+/// Printed by `annals rule A001`.
+pub const A001_DOC: &str = "What: a meeting document whose first commit came less than the kind's `agenda_lead` \
+(working time, on the project's workdays and time zone) before the meeting's `date`. With `--staged`, \
+an agenda not committed yet is judged against now.\n\n\
+Why: an agenda posted late cannot be read, commented or prepared for; async teams agree on a lead time \
+so that meetings start from written context.\n\n\
+Example: `agenda_lead = \"48h\"`, an agenda committed Thursday 16:00 for a Monday 10:00 meeting (18 \
+working hours).\n\n\
+Fix: move the meeting, or post agendas earlier next time; the finding stays in history.";
+
+/// Printed by `annals rule A002`.
+pub const A002_DOC: &str = "What: a document in an `open` status with `reviewers` and a `priority`, whose \
+response deadline has passed while some reviewers have not responded. The deadline is the time the \
+document entered its open status (from history) plus `[response].<priority>` in working time. A \
+reviewer has responded when listed in `responded` or when a commit by them (author email in \
+`[people]`) touched the file after that time. Time-dependent: changes the exit code only with \
+`--strict`.\n\n\
+Why: written, async review only works when answers come within the agreed time.\n\n\
+Example: an `urgent` brief opened Monday 09:00 with `reviewers: [alice, bob]`, Tuesday and no answer \
+from bob.\n\n\
+Fix: respond (add yourself to `responded`, or commit your feedback to the file); `annals due` lists \
+what awaits whom.";
+
+/// Printed by `annals rule A003`.
+pub const A003_DOC: &str = "What: a document not updated (last commit touching it) within its kind's \
+`review_every`, or whose `review_by` date has passed. Only for statuses that still have transitions \
+(`proposed`, `accepted`...; not `rejected` or `superseded`). Time-dependent: changes the exit code \
+only with `--strict`.\n\n\
+Why: a decision nobody has looked at for a year may no longer be true; staleness is how a memory \
+rots silently.\n\n\
+Example: an accepted decision last touched 400 days ago with `review_every = \"365d\"`.\n\n\
+Fix: review it: confirm it (any commit touching it counts), deprecate it, or supersede it.";
 
 /// Printed by `annals rule A004`.
 pub const A004_DOC: &str = "What: a meeting whose `date` plus the kind's `outcome_within` (working time, on the \
@@ -14,7 +49,169 @@ Example: a Monday sync with `outcome_within = \"3d\"` and an empty `## Outcome` 
 Fix: write what was decided and who does what under the outcome heading.";
 
 pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    check_agenda(ctx, doc, out);
+    check_responses(ctx, doc, out);
+    check_stale(ctx, doc, out);
     check_outcome(ctx, doc, out);
+}
+
+fn at(t: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(t, 0).unwrap_or_default()
+}
+
+fn human(seconds: i64) -> String {
+    crate::config::Duration(seconds.max(0)).to_string_rounded()
+}
+
+fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let kind = ctx.kind(doc);
+    let Some(lead) = kind.agenda_lead else { return };
+    let Some((date, _)) = doc.str_field("date") else {
+        return;
+    };
+    let Some(start) = ctx.calendar.parse_instant(date) else {
+        return;
+    };
+    let posted = if ctx.git.uncommitted.contains(&doc.path) {
+        ctx.now
+    } else {
+        let Some(created) = ctx
+            .git
+            .history
+            .as_ref()
+            .and_then(|h| h.get(&doc.path))
+            .and_then(|f| f.created.as_ref())
+        else {
+            return;
+        };
+        at(created.time)
+    };
+    let ahead = ctx.calendar.working_seconds(posted, start);
+    if ahead < lead.seconds() {
+        out.push(Diagnostic::new(
+            "A001",
+            &doc.path,
+            None,
+            format!(
+                "agenda posted {} of working time before the meeting on {date}; the team expects {lead}",
+                human(ahead)
+            ),
+        ));
+    }
+}
+
+fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let kind = ctx.kind(doc);
+    let Some((status, _)) = doc.str_field("status") else {
+        return;
+    };
+    if !kind.open.iter().any(|s| s == status) {
+        return;
+    }
+    let Some((priority, _)) = doc.str_field("priority") else {
+        return;
+    };
+    let Some(allowed) = ctx.repo.config.response.for_priority(priority) else {
+        return;
+    };
+    let reviewers = doc.list_field("reviewers");
+    if reviewers.is_empty() {
+        return;
+    }
+    let Some(facts) = ctx.git.history.as_ref().and_then(|h| h.get(&doc.path)) else {
+        return;
+    };
+    let Some(opened) = facts
+        .entered(status)
+        .or(facts.created.as_ref().map(|c| c.time))
+    else {
+        return;
+    };
+    let deadline = ctx.calendar.add_working(at(opened), allowed.seconds());
+    if ctx.now <= deadline {
+        return;
+    }
+    let responded: Vec<String> = doc
+        .list_field("responded")
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    let committed = |person: &str| {
+        facts
+            .touches
+            .iter()
+            .any(|t| t.time > opened && ctx.by_email.get(&t.email).is_some_and(|p| p == person))
+    };
+    let pending: Vec<String> = reviewers
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| !responded.contains(p) && !committed(p))
+        .collect();
+    if pending.is_empty() {
+        return;
+    }
+    let late = ctx.calendar.working_seconds(deadline, ctx.now);
+    out.push(Diagnostic::new(
+        "A002",
+        &doc.path,
+        None,
+        format!(
+            "response overdue by {} of working time: {} {} not responded ({priority}: within {allowed}, due {})",
+            human(late),
+            pending.join(", "),
+            if pending.len() == 1 { "has" } else { "have" },
+            deadline.with_timezone(&ctx.calendar.tz).format("%Y-%m-%d %H:%M"),
+        ),
+    ));
+}
+
+fn check_stale(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let kind = ctx.kind(doc);
+    let status = doc.str_field("status").map(|(s, _)| s);
+    if status.is_some_and(|s| !kind.is_live_status(s))
+        || (status.is_none() && !kind.statuses.is_empty())
+    {
+        return;
+    }
+    if let Some((by, _)) = doc.str_field("review_by") {
+        if let Some(day) = ctx.calendar.parse_instant(by) {
+            if ctx.now > day + chrono::Duration::days(1) {
+                out.push(Diagnostic::new(
+                    "A003",
+                    &doc.path,
+                    None,
+                    format!("`review_by: {by}` has passed: review the document or set a new date"),
+                ));
+                return;
+            }
+        }
+    }
+    let Some(every) = kind.review_every else {
+        return;
+    };
+    let Some(updated) = ctx
+        .git
+        .history
+        .as_ref()
+        .and_then(|h| h.get(&doc.path))
+        .and_then(|f| f.updated())
+    else {
+        return;
+    };
+    let age = (ctx.now - at(updated.time)).num_seconds();
+    if age > every.seconds() {
+        out.push(Diagnostic::new(
+            "A003",
+            &doc.path,
+            None,
+            format!(
+                "not updated for {} days (since {}); {} documents are reviewed every {every}",
+                age / 86_400,
+                at(updated.time).format("%Y-%m-%d"),
+                kind.name
+            ),
+        ));
+    }
 }
 
 fn check_outcome(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
