@@ -28,6 +28,8 @@ pub struct Fix {
     pub message: String,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
+    /// Files to rename (`from`, `to`) after the edits (which address them by `from`).
+    pub renames: Vec<(String, String)>,
 }
 
 impl Fix {
@@ -36,6 +38,7 @@ impl Fix {
             message: message.into(),
             applicability: Applicability::Safe,
             edits,
+            renames: Vec::new(),
         }
     }
 }
@@ -49,16 +52,22 @@ pub struct Applied {
 
 /// The new text of each file the fixes touch. A fix whose edits overlap an earlier fix's is
 /// left out whole (the next run applies it), so every applied fix is applied completely.
-pub fn plan<'f>(
-    repo: &Repository,
-    fixes: impl IntoIterator<Item = &'f Fix>,
-) -> (BTreeMap<String, String>, usize) {
+pub fn plan<'f>(repo: &Repository, fixes: impl IntoIterator<Item = &'f Fix>) -> Plan {
     let mut taken: BTreeMap<&str, Vec<Range<usize>>> = BTreeMap::new();
     let mut accepted: Vec<&Edit> = Vec::new();
+    let mut renames: Vec<(String, String)> = Vec::new();
     let mut seen = HashSet::new();
     let mut count = 0;
     for fix in fixes {
         if !seen.insert(fix.edits.clone()) {
+            continue;
+        }
+        let renamed = |p: &str| renames.iter().any(|(f, t)| f == p || t == p);
+        if fix
+            .renames
+            .iter()
+            .any(|(f, t)| renamed(f) || renamed(t) || repo.root().join(t).exists())
+        {
             continue;
         }
         let clashes = fix.edits.iter().any(|e| {
@@ -78,6 +87,7 @@ pub fn plan<'f>(
             taken.entry(&e.path).or_default().push(e.range.clone());
             accepted.push(e);
         }
+        renames.extend(fix.renames.iter().cloned());
         count += 1;
     }
     let mut by_file: BTreeMap<String, Vec<&Edit>> = BTreeMap::new();
@@ -103,7 +113,57 @@ pub fn plan<'f>(
         text.push_str(&doc.source[at..]);
         out.insert(path, text);
     }
-    (out, count)
+    Plan {
+        files: out,
+        renames,
+        fixes: count,
+    }
+}
+
+/// New file contents (by current path), renames, and how many fixes they carry.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub files: BTreeMap<String, String>,
+    pub renames: Vec<(String, String)>,
+    pub fixes: usize,
+}
+
+impl Plan {
+    /// Writes the plan: renamed files first (never over an existing file), then the edits
+    /// in place (atomically), then the old names are removed.
+    pub fn write(mut self, repo: &Repository) -> std::io::Result<Vec<String>> {
+        let mut written = Vec::new();
+        for (from, to) in &self.renames {
+            let text = match self.files.remove(from) {
+                Some(t) => t,
+                None => {
+                    let d = repo.document(from).ok_or_else(|| {
+                        std::io::Error::other(format!("{from} is not a document"))
+                    })?;
+                    let mut t = String::new();
+                    if d.bom {
+                        t.push('\u{feff}');
+                    }
+                    t + &d.source
+                }
+            };
+            crate::fsutil::write_new(&repo.root().join(to), text.as_bytes())?;
+            written.push(to.clone());
+        }
+        for (path, text) in &self.files {
+            crate::fsutil::write_atomic(&repo.root().join(path), text.as_bytes())?;
+            written.push(path.clone());
+        }
+        for (from, _) in &self.renames {
+            let abs = repo.root().join(from);
+            std::fs::remove_file(&abs)?;
+            // A folder the move emptied goes too (git does not keep empty folders either).
+            if let Some(parent) = abs.parent() {
+                let _ = std::fs::remove_dir(parent);
+            }
+        }
+        Ok(written)
+    }
 }
 
 /// Applies the fixes: each changed file is written atomically, every other byte kept.
@@ -111,14 +171,10 @@ pub fn apply<'f>(
     repo: &Repository,
     fixes: impl IntoIterator<Item = &'f Fix>,
 ) -> std::io::Result<Applied> {
-    let (files, count) = plan(repo, fixes);
-    let mut applied = Applied {
-        fixes: count,
-        files: Vec::new(),
-    };
-    for (path, text) in files {
-        crate::fsutil::write_atomic(&repo.root().join(&path), text.as_bytes())?;
-        applied.files.push(path);
-    }
-    Ok(applied)
+    let plan = plan(repo, fixes);
+    let fixes = plan.fixes;
+    Ok(Applied {
+        fixes,
+        files: plan.write(repo)?,
+    })
 }

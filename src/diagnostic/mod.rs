@@ -47,6 +47,9 @@ pub struct Diagnostic {
     /// The front matter field the finding is about (for "one problem, one diagnostic").
     pub field: Option<String>,
     pub fix: Option<fix::Fix>,
+    /// What a link or reference finding points at (a path, or an unknown ID): lets
+    /// `--since` keep the findings a change caused in documents it did not touch.
+    pub target: Option<String>,
 }
 
 impl Diagnostic {
@@ -67,7 +70,14 @@ impl Diagnostic {
             help: None,
             field: None,
             fix: None,
+            target: None,
         }
+    }
+
+    #[must_use]
+    pub fn with_target(mut self, target: &str) -> Self {
+        self.target = Some(target.to_string());
+        self
     }
 
     #[must_use]

@@ -122,7 +122,10 @@ fn broken_config_exits_2_with_file_line_and_expectation() {
         ("workflow", "[kinds.brief]\nopen = [\"waiting\"]\n"),
         ("rules", "[rules]\nX001 = \"warn\"\n"),
         ("severity", "[rules]\nF003 = \"loud\"\n"),
-        ("team", "[people.alice]\nname = \"A\"\n[teams.core]\nmembers = [\"alice\", \"bob\"]\n"),
+        (
+            "team",
+            "[people.alice]\nname = \"A\"\n[teams.core]\nmembers = [\"alice\", \"bob\"]\n",
+        ),
     ];
     for (name, text) in cases {
         let env = TestEnv::new();

@@ -5,4 +5,5 @@ mod common;
 mod bad_input;
 mod cli;
 mod fix;
+mod git;
 mod rules;

@@ -104,7 +104,10 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                     if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
                         ctx.with_markdown(&path, |md| {
                             if !has_anchor(md, &fragment) {
-                                out.push(missing_fragment(doc, span.clone(), &fragment, &path, md));
+                                out.push(
+                                    missing_fragment(doc, span.clone(), &fragment, &path, md)
+                                        .with_target(&path),
+                                );
                             }
                         });
                     }
@@ -119,7 +122,8 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                             format!("link path `{path}` differs only in letter case from `{real}`"),
                         )
                         .with_help(Some(format!("write it as `{}`", relative(&doc.path, real))))
-                        .with_fix(fix),
+                        .with_fix(fix)
+                        .with_target(&path),
                     );
                 } else {
                     let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
@@ -140,7 +144,8 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                             span,
                             format!("link target `{path}` does not exist"),
                         )
-                        .with_help(hint(suggestion)),
+                        .with_help(hint(suggestion))
+                        .with_target(&path),
                     );
                 }
             }
@@ -239,6 +244,66 @@ pub fn retarget_from(
     })
 }
 
+/// The edits a move needs, keyed by the file they apply to (the moved file under its old path).
+pub fn move_edits(
+    repo: &Repository,
+    moved: &Document,
+    to: &str,
+    new_id: Option<&str>,
+) -> Vec<Edit> {
+    let from = moved.path.as_str();
+    let mut edits = Vec::new();
+    let docs = repo.docs.iter().chain(repo.catalogs.iter());
+    for d in docs {
+        let is_moved = std::ptr::eq(d, moved);
+        let here = if is_moved { to } else { d.path.as_str() };
+        for l in &d.md.links {
+            let Target::Path { path, .. } = resolve(&d.path, &l.dest) else {
+                continue;
+            };
+            let target = if path == from { to } else { path.as_str() };
+            if is_moved || path == from {
+                if let Some(e) = retarget_from(d, here, l, target) {
+                    if d.source[e.range.clone()] != e.replacement {
+                        edits.push(e);
+                    }
+                }
+            }
+        }
+        for field in &repo.kind_of(d).id_fields {
+            for (value, span) in d.list_field(field) {
+                let Some(t) = referenced(repo, d, &value) else {
+                    continue;
+                };
+                let points_here = std::ptr::eq(t, moved);
+                let by_path = value.contains('/')
+                    || std::path::Path::new(&value)
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+                let replacement = if points_here && !by_path {
+                    match new_id {
+                        Some(id) if !value.eq_ignore_ascii_case(id) => id.to_string(),
+                        Some(_) => continue,
+                        None => relative(here, to),
+                    }
+                } else if by_path && (points_here || is_moved) {
+                    relative(here, if points_here { to } else { &t.path })
+                } else {
+                    continue;
+                };
+                if replacement != value {
+                    edits.push(Edit {
+                        path: d.path.clone(),
+                        range: span,
+                        replacement,
+                    });
+                }
+            }
+        }
+    }
+    edits
+}
+
 /// `to` written relative to the folder of `from` (both repository-relative).
 pub fn relative(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> =
@@ -288,7 +353,8 @@ fn check_references(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>
                         format!("`{field}` names `{value}`, which is no document's ID or path"),
                     )
                     .with_help(hint(suggestion))
-                    .on_field(field),
+                    .on_field(field)
+                    .with_target(&value),
                 );
                 continue;
             };
@@ -301,7 +367,8 @@ fn check_references(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>
                 out.push(
                     Diagnostic::new("L005", &doc.path, Some(span), message)
                         .on_field(field)
-                        .with_fix(fix),
+                        .with_fix(fix)
+                        .with_target(&target.path),
                 );
             }
         }

@@ -1,0 +1,281 @@
+//! Git-backed behaviour on real repositories built with git2: fixed authors and times, no
+//! `git` subprocess, no developer configuration.
+
+use std::path::Path;
+
+use git2::{Repository, Signature, Time};
+
+use crate::common::{TestEnv, fixtures};
+
+/// Monday 2026-06-22 09:00 UTC.
+pub const MON: i64 = 1_782_118_800;
+pub const HOUR: i64 = 3600;
+pub const DAY: i64 = 86_400;
+
+pub struct GitEnv {
+    pub env: TestEnv,
+    pub repo: Repository,
+}
+
+impl GitEnv {
+    /// A repository holding the fixture configuration, with `(kind, line)` added to kinds.
+    pub fn new(kind_lines: &[(&str, &str)]) -> GitEnv {
+        let env = TestEnv::with_config();
+        let mut cfg = env.read("annals.toml");
+        for (kind, line) in kind_lines {
+            let header = format!("[kinds.{kind}]\n");
+            cfg = cfg.replace(&header, &format!("{header}{line}\n"));
+        }
+        env.write("annals.toml", &cfg);
+        let repo = Repository::init(env.root()).unwrap();
+        GitEnv { env, repo }
+    }
+
+    /// Writes the files, stages them (and the deletions), and commits as `who` at `time`.
+    pub fn commit(
+        &self,
+        who: &str,
+        time: i64,
+        files: &[(&str, &str)],
+        deleted: &[&str],
+    ) -> git2::Oid {
+        for (p, text) in files {
+            self.env.write(p, text);
+        }
+        for p in deleted {
+            let _ = std::fs::remove_file(self.env.root().join(p));
+        }
+        let mut index = self.repo.index().unwrap();
+        index.add_path(Path::new("annals.toml")).unwrap();
+        for (p, _) in files {
+            index.add_path(Path::new(p)).unwrap();
+        }
+        for p in deleted {
+            index.remove_path(Path::new(p)).unwrap();
+        }
+        index.write().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = Signature::new(who, &format!("{who}@acme.example"), &Time::new(time, 0)).unwrap();
+        let parents: Vec<git2::Commit<'_>> = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
+        let refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        self.repo
+            .commit(
+                Some("HEAD"),
+                &sig,
+                &sig,
+                &format!("update {}", files.first().map_or("", |f| f.0)),
+                &tree,
+                &refs,
+            )
+            .unwrap()
+    }
+
+    /// Stages `text` as `path` without touching the work tree copy afterwards.
+    pub fn stage(&self, path: &str, text: &str) {
+        self.env.write(path, text);
+        let mut index = self.repo.index().unwrap();
+        index.add_path(Path::new(path)).unwrap();
+        index.write().unwrap();
+    }
+
+    pub fn check(&self, now: i64, args: &[&str]) -> (i32, String, String) {
+        let now = chrono::DateTime::from_timestamp(now, 0)
+            .unwrap()
+            .to_rfc3339();
+        let mut all = vec!["check", "--now", now.as_str(), "--color", "never"];
+        all.extend_from_slice(args);
+        self.env.run(&all)
+    }
+}
+
+fn meeting(date: &str) -> String {
+    format!(
+        "---\ntitle: Platform weekly\ndate: {date}\nowner: platform\ntags: [process]\nattendees: [alice, bruno]\n---\n\n# Platform weekly\n\n## Agenda\n\n1. Retention\n\n## Pre-reads\n\n## Outcome\n\nAgreed.\n"
+    )
+}
+
+fn brief(extra: &str) -> String {
+    format!(
+        "---\ntitle: Retry budget\nstatus: open\nowner: alice\ntags: [process]\npriority: urgent\nreviewers: [alice, bruno]\n{extra}---\n\n# Retry budget\n\nBody.\n"
+    )
+}
+
+#[test]
+fn a001_agenda_committed_late_across_a_weekend() {
+    let g = GitEnv::new(&[("meeting", "agenda_lead = \"48h\"")]);
+    // Friday 16:00 for Monday 10:00: 8 + 10 = 18 working hours.
+    let fri = MON - 3 * DAY + 7 * HOUR;
+    g.commit(
+        "alice",
+        fri,
+        &[(
+            "meetings/2026-06-22-platform-weekly.md",
+            &meeting("2026-06-22T10:00"),
+        )],
+        &[],
+    );
+    // Tuesday 09:00 for the next Monday: 5 working days.
+    g.commit(
+        "alice",
+        MON + DAY,
+        &[(
+            "meetings/2026-06-29-platform-weekly.md",
+            &meeting("2026-06-29T10:00"),
+        )],
+        &[],
+    );
+    let (_, out, _) = g.check(MON + 2 * DAY, &["--select", "A001"]);
+    insta::assert_snapshot!("a001", out);
+    assert_eq!(out.matches("[A001]").count(), 1, "{out}");
+    assert!(
+        out.contains("meetings/2026-06-22-platform-weekly.md"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a001_a_staged_agenda_is_judged_against_now() {
+    let g = GitEnv::new(&[("meeting", "agenda_lead = \"48h\"")]);
+    g.commit(
+        "alice",
+        MON - 10 * DAY,
+        &[(
+            "decisions/0001-use-postgres-for-events.md",
+            &std::fs::read_to_string(
+                fixtures().join("rules/N001/clean/decisions/0001-use-postgres-for-events.md"),
+            )
+            .unwrap(),
+        )],
+        &[],
+    );
+    g.stage(
+        "meetings/2026-06-23-platform-weekly.md",
+        &meeting("2026-06-23T10:00"),
+    );
+    let (_, late, _) = g.check(MON + 2 * HOUR, &["--select", "A001", "--staged"]);
+    assert_eq!(late.matches("[A001]").count(), 1, "{late}");
+    let (_, early, _) = g.check(MON - 3 * DAY, &["--select", "A001", "--staged"]);
+    assert_eq!(early.matches("[A001]").count(), 0, "{early}");
+}
+
+#[test]
+fn a002_responses_overdue_and_answered_by_commit() {
+    let g = GitEnv::new(&[]);
+    let p = "briefs/retry-budget.md";
+    g.commit("alice", MON, &[(p, &brief(""))], &[]);
+    let (exit, out, _) = g.check(MON + DAY, &["--select", "A002"]);
+    assert_eq!(
+        exit, 0,
+        "A002 is time-dependent: no exit code without --strict"
+    );
+    insta::assert_snapshot!("a002", out);
+    assert!(out.contains("alice, bruno have not responded"), "{out}");
+    let (exit, _, _) = g.check(MON + DAY, &["--select", "A002", "--strict"]);
+    assert_eq!(exit, 0, "warnings stay warnings under --strict");
+    // Within the deadline nothing is due.
+    let (_, out, _) = g.check(MON + 2 * HOUR, &["--select", "A002"]);
+    assert_eq!(out.matches("[A002]").count(), 0, "{out}");
+    // bruno answers with a commit, alice by listing herself.
+    g.commit(
+        "bruno",
+        MON + 3 * HOUR,
+        &[(p, &(brief("") + "\n- bruno: fine by me\n"))],
+        &[],
+    );
+    let (_, out, _) = g.check(MON + DAY, &["--select", "A002"]);
+    assert!(out.contains("alice has not responded"), "{out}");
+    g.commit(
+        "alice",
+        MON + 4 * HOUR,
+        &[(
+            p,
+            &(brief("responded: [alice]\n") + "\n- bruno: fine by me\n"),
+        )],
+        &[],
+    );
+    let (_, out, _) = g.check(MON + DAY, &["--select", "A002"]);
+    assert_eq!(out.matches("[A002]").count(), 0, "{out}");
+}
+
+#[test]
+fn a003_stale_after_review_every_unless_touched() {
+    let g = GitEnv::new(&[("decision", "review_every = \"365d\"")]);
+    let dec = std::fs::read_to_string(
+        fixtures().join("rules/N001/clean/decisions/0001-use-postgres-for-events.md"),
+    )
+    .unwrap();
+    let rejected = dec
+        .replace("Use Postgres for events", "Retire cron")
+        .replace("status: accepted", "status: rejected");
+    g.commit(
+        "alice",
+        MON - 400 * DAY,
+        &[
+            ("decisions/0001-use-postgres-for-events.md", &dec),
+            ("decisions/0002-retire-cron.md", &rejected),
+        ],
+        &[],
+    );
+    let (_, out, _) = g.check(MON, &["--select", "A003"]);
+    insta::assert_snapshot!("a003", out);
+    assert_eq!(
+        out.matches("[A003]").count(),
+        1,
+        "a rejected decision is never stale: {out}"
+    );
+    g.commit(
+        "bruno",
+        MON - 10 * DAY,
+        &[(
+            "decisions/0001-use-postgres-for-events.md",
+            &(dec.clone() + "\nReviewed.\n"),
+        )],
+        &[],
+    );
+    let (_, out, _) = g.check(MON, &["--select", "A003"]);
+    assert_eq!(out.matches("[A003]").count(), 0, "{out}");
+}
+
+#[test]
+fn history_follows_renames_and_is_cached() {
+    let g = GitEnv::new(&[("meeting", "agenda_lead = \"48h\"")]);
+    let old = "meetings/2026-06-29-platform-sync.md";
+    let new = "meetings/2026-06-29-platform-weekly.md";
+    g.commit(
+        "alice",
+        MON - 7 * DAY,
+        &[(
+            old,
+            &meeting("2026-06-29T10:00").replace("Platform weekly", "Platform sync"),
+        )],
+        &[],
+    );
+    // Renamed the day before the meeting: still posted a week ahead.
+    g.commit(
+        "alice",
+        MON + 6 * DAY,
+        &[(new, &meeting("2026-06-29T10:00"))],
+        &[old],
+    );
+    let (_, out, _) = g.check(MON + 8 * DAY, &["--select", "A001"]);
+    assert_eq!(
+        out.matches("[A001]").count(),
+        0,
+        "rename not followed: {out}"
+    );
+    let cache = g.repo.path().join("annals/history.json");
+    assert!(cache.is_file());
+    let cached: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    assert_eq!(
+        cached["head"],
+        g.repo.head().unwrap().target().unwrap().to_string()
+    );
+    assert_eq!(cached["facts"][new]["created"]["time"], MON - 7 * DAY);
+}
