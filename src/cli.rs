@@ -72,6 +72,13 @@ pub enum Command {
 pub struct CheckArgs {
     /// Report only on these files (the repository model stays complete)
     pub paths: Vec<PathBuf>,
+    /// Check the commit being made: contents from the git index (a partially staged file is
+    /// judged as it will be committed); report on the staged documents
+    #[arg(long, conflicts_with = "since")]
+    pub staged: bool,
+    /// Report on documents changed since REV, and on documents whose links the change broke
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -65,10 +65,10 @@ impl Duration {
         self.0
     }
 
-    /// The largest whole unit: `3d`, `5h`, `40m`.
+    /// Whole days from three days up, else whole hours or minutes: `4d`, `47h`, `40m`.
     pub fn to_string_rounded(self) -> String {
         let s = self.0;
-        if s >= 86_400 {
+        if s >= 3 * 86_400 {
             format!("{}d", s / 86_400)
         } else if s >= 3600 {
             format!("{}h", s / 3600)

@@ -34,32 +34,13 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
         Some(n) => crate::time::parse_now(n).map_err(|e| anyhow::anyhow!("--now `{n}`: {e}"))?,
         None => chrono::Utc::now(),
     };
-    let started = std::time::Instant::now();
-    let mut repo = load(app, cfg.clone());
-    let loaded = started.elapsed();
-    if let Some(scope) = &scope {
-        for p in scope {
-            if !repo.by_path.contains_key(p) {
-                super::note(&format!(
-                    "note: `{p}` is not a document of any kind; nothing to check there"
-                ));
-            }
-        }
+    if args.fix && args.staged {
+        bail!(
+            "--fix edits the work tree, and --staged checks the index: run `annals check --fix`, then stage the result"
+        );
     }
-    let git = crate::repo::Git::open(&repo.config.root);
-    let history = match &git {
-        Some(g) => {
-            Some(crate::repo::history::load(g, &repo.config).context("cannot read git history")?)
-        }
-        None => None,
-    };
-    let view = || lint::GitView {
-        history: history.clone(),
-        ..lint::GitView::default()
-    };
-    let ctx = Context::new(&repo, scope.clone(), now)?.with_git(view());
-    let mut report = lint::run(&ctx, &settings);
-    drop(ctx);
+    let started = std::time::Instant::now();
+    let (mut repo, mut report, loaded) = analyse(app, &cfg, args, &settings, scope.as_ref(), now)?;
     let mut fixed = None;
     if args.fix {
         let fixes = report
@@ -69,11 +50,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
             .filter(|f| f.applicability == Applicability::Safe);
         let applied = fix::apply(&repo, fixes).context("cannot write a fix")?;
         if applied.fixes > 0 {
-            repo = load(app, cfg);
-            report = lint::run(
-                &Context::new(&repo, scope, now)?.with_git(view()),
-                &settings,
-            );
+            (repo, report, _) = analyse(app, &cfg, args, &settings, scope.as_ref(), now)?;
         }
         fixed = Some(applied);
     }
@@ -133,17 +110,102 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
     }
 }
 
+/// Loads the repository as the mode says (work tree, or the index under `--staged`), reads
+/// history, and runs the rules; returns the model, the report and how long loading took.
+fn analyse(
+    app: &App,
+    cfg: &crate::config::Config,
+    args: &CheckArgs,
+    settings: &Settings,
+    paths: Option<&HashSet<String>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Repository, crate::diagnostic::Report, std::time::Duration)> {
+    let started = std::time::Instant::now();
+    let git = crate::repo::Git::open(&cfg.root);
+    let changing = args.staged || args.since.is_some();
+    let pending = match (&git, changing) {
+        (Some(g), true) => Some(super::scope::pending(
+            g,
+            args.staged,
+            args.since.as_deref(),
+        )?),
+        (None, true) => {
+            return Err(
+                crate::repo::GitError::NotARepository(cfg.root.display().to_string()).into(),
+            );
+        }
+        _ => None,
+    };
+    let repo = load_with(
+        app,
+        cfg.clone(),
+        pending.as_ref().and_then(|p| p.overlay.as_ref()),
+    );
+    let loaded = started.elapsed();
+    if let Some(paths) = paths {
+        for p in paths {
+            if !repo.by_path.contains_key(p) {
+                super::note(&format!(
+                    "note: `{p}` is not a document of any kind; nothing to check there"
+                ));
+            }
+        }
+    }
+    let mut view = lint::GitView::default();
+    if let Some(g) = &git {
+        view.history =
+            Some(crate::repo::history::load(g, &repo.config).context("cannot read git history")?);
+    }
+    let mut scope = paths.cloned();
+    let mut change_scope = None;
+    if let (Some(g), Some(p)) = (&git, pending) {
+        if args.staged {
+            view.uncommitted = p
+                .changes
+                .added
+                .iter()
+                .filter(|a| !p.changes.renamed_from.contains_key(*a))
+                .cloned()
+                .collect();
+        }
+        let (change, s) = super::scope::view(g, &repo, p);
+        view.change = Some(change);
+        let all = s.all();
+        scope = Some(match scope {
+            Some(paths) => paths.intersection(&all).cloned().collect(),
+            None => all,
+        });
+        change_scope = Some(s);
+    }
+    let ctx = Context::new(&repo, scope, now)?.with_git(view);
+    let mut report = lint::run(&ctx, settings);
+    drop(ctx);
+    if let Some(s) = change_scope {
+        report.diagnostics.retain(|d| s.keep(d));
+        report.files = s.report.len();
+    }
+    Ok((repo, report, loaded))
+}
+
 /// Loads the repository, with a progress bar on a terminal.
 pub fn load(app: &App, cfg: crate::config::Config) -> Repository {
+    load_with(app, cfg, None)
+}
+
+fn load_with(
+    app: &App,
+    cfg: crate::config::Config,
+    overlay: Option<&crate::docs::Overlay>,
+) -> Repository {
     if !app.progress() {
-        return Repository::load(cfg, &|| {});
+        return Repository::load_with(cfg, overlay, &|| {});
     }
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} reading documents {pos}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
-    let repo = Repository::load(cfg, &|| bar.inc(1));
+    let repo = Repository::load_with(cfg, overlay, &|| bar.inc(1));
     bar.finish_and_clear();
     repo
 }

@@ -7,6 +7,7 @@ mod list;
 pub mod mv;
 mod new;
 mod rule;
+mod scope;
 mod show;
 
 use std::io::{IsTerminal, Write};

@@ -134,18 +134,14 @@ impl Plan {
     pub fn write(mut self, repo: &Repository) -> std::io::Result<Vec<String>> {
         let mut written = Vec::new();
         for (from, to) in &self.renames {
-            let text = match self.files.remove(from) {
-                Some(t) => t,
-                None => {
-                    let d = repo.document(from).ok_or_else(|| {
-                        std::io::Error::other(format!("{from} is not a document"))
-                    })?;
-                    let mut t = String::new();
-                    if d.bom {
-                        t.push('\u{feff}');
-                    }
-                    t + &d.source
-                }
+            let text = if let Some(t) = self.files.remove(from) {
+                t
+            } else {
+                let d = repo
+                    .document(from)
+                    .ok_or_else(|| std::io::Error::other(format!("{from} is not a document")))?;
+                let bom = if d.bom { "\u{feff}" } else { "" };
+                format!("{bom}{}", d.source)
             };
             crate::fsutil::write_new(&repo.root().join(to), text.as_bytes())?;
             written.push(to.clone());

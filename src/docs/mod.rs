@@ -244,7 +244,7 @@ impl Document {
 }
 
 /// A document's ID from its file name's captures and the kind's `id` pattern.
-fn id_of(kind: &Kind, name: Option<&Captures>) -> Option<String> {
+pub fn id_of(kind: &Kind, name: Option<&Captures>) -> Option<String> {
     let c = name?;
     c.number?;
     kind.id.as_ref()?.render(&pattern::Values {
@@ -365,12 +365,12 @@ pub struct Overlay {
 }
 
 /// Which kind a repository-relative path belongs to, and whether it is excluded (a catalog).
-struct Classifier<'c> {
+pub struct Classifier<'c> {
     kinds: Vec<(usize, &'c Kind, GlobSet)>,
 }
 
 impl<'c> Classifier<'c> {
-    fn new(cfg: &'c Config) -> Self {
+    pub fn new(cfg: &'c Config) -> Self {
         let mut kinds: Vec<(usize, &Kind, GlobSet)> = cfg
             .kinds
             .iter()
@@ -382,7 +382,8 @@ impl<'c> Classifier<'c> {
         Classifier { kinds }
     }
 
-    fn classify(&self, rel: &str) -> Option<(usize, bool)> {
+    /// `(kind index, is a catalog)`, or `None` when the path is no document.
+    pub fn classify(&self, rel: &str) -> Option<(usize, bool)> {
         let ext = Path::new(rel).extension()?;
         if !(ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown")) {
             return None;

@@ -333,6 +333,7 @@ fn check_document(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
     if ctx.reads_metadata(doc) {
         rules::owners::check(ctx, doc, out);
         rules::practice::check(ctx, doc, out);
+        rules::change::check(ctx, doc, out);
     }
 }
 

@@ -283,8 +283,8 @@ pub static RULES: &[Rule] = &[
         "an accepted decision's body changed",
         Default::Error,
         None,
-        LATER,
-        false
+        rules::change::O005_DOC,
+        true
     ),
     rule!(
         "A001",

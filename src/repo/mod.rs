@@ -90,6 +90,24 @@ impl Git {
         })
     }
 
+    /// Where this branch left `rev`: the merge base of `rev` and HEAD, so that a change is
+    /// what this branch did, not what `rev` did since (`git diff REV...HEAD`). Falls back to
+    /// `rev` itself when there is no common history.
+    pub fn fork_point(&self, rev: &str) -> Result<Tree<'_>, GitError> {
+        let theirs = self
+            .repo
+            .revparse_single(rev)
+            .ok()
+            .and_then(|o| o.peel_to_commit().ok());
+        let ours = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        if let (Some(t), Some(o)) = (theirs, ours) {
+            if let Ok(base) = self.repo.merge_base(t.id(), o.id()) {
+                return Ok(self.repo.find_commit(base)?.tree()?);
+            }
+        }
+        self.tree(rev)
+    }
+
     /// HEAD's tree; `None` in a repository without commits.
     pub fn head_tree(&self) -> Option<Tree<'_>> {
         self.repo.head().ok()?.peel_to_tree().ok()

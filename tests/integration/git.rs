@@ -160,7 +160,7 @@ fn a001_a_staged_agenda_is_judged_against_now() {
     );
     let (_, late, _) = g.check(MON + 2 * HOUR, &["--select", "A001", "--staged"]);
     assert_eq!(late.matches("[A001]").count(), 1, "{late}");
-    let (_, early, _) = g.check(MON - 3 * DAY, &["--select", "A001", "--staged"]);
+    let (_, early, _) = g.check(MON - 4 * DAY, &["--select", "A001", "--staged"]);
     assert_eq!(early.matches("[A001]").count(), 0, "{early}");
 }
 
@@ -278,4 +278,166 @@ fn history_follows_renames_and_is_cached() {
         g.repo.head().unwrap().target().unwrap().to_string()
     );
     assert_eq!(cached["facts"][new]["created"]["time"], MON - 7 * DAY);
+}
+
+fn decision(status: &str, extra: &str) -> String {
+    std::fs::read_to_string(
+        fixtures().join("rules/N001/clean/decisions/0001-use-postgres-for-events.md"),
+    )
+    .unwrap()
+    .replace("status: accepted", &format!("status: {status}"))
+        + extra
+}
+
+const DEC: &str = "decisions/0001-use-postgres-for-events.md";
+
+#[test]
+fn staged_checks_the_index_not_the_work_tree() {
+    let g = GitEnv::new(&[]);
+    g.commit("alice", MON, &[(DEC, &decision("proposed", ""))], &[]);
+    // Stage a bad tag, then fix it in the work tree only: the commit would carry the bad tag.
+    g.stage(
+        DEC,
+        &decision("proposed", "").replace("tags: [storage]", "tags: [Storage]"),
+    );
+    g.env.write(DEC, &decision("proposed", "\nMore text.\n"));
+    let (exit, out, _) = g.check(MON, &["--staged", "--format", "concise"]);
+    assert_eq!(exit, 1, "{out}");
+    assert_eq!(
+        out,
+        "decisions/0001-use-postgres-for-events.md:6:8: F003 tag `Storage` is not in the `[tags]` vocabulary\n"
+    );
+    // Without --staged the work tree is what counts.
+    let (exit, out, _) = g.check(MON, &["--format", "concise"]);
+    assert_eq!((exit, out.as_str()), (0, ""));
+}
+
+#[test]
+fn staged_works_in_a_repository_without_commits() {
+    let g = GitEnv::new(&[]);
+    g.stage(
+        DEC,
+        &decision("accepted", "").replace("owner: alice", "owner: nobody"),
+    );
+    g.env
+        .write("decisions/0002-untracked.md", "not staged, not checked");
+    let (exit, out, err) = g.check(MON, &["--staged", "--format", "concise"]);
+    assert_eq!(exit, 1, "{err}");
+    assert!(out.contains("O002 owner `nobody`"), "{out}");
+    assert!(!out.contains("0002-untracked"), "{out}");
+}
+
+#[test]
+fn f005_transitions_follow_the_workflow() {
+    let g = GitEnv::new(&[]);
+    g.commit("alice", MON, &[(DEC, &decision("rejected", ""))], &[]);
+    g.stage(DEC, &decision("accepted", ""));
+    let (exit, out, _) = g.check(MON, &["--staged"]);
+    assert_eq!(exit, 1);
+    insta::assert_snapshot!("f005_transition", out);
+    g.commit(
+        "alice",
+        MON + HOUR,
+        &[(DEC, &decision("proposed", ""))],
+        &[],
+    );
+    g.stage(DEC, &decision("accepted", ""));
+    let (exit, out, _) = g.check(MON, &["--staged", "--format", "concise"]);
+    assert_eq!(
+        (exit, out.as_str()),
+        (0, ""),
+        "proposed -> accepted is allowed"
+    );
+}
+
+#[test]
+fn o005_an_accepted_decision_may_only_change_status() {
+    let g = GitEnv::new(&[]);
+    g.commit("alice", MON, &[(DEC, &decision("accepted", ""))], &[]);
+    g.stage(
+        DEC,
+        &decision("accepted", "").replace("one table per stream", "one table per tenant"),
+    );
+    let (exit, out, _) = g.check(MON, &["--staged"]);
+    assert_eq!(exit, 1);
+    insta::assert_snapshot!("o005", out);
+    g.stage(
+        DEC,
+        &decision("superseded", "").replace(
+            "decision-makers: [alice, bruno]",
+            "decision-makers: [alice, bruno]\nsuperseded_by: ADR-0002",
+        ),
+    );
+    let (_, out, _) = g.check(
+        MON,
+        &["--staged", "--select", "O005", "--format", "concise"],
+    );
+    assert_eq!(out, "", "status and superseded_by may change");
+}
+
+#[test]
+fn since_reports_unchanged_documents_whose_links_a_deletion_broke() {
+    let g = GitEnv::new(&[]);
+    let linker = "briefs/retry-budget.md";
+    let brief_text = "---\ntitle: Retry budget\nstatus: draft\nowner: alice\n---\n\n# Retry budget\n\nSee [events](../decisions/0001-use-postgres-for-events.md) and {old placeholder}.\n";
+    g.commit(
+        "alice",
+        MON,
+        &[(DEC, &decision("accepted", "")), (linker, brief_text)],
+        &[],
+    );
+    let base = g.repo.head().unwrap().target().unwrap().to_string();
+    g.commit("bruno", MON + HOUR, &[], &[DEC]);
+    let (exit, out, _) = g.check(MON + 2 * HOUR, &["--since", &base, "--format", "concise"]);
+    assert_eq!(exit, 1, "{out}");
+    // The broken link is reported; the brief's old placeholder (S002) was not caused by the change.
+    assert_eq!(
+        out,
+        "briefs/retry-budget.md:9:5: L001 link target `decisions/0001-use-postgres-for-events.md` does not exist\n"
+    );
+}
+
+#[test]
+fn n002_two_branches_took_the_same_number_and_fix_renumbers() {
+    let g = GitEnv::new(&[]);
+    let base_commit = g.commit("alice", MON, &[(DEC, &decision("accepted", ""))], &[]);
+    // main takes 0002 ...
+    let main_doc = decision("accepted", "").replace("Use Postgres for events", "Retire cron");
+    let main = g.commit(
+        "alice",
+        MON + HOUR,
+        &[("decisions/0002-retire-cron.md", &main_doc)],
+        &[],
+    );
+    g.repo
+        .reference("refs/heads/main-line", main, true, "test")
+        .unwrap();
+    // ... while a branch from the base takes 0002 too and links to it.
+    let base = g.repo.find_commit(base_commit).unwrap();
+    g.repo
+        .reset(base.as_object(), git2::ResetType::Hard, None)
+        .unwrap();
+    let branch_doc = decision("proposed", "\nSee [queues](0002-use-kafka.md#context).\n")
+        .replace("Use Postgres for events", "Use Kafka");
+    g.commit(
+        "bruno",
+        MON + 2 * HOUR,
+        &[("decisions/0002-use-kafka.md", &branch_doc)],
+        &[],
+    );
+    let (exit, out, _) = g.check(MON + 3 * HOUR, &["--since", "main-line"]);
+    assert_eq!(exit, 1, "{out}");
+    insta::assert_snapshot!("n002_since", out);
+    let (exit, out, err) = g.check(
+        MON + 3 * HOUR,
+        &["--since", "main-line", "--fix", "--format", "concise"],
+    );
+    assert_eq!(exit, 0, "{out}{err}");
+    assert!(g.env.root().join("decisions/0003-use-kafka.md").is_file());
+    assert!(!g.env.root().join("decisions/0002-use-kafka.md").exists());
+    assert!(
+        g.env
+            .read("decisions/0003-use-kafka.md")
+            .contains("[queues](0003-use-kafka.md#context)")
+    );
 }

@@ -1,5 +1,6 @@
 //! One file per rule family; each holds its rules' documentation, checks and tests.
 
+pub mod change;
 pub mod files;
 pub mod front_matter;
 pub mod links;

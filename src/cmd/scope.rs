@@ -1,0 +1,176 @@
+//! `--staged` and `--since`: the model of the change, and which documents to report on.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::Result;
+
+use crate::diagnostic::Diagnostic;
+use crate::docs::links::{Target, resolve};
+use crate::docs::{Classifier, Document, Overlay, Repository, id_of};
+use crate::lint::ChangeView;
+use crate::repo::{Changes, Git};
+
+/// Link findings that a change can cause in a document it did not touch.
+const LINK_CODES: &[&str] = &["L001", "L002", "L004", "L005", "L007"];
+
+/// The change being checked, before the repository model is loaded.
+pub struct Pending {
+    pub overlay: Option<Overlay>,
+    pub changes: Changes,
+    /// Where the change started (HEAD, or the fork point from REV): previous versions.
+    base: Option<git2::Oid>,
+    /// The tree whose IDs new documents must not take (HEAD, or REV itself).
+    ids_from: Option<git2::Oid>,
+    label: String,
+}
+
+/// Reads what `--staged` or `--since REV` checks.
+pub fn pending(git: &Git, staged: bool, since: Option<&str>) -> Result<Pending> {
+    if staged {
+        let (overlay, changes) = git.staged()?;
+        let head = git.head_tree().map(|t| t.id());
+        Ok(Pending {
+            overlay: Some(overlay),
+            changes,
+            base: head,
+            ids_from: head,
+            label: "HEAD".to_string(),
+        })
+    } else {
+        let rev = since.unwrap_or("HEAD");
+        let theirs = git.tree(rev)?;
+        let fork = git.fork_point(rev)?;
+        Ok(Pending {
+            overlay: None,
+            changes: git.since(&fork)?,
+            base: Some(fork.id()),
+            ids_from: Some(theirs.id()),
+            label: rev.to_string(),
+        })
+    }
+}
+
+/// The documents to report on, and those to report only the change's link findings on.
+pub struct Scope {
+    pub report: HashSet<String>,
+    pub linkers: HashSet<String>,
+    affected: HashSet<String>,
+}
+
+impl Scope {
+    /// All documents the rules must run on.
+    pub fn all(&self) -> HashSet<String> {
+        self.report.union(&self.linkers).cloned().collect()
+    }
+
+    /// Keeps what the change caused: everything on changed documents, link findings that
+    /// point at a changed or deleted target on the others.
+    pub fn keep(&self, d: &Diagnostic) -> bool {
+        self.report.contains(&d.path)
+            || (LINK_CODES.contains(&d.code)
+                && d.target.as_ref().is_some_and(|t| {
+                    self.affected.contains(&t.to_ascii_uppercase()) || self.affected.contains(t)
+                }))
+    }
+}
+
+/// Builds the comparison with the base: previous versions, the base's IDs, the scope.
+pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
+    let base = p.base.and_then(|id| git.repo.find_tree(id).ok());
+    let ids_from = p.ids_from.and_then(|id| git.repo.find_tree(id).ok());
+    let classifier = Classifier::new(&repo.config);
+    let mut previous = HashMap::new();
+    let mut base_ids = HashMap::new();
+    if let Some(tree) = &ids_from {
+        for path in git.tree_paths(tree) {
+            if let Some((k, false)) = classifier.classify(&path) {
+                let kind = &repo.config.kinds[k];
+                let name = path
+                    .rsplit('/')
+                    .next()
+                    .and_then(|n| kind.filename.matches(n));
+                if let Some(id) = id_of(kind, name.as_ref()) {
+                    base_ids.insert(id, path);
+                }
+            }
+        }
+    }
+    if let Some(tree) = &base {
+        for path in &p.changes.changed {
+            let Some(doc) = repo.by_path.get(path).map(|&i| &repo.docs[i]) else {
+                continue;
+            };
+            let old = p.changes.renamed_from.get(path).unwrap_or(path);
+            if p.changes.added.contains(path) && !p.changes.renamed_from.contains_key(path) {
+                continue;
+            }
+            if let Some(text) = git.text_at(tree, old) {
+                let kind = &repo.config.kinds[doc.kind];
+                previous.insert(
+                    path.clone(),
+                    Document::from_text(path.clone(), doc.kind, kind, &text),
+                );
+            }
+        }
+    }
+    let report: HashSet<String> = p
+        .changes
+        .changed
+        .iter()
+        .filter(|c| repo.by_path.contains_key(*c))
+        .cloned()
+        .collect();
+    let mut affected: HashSet<String> = p
+        .changes
+        .changed
+        .iter()
+        .chain(&p.changes.deleted)
+        .cloned()
+        .collect();
+    for (id, path) in &base_ids {
+        if affected.contains(path) {
+            affected.insert(id.clone());
+        }
+    }
+    for path in &p.changes.changed {
+        if let Some(id) = repo
+            .by_path
+            .get(path)
+            .and_then(|&i| repo.docs[i].id.clone())
+        {
+            affected.insert(id);
+        }
+    }
+    let linkers = repo
+        .docs
+        .iter()
+        .filter(|d| !report.contains(&d.path) && links_into(repo, d, &affected))
+        .map(|d| d.path.clone())
+        .collect();
+    let view = ChangeView {
+        base: p.label,
+        changes: p.changes,
+        previous,
+        base_ids,
+    };
+    (
+        view,
+        Scope {
+            report,
+            linkers,
+            affected,
+        },
+    )
+}
+
+fn links_into(repo: &Repository, d: &Document, affected: &HashSet<String>) -> bool {
+    d.md.links.iter().any(|l| match resolve(&d.path, &l.dest) {
+        Target::Path { path, .. } => affected.contains(&path),
+        _ => false,
+    }) || repo.kind_of(d).id_fields.iter().any(|f| {
+        d.list_field(f).iter().any(|(v, _)| {
+            affected.contains(&v.to_ascii_uppercase())
+                || matches!(resolve(&d.path, v), Target::Path { path, .. } if affected.contains(&path))
+        })
+    })
+}
