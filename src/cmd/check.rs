@@ -144,7 +144,7 @@ fn analyse(
     let loaded = started.elapsed();
     if let Some(paths) = paths {
         for p in paths {
-            if !repo.by_path.contains_key(p) {
+            if !repo.by_path.contains_key(p) && app.verbose {
                 super::note(&format!(
                     "note: `{p}` is not a document of any kind; nothing to check there"
                 ));
