@@ -62,6 +62,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Rename a document and rewrite every link and ID reference to it
     Mv(MvArgs),
+    /// Print, write or check the CODEOWNERS block generated from owners
+    Codeowners(CodeownersArgs),
     /// List the rules, or print one rule's documentation
     Rule(RuleArgs),
     /// Print shell completions
@@ -206,6 +208,16 @@ pub struct ShowArgs {
 pub enum ShowFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CodeownersArgs {
+    /// Write the block into the configured CODEOWNERS file (hand-written lines stay)
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Exit 1 when the file's block is out of date (for CI)
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

@@ -153,6 +153,7 @@ fn analyse(
     }
     let mut view = lint::GitView::default();
     if let Some(g) = &git {
+        view.prefix = g.prefix().to_string();
         view.history =
             Some(crate::repo::history::load(g, &repo.config).context("cannot read git history")?);
     }

@@ -1,6 +1,7 @@
 //! One file per subcommand; this module holds what they share.
 
 mod check;
+mod codeowners;
 mod completions;
 mod init;
 mod list;
@@ -142,6 +143,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::List(a) => list::run(&app, &a),
         Command::Show(a) => show::run(&app, &a),
         Command::Mv(a) => mv::run(&app, &a),
+        Command::Codeowners(a) => codeowners::run(&app, &a),
         Command::Rule(a) => rule::run(&a),
         Command::Completions(a) => completions::run(&a),
     }

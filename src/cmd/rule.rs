@@ -28,7 +28,7 @@ pub fn run(args: &RuleArgs) -> Result<Exit> {
             .iter()
             .map(|r| {
                 json!({"code": r.code, "name": r.name, "summary": r.summary, "default": level(r),
-                       "fix": r.fix, "implemented": r.implemented, "doc": r.doc})
+                       "fix": r.fix, "time_dependent": r.time_dependent, "doc": r.doc})
             })
             .collect();
         super::out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
@@ -57,10 +57,10 @@ pub fn run(args: &RuleArgs) -> Result<Exit> {
             level(r),
             if r.fix.is_some() { "yes" } else { "-  " },
             r.name,
-            if r.implemented {
-                ""
+            if r.time_dependent {
+                " (time-dependent)"
             } else {
-                " (not yet implemented)"
+                ""
             }
         ));
     }

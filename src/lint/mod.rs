@@ -92,6 +92,8 @@ impl Settings {
 #[derive(Debug, Default)]
 pub struct GitView {
     pub history: Option<crate::repo::history::History>,
+    /// The annals root within the git work tree (`docs/`), for CODEOWNERS paths.
+    pub prefix: String,
     /// Documents of the commit being made that no commit has yet (judged against now).
     pub uncommitted: HashSet<String>,
     /// With `--staged` / `--since`: what changed, and the documents as they were before.
@@ -296,6 +298,9 @@ pub fn run(ctx: &Context<'_>, settings: &Settings) -> Report {
     rules::naming::check_duplicate_ids(ctx, &mut cross);
     if settings.level("L006").is_some() {
         rules::links::check_orphans(ctx, &mut cross);
+    }
+    if ctx.git.change.is_none() {
+        rules::owners::check_codeowners(ctx, &ctx.git.prefix, &mut cross);
     }
     rules::files::check_skipped(&repo.skipped, &mut cross);
     for d in cross {

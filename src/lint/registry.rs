@@ -21,9 +21,6 @@ pub struct Rule {
     pub fix: Option<&'static str>,
     /// The documentation `annals rule CODE` prints: what, why, example, fix.
     pub doc: &'static str,
-    /// False for rules whose checks land with a later capability; they are listed so that
-    /// configuration naming them stays valid, and `annals rule` says they do not run yet.
-    pub implemented: bool,
     /// Reads the clock: never changes the exit code unless `--strict`.
     pub time_dependent: bool,
 }
@@ -31,10 +28,10 @@ pub struct Rule {
 use crate::diagnostic::Severity::{Error as E, Warning as W};
 
 macro_rules! rule {
-    ($code:literal, $name:literal, $summary:literal, $default:expr, $fix:expr, $doc:expr, $impl:expr) => {
-        rule!($code, $name, $summary, $default, $fix, $doc, $impl, false)
+    ($code:literal, $name:literal, $summary:literal, $default:expr, $fix:expr, $doc:expr) => {
+        rule!($code, $name, $summary, $default, $fix, $doc, false)
     };
-    ($code:literal, $name:literal, $summary:literal, $default:expr, $fix:expr, $doc:expr, $impl:expr, $time:expr) => {
+    ($code:literal, $name:literal, $summary:literal, $default:expr, $fix:expr, $doc:expr, $time:expr) => {
         Rule {
             code: $code,
             name: $name,
@@ -42,14 +39,10 @@ macro_rules! rule {
             default: $default,
             fix: $fix,
             doc: $doc,
-            implemented: $impl,
             time_dependent: $time,
         }
     };
 }
-
-const LATER: &str = "This rule is part of annals' specification; its check has not landed yet, \
-so it reports nothing. Configuring it is accepted.";
 
 pub static RULES: &[Rule] = &[
     rule!(
@@ -58,8 +51,7 @@ pub static RULES: &[Rule] = &[
         "file cannot be read as markdown (not UTF-8, binary, too large)",
         Default::Error,
         None,
-        rules::files::E001_DOC,
-        true
+        rules::files::E001_DOC
     ),
     rule!(
         "E002",
@@ -67,17 +59,15 @@ pub static RULES: &[Rule] = &[
         "path skipped (symbolic link, non-UTF-8 name, unreadable folder)",
         Default::Warn,
         None,
-        rules::files::E002_DOC,
-        true
+        rules::files::E002_DOC
     ),
     rule!(
         "N001",
         "file-name-pattern",
         "file name does not match its kind's pattern",
         Default::Error,
-        Some("rename + rewrite links"),
-        rules::naming::N001_DOC,
-        true
+        None,
+        rules::naming::N001_DOC
     ),
     rule!(
         "N002",
@@ -85,17 +75,15 @@ pub static RULES: &[Rule] = &[
         "duplicate ID",
         Default::Error,
         Some("renumber the new one + rewrite links"),
-        rules::naming::N002_DOC,
-        true
+        rules::naming::N002_DOC
     ),
     rule!(
         "N003",
         "slug-title-mismatch",
         "slug does not match title",
         Default::Off(E),
-        Some("rename + rewrite links"),
-        rules::naming::N003_DOC,
-        true
+        None,
+        rules::naming::N003_DOC
     ),
     rule!(
         "F001",
@@ -103,8 +91,7 @@ pub static RULES: &[Rule] = &[
         "missing or unparsable front matter",
         Default::Error,
         None,
-        rules::front_matter::F001_DOC,
-        true
+        rules::front_matter::F001_DOC
     ),
     rule!(
         "F002",
@@ -112,17 +99,15 @@ pub static RULES: &[Rule] = &[
         "front matter violates the kind's JSON Schema",
         Default::Error,
         None,
-        rules::front_matter::F002_DOC,
-        true
+        rules::front_matter::F002_DOC
     ),
     rule!(
         "F003",
         "unknown-tag",
         "tag not in vocabulary",
         Default::Error,
-        Some("case/spacing normalisation"),
-        rules::front_matter::F003_DOC,
-        true
+        None,
+        rules::front_matter::F003_DOC
     ),
     rule!(
         "F004",
@@ -130,8 +115,7 @@ pub static RULES: &[Rule] = &[
         "invalid date",
         Default::Error,
         None,
-        rules::front_matter::F004_DOC,
-        true
+        rules::front_matter::F004_DOC
     ),
     rule!(
         "F005",
@@ -139,8 +123,7 @@ pub static RULES: &[Rule] = &[
         "status not in the kind's statuses, or a transition the workflow does not allow",
         Default::Error,
         None,
-        rules::front_matter::F005_DOC,
-        true
+        rules::front_matter::F005_DOC
     ),
     rule!(
         "F006",
@@ -148,8 +131,7 @@ pub static RULES: &[Rule] = &[
         "H1 differs from `title`",
         Default::Warn,
         None,
-        rules::front_matter::F006_DOC,
-        true
+        rules::front_matter::F006_DOC
     ),
     rule!(
         "S001",
@@ -157,8 +139,7 @@ pub static RULES: &[Rule] = &[
         "required section missing",
         Default::Error,
         None,
-        rules::sections::S001_DOC,
-        true
+        rules::sections::S001_DOC
     ),
     rule!(
         "S002",
@@ -166,8 +147,7 @@ pub static RULES: &[Rule] = &[
         "template placeholder left in",
         Default::Warn,
         None,
-        rules::sections::S002_DOC,
-        true
+        rules::sections::S002_DOC
     ),
     rule!(
         "L001",
@@ -175,8 +155,7 @@ pub static RULES: &[Rule] = &[
         "relative link to a missing file",
         Default::Error,
         None,
-        rules::links::L001_DOC,
-        true
+        rules::links::L001_DOC
     ),
     rule!(
         "L002",
@@ -184,8 +163,7 @@ pub static RULES: &[Rule] = &[
         "link fragment matches no heading/anchor in the target",
         Default::Error,
         None,
-        rules::links::L002_DOC,
-        true
+        rules::links::L002_DOC
     ),
     rule!(
         "L003",
@@ -193,8 +171,7 @@ pub static RULES: &[Rule] = &[
         "link escapes the repository root",
         Default::Error,
         None,
-        rules::links::L003_DOC,
-        true
+        rules::links::L003_DOC
     ),
     rule!(
         "L004",
@@ -202,8 +179,7 @@ pub static RULES: &[Rule] = &[
         "reference to an unknown document ID",
         Default::Error,
         None,
-        rules::links::L004_DOC,
-        true
+        rules::links::L004_DOC
     ),
     rule!(
         "L005",
@@ -211,8 +187,7 @@ pub static RULES: &[Rule] = &[
         "supersede pair inconsistent",
         Default::Error,
         Some("fills the other side"),
-        rules::links::L005_DOC,
-        true
+        rules::links::L005_DOC
     ),
     rule!(
         "L006",
@@ -220,8 +195,7 @@ pub static RULES: &[Rule] = &[
         "orphan: no inbound links and not in a catalog",
         Default::Off(W),
         None,
-        rules::links::L006_DOC,
-        true
+        rules::links::L006_DOC
     ),
     rule!(
         "L007",
@@ -229,8 +203,7 @@ pub static RULES: &[Rule] = &[
         "link path differs only in letter case from the real file",
         Default::Error,
         Some("corrects the case"),
-        rules::links::L007_DOC,
-        true
+        rules::links::L007_DOC
     ),
     rule!(
         "L008",
@@ -238,8 +211,7 @@ pub static RULES: &[Rule] = &[
         "reference-style link with no definition",
         Default::Error,
         None,
-        rules::links::L008_DOC,
-        true
+        rules::links::L008_DOC
     ),
     rule!(
         "O001",
@@ -247,8 +219,7 @@ pub static RULES: &[Rule] = &[
         "missing owner",
         Default::Error,
         None,
-        rules::owners::O001_DOC,
-        true
+        rules::owners::O001_DOC
     ),
     rule!(
         "O002",
@@ -256,8 +227,7 @@ pub static RULES: &[Rule] = &[
         "unknown owner / person",
         Default::Error,
         None,
-        rules::owners::O002_DOC,
-        true
+        rules::owners::O002_DOC
     ),
     rule!(
         "O003",
@@ -265,8 +235,7 @@ pub static RULES: &[Rule] = &[
         "owner is inactive",
         Default::Warn,
         None,
-        rules::owners::O003_DOC,
-        true
+        rules::owners::O003_DOC
     ),
     rule!(
         "O004",
@@ -274,8 +243,7 @@ pub static RULES: &[Rule] = &[
         "CODEOWNERS block out of date",
         Default::Error,
         Some("`annals codeowners --write`"),
-        LATER,
-        false
+        rules::owners::O004_DOC
     ),
     rule!(
         "O005",
@@ -283,8 +251,7 @@ pub static RULES: &[Rule] = &[
         "an accepted decision's body changed",
         Default::Error,
         None,
-        rules::change::O005_DOC,
-        true
+        rules::change::O005_DOC
     ),
     rule!(
         "A001",
@@ -292,8 +259,7 @@ pub static RULES: &[Rule] = &[
         "agenda committed later than `agenda_lead` before the meeting",
         Default::Error,
         None,
-        rules::practice::A001_DOC,
-        true
+        rules::practice::A001_DOC
     ),
     rule!(
         "A002",
@@ -302,7 +268,6 @@ pub static RULES: &[Rule] = &[
         Default::Warn,
         None,
         rules::practice::A002_DOC,
-        true,
         true
     ),
     rule!(
@@ -312,7 +277,6 @@ pub static RULES: &[Rule] = &[
         Default::Warn,
         None,
         rules::practice::A003_DOC,
-        true,
         true
     ),
     rule!(
@@ -322,7 +286,6 @@ pub static RULES: &[Rule] = &[
         Default::Warn,
         None,
         rules::practice::A004_DOC,
-        true,
         true
     ),
 ];

@@ -65,6 +65,11 @@ impl Git {
         Git::open(root).ok_or_else(|| GitError::NotARepository(root.display().to_string()))
     }
 
+    /// The annals root relative to the work tree (`""`, or `docs/` with a trailing slash).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     /// A git path (work-tree relative bytes) as an annals path, when it is under the root.
     fn local(&self, git_path: &[u8]) -> Option<String> {
         let s = std::str::from_utf8(git_path).ok()?;

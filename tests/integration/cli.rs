@@ -359,3 +359,42 @@ fn an_unreadable_document_keeps_its_id_and_breaks_no_links() {
     assert!(codes.contains(&"E001"), "{out}");
     assert!(!codes.iter().any(|c| *c == "L002" || *c == "L004"), "{out}");
 }
+
+#[test]
+fn codeowners_block_is_generated_checked_and_keeps_hand_written_lines() {
+    let env = listing_env();
+    let cfg = env.read("annals.toml") + "\n[codeowners]\npath = \".github/CODEOWNERS\"\n";
+    env.write("annals.toml", &cfg);
+    env.write(".github/CODEOWNERS", "* @acme/leads\n/src/ @acme/dev\n");
+    let (exit, out, _) = env.run(&["check", "--select", "O004"]);
+    assert_eq!(exit, 1);
+    insta::assert_snapshot!("o004", out);
+    let (exit, _, err) = env.run(&["codeowners", "--check"]);
+    assert_eq!(exit, 1, "{err}");
+    let (exit, out, _) = env.run(&["codeowners"]);
+    assert_eq!(exit, 0);
+    insta::assert_snapshot!("codeowners_block", out);
+    assert_eq!(env.run(&["codeowners", "--write"]).0, 0);
+    let written = env.read(".github/CODEOWNERS");
+    assert!(
+        written.starts_with("* @acme/leads\n/src/ @acme/dev\n\n# BEGIN annals"),
+        "{written}"
+    );
+    assert_eq!(env.run(&["codeowners", "--check"]).0, 0);
+    let (exit, out, _) = env.run(&["check", "--select", "O004", "--format", "concise"]);
+    assert_eq!((exit, out.as_str()), (0, ""));
+    // An owner change makes it stale again; hand-written lines still stay.
+    let p = "decisions/0002-retire-cron.md";
+    env.write(p, &env.read(p).replace("owner: alice", "owner: platform"));
+    assert_eq!(env.run(&["codeowners", "--check"]).0, 1);
+    env.run(&["codeowners", "--write"]);
+    let rewritten = env.read(".github/CODEOWNERS");
+    assert!(
+        rewritten.contains("/decisions/0002-retire-cron.md @acme/platform"),
+        "{rewritten}"
+    );
+    assert!(
+        rewritten.starts_with("* @acme/leads\n/src/ @acme/dev\n"),
+        "{rewritten}"
+    );
+}
