@@ -64,6 +64,16 @@ pub enum Command {
     Mv(MvArgs),
     /// Print, write or check the CODEOWNERS block generated from owners
     Codeowners(CodeownersArgs),
+    /// What awaits whose response, overdue first
+    Due(DueArgs),
+    /// Documents past their kind's `review_every` or their `review_by`
+    Stale(StaleArgs),
+    /// Move a document to a new status, as its kind's workflow allows
+    Status(StatusArgs),
+    /// Write a new document that supersedes ID, and mark ID superseded
+    Supersede(SupersedeArgs),
+    /// Git hooks: `annals hook install` runs `annals check --staged` before each commit
+    Hook(HookArgs),
     /// List the rules, or print one rule's documentation
     Rule(RuleArgs),
     /// Print shell completions
@@ -163,6 +173,10 @@ pub enum SortKey {
     Status,
     Owner,
     Kind,
+    /// First commit (git history)
+    Created,
+    /// Last commit (git history)
+    Updated,
 }
 
 #[derive(Debug, Args)]
@@ -208,6 +222,65 @@ pub struct ShowArgs {
 pub enum ShowFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Only what awaits this person (a key of [people])
+    #[arg(long, value_name = "PERSON")]
+    pub me: Option<String>,
+    /// The clock (RFC 3339, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD`); also `ANNALS_NOW`
+    #[arg(long, env = "ANNALS_NOW", value_name = "TIME")]
+    pub now: Option<String>,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct StaleArgs {
+    /// The clock (RFC 3339, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD`); also `ANNALS_NOW`
+    #[arg(long, env = "ANNALS_NOW", value_name = "TIME")]
+    pub now: Option<String>,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The document: an ID or a path
+    pub target: String,
+    /// The new status
+    pub status: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SupersedeArgs {
+    /// The document being superseded: an ID or a path
+    pub target: String,
+    /// The title of the new document
+    pub title: String,
+    /// A tag for the new document (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// The new document's owner (default: the superseded one's)
+    #[arg(long)]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    #[command(subcommand)]
+    pub action: HookAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookAction {
+    /// Write .git/hooks/pre-commit running `annals check --staged`
+    Install {
+        /// Replace an existing pre-commit hook
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -30,10 +30,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
                 .collect::<HashSet<_>>(),
         )
     };
-    let now = match &args.now {
-        Some(n) => crate::time::parse_now(n).map_err(|e| anyhow::anyhow!("--now `{n}`: {e}"))?,
-        None => chrono::Utc::now(),
-    };
+    let now = parse_now(args.now.as_deref())?;
     if args.fix && args.staged {
         bail!(
             "--fix edits the work tree, and --staged checks the index: run `annals check --fix`, then stage the result"
@@ -186,6 +183,41 @@ fn analyse(
         report.files = s.report.len();
     }
     Ok((repo, report, loaded))
+}
+
+/// The clock: `--now` (or `ANNALS_NOW`, which clap reads into it) else the system's.
+pub fn parse_now(now: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>> {
+    match now {
+        Some(n) => crate::time::parse_now(n).map_err(|e| anyhow::anyhow!("--now `{n}`: {e}")),
+        None => Ok(chrono::Utc::now()),
+    }
+}
+
+/// The work tree's documents and, in git, their history.
+pub fn load_with_history(
+    app: &App,
+    cfg: crate::config::Config,
+) -> Result<(Repository, Option<crate::repo::history::History>)> {
+    let repo = load(app, cfg);
+    let history = match crate::repo::Git::open(&repo.config.root) {
+        Some(g) => {
+            Some(crate::repo::history::load(&g, &repo.config).context("cannot read git history")?)
+        }
+        None => None,
+    };
+    Ok((repo, history))
+}
+
+/// A rule context over the whole repository, with history.
+pub fn context(
+    repo: &Repository,
+    history: Option<crate::repo::history::History>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Context<'_>> {
+    Ok(Context::new(repo, None, now)?.with_git(lint::GitView {
+        history,
+        ..lint::GitView::default()
+    }))
 }
 
 /// Loads the repository, with a progress bar on a terminal.

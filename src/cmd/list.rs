@@ -45,7 +45,20 @@ pub fn run(app: &App, args: &ListArgs) -> Result<Exit> {
     if let Some(k) = &args.kind {
         super::check::ensure_known_kind(&cfg, k)?;
     }
-    let repo = super::check::load(app, cfg);
+    let (repo, history) = super::check::load_with_history(app, cfg)?;
+    let time = |r: &Row<'_>, created: bool| -> i64 {
+        history
+            .as_ref()
+            .and_then(|h| h.get(&r.doc.path))
+            .and_then(|f| {
+                if created {
+                    f.created.as_ref()
+                } else {
+                    f.updated()
+                }
+            })
+            .map_or(i64::MIN, |t| t.time)
+    };
     let mut rows: Vec<Row<'_>> = repo
         .docs
         .iter()
@@ -63,6 +76,10 @@ pub fn run(app: &App, args: &ListArgs) -> Result<Exit> {
                 SortKey::Status => r.status.to_string(),
                 SortKey::Owner => r.owner.to_string(),
                 SortKey::Kind => r.kind.to_string(),
+                // Zero-padded so that string order is time order (documents without
+                // history first).
+                SortKey::Created => format!("{:020}", time(r, true).saturating_add(i64::MAX / 2)),
+                SortKey::Updated => format!("{:020}", time(r, false).saturating_add(i64::MAX / 2)),
             }
         };
         key(a)

@@ -3,6 +3,8 @@
 mod check;
 mod codeowners;
 mod completions;
+mod due;
+mod hook;
 mod init;
 mod list;
 pub mod mv;
@@ -10,6 +12,8 @@ mod new;
 mod rule;
 mod scope;
 mod show;
+mod stale;
+mod status;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -144,6 +148,11 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Show(a) => show::run(&app, &a),
         Command::Mv(a) => mv::run(&app, &a),
         Command::Codeowners(a) => codeowners::run(&app, &a),
+        Command::Due(a) => due::run(&app, &a),
+        Command::Stale(a) => stale::run(&app, &a),
+        Command::Status(a) => status::status(&app, &a),
+        Command::Supersede(a) => status::supersede(&app, &a),
+        Command::Hook(a) => hook::run(&app, &a),
         Command::Rule(a) => rule::run(&a),
         Command::Completions(a) => completions::run(&a),
     }

@@ -4,33 +4,45 @@ use anyhow::{Context as _, Result, bail};
 
 use super::{App, Exit};
 use crate::cli::NewArgs;
+use crate::docs::Repository;
 use crate::docs::pattern::{Values, slugify};
 use crate::docs::template::{self, Fill};
 
-pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
-    let cfg = app.config()?;
-    super::check::ensure_known_kind(&cfg, &args.kind)?;
-    let repo = super::check::load(app, cfg.clone());
+/// A document ready to be written.
+pub struct Draft {
+    /// Repository-relative path.
+    pub rel: String,
+    pub text: String,
+    pub id: Option<String>,
+}
+
+/// Fills the kind's template for a new document: next number, date, slug, owner, tags.
+pub fn prepare(
+    repo: &Repository,
+    kind_name: &str,
+    title: &str,
+    tags: &[String],
+    owner: Option<String>,
+    date: Option<&str>,
+) -> Result<Draft> {
+    let cfg = &repo.config;
+    super::check::ensure_known_kind(cfg, kind_name)?;
     let kind_idx = cfg
         .kinds
         .iter()
-        .position(|k| k.name == args.kind)
+        .position(|k| k.name == kind_name)
         .expect("checked above");
     let kind = &cfg.kinds[kind_idx];
-    let slug = slugify(&args.title);
+    let slug = slugify(title);
     if slug.is_empty() {
-        bail!(
-            "title `{}` gives an empty slug: use letters or digits",
-            args.title
-        );
+        bail!("title `{title}` gives an empty slug: use letters or digits");
     }
-    let date_arg = args.date.clone();
-    let (day, date_field) = if let Some(d) = &date_arg {
+    let (day, date_field) = if let Some(d) = date {
         anyhow::ensure!(
             crate::lint::rules::front_matter::valid_date(d),
             "--date `{d}`: expected YYYY-MM-DD (meetings: YYYY-MM-DDTHH:MM)"
         );
-        (d[..10].to_string(), d.clone())
+        (d[..10].to_string(), d.to_string())
     } else {
         let today = crate::time::today(cfg.project.timezone)
             .format("%Y-%m-%d")
@@ -61,7 +73,7 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
         .render(&values)
         .context("the kind's file-name pattern cannot be filled")?;
     let rel = format!("{}/{file}", kind.dir);
-    for t in &args.tags {
+    for t in tags {
         if !cfg.tags.is_empty() && !cfg.tags.contains_key(t) {
             let hint = crate::lint::rules::did_you_mean(t, cfg.tags.keys().map(String::as_str))
                 .map(|s| format!(": did you mean `{s}`?"))
@@ -69,7 +81,7 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
             bail!("tag `{t}` is not in the [tags] vocabulary{hint}");
         }
     }
-    let owner = args.owner.clone().or_else(|| owner_from_git(&cfg));
+    let owner = owner.or_else(|| owner_from_git(cfg));
     if let Some(o) = &owner {
         if cfg.has_registry() && !cfg.people.contains_key(o) && !cfg.teams.contains_key(o) {
             bail!("owner `{o}` is not a key of [people] or [teams]");
@@ -80,26 +92,50 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
             .with_context(|| format!("cannot read template {}", p.display()))?,
         None => template::builtin(kind),
     };
+    let id = kind.id.as_ref().and_then(|p| p.render(&values));
     let fill = Fill {
-        title: args.title.clone(),
+        title: title.to_string(),
         date: date_field,
         number,
-        id: kind.id.as_ref().and_then(|p| p.render(&values)),
+        id: id.clone(),
         owner,
-        tags: args.tags.clone(),
+        tags: tags.to_vec(),
         status: kind.statuses.first().cloned(),
     };
-    let text = template::render(&template_text, &fill);
-    let abs = cfg.root.join(&rel);
-    crate::fsutil::write_new(&abs, text.as_bytes()).map_err(|e| {
+    Ok(Draft {
+        rel,
+        text: template::render(&template_text, &fill),
+        id,
+    })
+}
+
+/// Writes a new file; never replaces one.
+pub fn write_new(repo: &Repository, rel: &str, text: &str) -> Result<()> {
+    crate::fsutil::write_new(&repo.root().join(rel), text.as_bytes()).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!("{rel} already exists: annals new never overwrites")
+            anyhow::anyhow!("{rel} already exists: annals never overwrites a document")
         } else {
             anyhow::anyhow!("cannot write {rel}: {e}")
         }
-    })?;
-    super::out(&format!("{rel}\n"))?;
+    })
+}
+
+pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
+    let cfg = app.config()?;
+    super::check::ensure_known_kind(&cfg, &args.kind)?;
+    let repo = super::check::load(app, cfg);
+    let draft = prepare(
+        &repo,
+        &args.kind,
+        &args.title,
+        &args.tags,
+        args.owner.clone(),
+        args.date.as_deref(),
+    )?;
+    write_new(&repo, &draft.rel, &draft.text)?;
+    super::out(&format!("{}\n", draft.rel))?;
     if args.edit {
+        let abs = repo.root().join(&draft.rel);
         let editor = std::env::var("VISUAL")
             .or_else(|_| std::env::var("EDITOR"))
             .unwrap_or_else(|_| "vi".into());

@@ -59,9 +59,33 @@ fn inbound(repo: &Repository, target: &Document) -> Vec<(String, usize)> {
     out
 }
 
+fn day(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map_or_else(String::new, |d| d.format("%Y-%m-%d %H:%M").to_string())
+}
+
+/// The person a commit email belongs to, else the email.
+fn person(repo: &Repository, email: &str) -> String {
+    repo.config
+        .people
+        .iter()
+        .find(|(_, p)| p.email.iter().any(|e| e.eq_ignore_ascii_case(email)))
+        .map_or_else(|| email.to_string(), |(k, _)| k.clone())
+}
+
+fn authors(repo: &Repository, f: &crate::repo::history::Facts) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for t in &f.touches {
+        let p = person(repo, &t.email);
+        if !v.contains(&p) {
+            v.push(p);
+        }
+    }
+    v
+}
+
 pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
-    let cfg = app.config()?;
-    let repo = super::check::load(app, cfg);
+    let (repo, history) = super::check::load_with_history(app, app.config()?)?;
     let key = if repo.find(&args.target).is_some() {
         args.target.clone()
     } else {
@@ -70,6 +94,7 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
     let Some(doc) = repo.find(&key) else {
         bail!("no document with ID or path `{}`", args.target);
     };
+    let facts = history.as_ref().and_then(|h| h.get(&doc.path));
     let outb = outbound(&repo, doc);
     let inb = inbound(&repo, doc);
     let kind = repo.kind_of(doc);
@@ -79,6 +104,12 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
             "metadata": doc.data,
             "outbound": outb.iter().map(|(t, l)| json!({"target": t, "line": l})).collect::<Vec<_>>(),
             "inbound": inb.iter().map(|(p, l)| json!({"path": p, "line": l})).collect::<Vec<_>>(),
+            "history": facts.map(|f| json!({
+                "created": f.created.as_ref().map(|t| json!({"time": day(t.time), "author": person(&repo, &t.email)})),
+                "updated": f.updated().map(|t| json!({"time": day(t.time), "author": person(&repo, &t.email)})),
+                "authors": authors(&repo, f),
+                "statuses": f.statuses.iter().map(|(t, s)| json!({"time": day(*t), "status": s})).collect::<Vec<_>>(),
+            })),
         });
         super::out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
         return Ok(Exit::Clean);
@@ -106,6 +137,27 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
             other => other.to_string(),
         };
         s.push_str(&format!("  {k:<width$}  {shown}\n"));
+    }
+    if let Some(f) = facts {
+        s.push_str("\nHistory\n");
+        if let Some(c) = &f.created {
+            s.push_str(&format!(
+                "  created   {} by {}\n",
+                day(c.time),
+                person(&repo, &c.email)
+            ));
+        }
+        if let Some(u) = f.updated() {
+            s.push_str(&format!(
+                "  updated   {} by {}\n",
+                day(u.time),
+                person(&repo, &u.email)
+            ));
+        }
+        s.push_str(&format!("  authors   {}\n", authors(&repo, f).join(", ")));
+        for (t, st) in &f.statuses {
+            s.push_str(&format!("  {}  status {st}\n", day(*t)));
+        }
     }
     s.push_str(&format!("\nOutbound ({})\n", outb.len()));
     for (t, l) in &outb {

@@ -441,3 +441,158 @@ fn n002_two_branches_took_the_same_number_and_fix_renumbers() {
             .contains("[queues](0003-use-kafka.md#context)")
     );
 }
+
+#[test]
+fn due_and_stale_list_what_awaits_whom() {
+    let g = GitEnv::new(&[("decision", "review_every = \"365d\"")]);
+    g.commit(
+        "alice",
+        MON - 400 * DAY,
+        &[(DEC, &decision("accepted", ""))],
+        &[],
+    );
+    g.commit("alice", MON, &[("briefs/retry-budget.md", &brief(""))], &[]);
+    g.commit(
+        "alice",
+        MON + 2 * HOUR,
+        &[(
+            "briefs/cache-policy.md",
+            &brief("")
+                .replace("Retry budget", "Cache policy")
+                .replace("priority: urgent", "priority: low"),
+        )],
+        &[],
+    );
+    let now = chrono::DateTime::from_timestamp(MON + 5 * HOUR, 0)
+        .unwrap()
+        .to_rfc3339();
+    let (exit, out, err) = g.env.run(&["due", "--now", &now]);
+    assert_eq!(exit, 0, "{err}");
+    insta::assert_snapshot!("due", out);
+    let (_, out, _) = g
+        .env
+        .run(&["due", "--now", &now, "--me", "bruno", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!(v[0]["overdue"], true);
+    assert_eq!(v[1]["overdue"], false);
+    let (_, out, _) = g.env.run(&["stale", "--now", &now]);
+    insta::assert_snapshot!("stale", out);
+}
+
+#[test]
+fn status_follows_the_workflow_and_supersede_writes_both_sides() {
+    let g = GitEnv::new(&[]);
+    g.commit("alice", MON, &[(DEC, &decision("proposed", ""))], &[]);
+    let (exit, out, err) = g.env.run(&["status", "ADR-0001", "accepted"]);
+    assert_eq!(
+        (exit, out.as_str()),
+        (0, "ADR-0001: proposed -> accepted\n"),
+        "{err}"
+    );
+    assert!(g.env.read(DEC).contains("status: accepted\n"));
+    let (exit, _, err) = g.env.run(&["status", "ADR-0001", "proposed"]);
+    assert_eq!(exit, 2);
+    assert!(
+        err.contains("does not allow `accepted` -> `proposed`"),
+        "{err}"
+    );
+    let (exit, _, err) = g.env.run(&["status", "ADR-0001", "acepted"]);
+    assert_eq!(exit, 2);
+    assert!(err.contains("did you mean `accepted`?"), "{err}");
+
+    let (exit, out, err) = g.env.run(&[
+        "supersede",
+        "ADR-0001",
+        "Use Postgres partitions for events",
+        "--tag",
+        "storage",
+    ]);
+    assert_eq!(exit, 0, "{err}");
+    assert_eq!(
+        out,
+        "decisions/0002-use-postgres-partitions-for-events.md\nADR-0001 -> superseded by ADR-0002\n"
+    );
+    let old = g.env.read(DEC);
+    assert!(
+        old.contains("status: superseded\n") && old.contains("superseded_by: ADR-0002\n"),
+        "{old}"
+    );
+    let new = g
+        .env
+        .read("decisions/0002-use-postgres-partitions-for-events.md");
+    insta::assert_snapshot!("supersede_new", new);
+    let (exit, out, _) = g.check(MON, &["--format", "concise", "--ignore", "S002"]);
+    assert_eq!((exit, out.as_str()), (0, ""), "both sides agree");
+    let (exit, _, err) = g.env.run(&["supersede", "ADR-0001", "Again"]);
+    assert_eq!(exit, 2);
+    assert!(
+        err.contains("`superseded` is final") || err.contains("already superseded"),
+        "{err}"
+    );
+}
+
+#[test]
+fn hook_install_writes_an_executable_hook_and_never_replaces_one() {
+    let g = GitEnv::new(&[]);
+    let (exit, out, err) = g.env.run(&["hook", "install"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(out.starts_with("installed "), "{out}");
+    let hook = g.repo.path().join("hooks/pre-commit");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    assert!(text.ends_with("exec annals check --staged\n"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&hook).unwrap().permissions().mode() & 0o111,
+            0o111
+        );
+    }
+    std::fs::write(&hook, "#!/bin/sh\necho mine\n").unwrap();
+    let (exit, _, err) = g.env.run(&["hook", "install"]);
+    assert_eq!(exit, 2);
+    assert!(err.contains("without --force"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+    assert_eq!(g.env.run(&["hook", "install", "--force"]).0, 0);
+}
+
+#[test]
+fn show_and_list_use_history() {
+    let g = GitEnv::new(&[]);
+    g.commit(
+        "alice",
+        MON - 10 * DAY,
+        &[(DEC, &decision("proposed", ""))],
+        &[],
+    );
+    g.commit("bruno", MON, &[(DEC, &decision("accepted", ""))], &[]);
+    g.commit(
+        "alice",
+        MON - 5 * DAY,
+        &[(
+            "decisions/0002-retire-cron.md",
+            &decision("accepted", "").replace("Use Postgres for events", "Retire cron"),
+        )],
+        &[],
+    );
+    let (_, out, _) = g.env.run(&["show", "ADR-0001"]);
+    insta::assert_snapshot!("show_history", out);
+    let (_, out, _) = g
+        .env
+        .run(&["list", "--sort", "created", "--format", "paths"]);
+    assert_eq!(
+        out,
+        "decisions/0001-use-postgres-for-events.md\ndecisions/0002-retire-cron.md\n"
+    );
+    let (_, out, _) = g
+        .env
+        .run(&["list", "--sort", "updated", "--format", "paths"]);
+    assert_eq!(
+        out,
+        "decisions/0002-retire-cron.md\ndecisions/0001-use-postgres-for-events.md\n"
+    );
+}

@@ -100,37 +100,34 @@ fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+/// Responses a document in an open status still awaits.
+#[derive(Debug, Clone)]
+pub struct Awaited {
+    pub priority: String,
+    pub allowed: crate::config::Duration,
+    pub opened: DateTime<Utc>,
+    pub deadline: DateTime<Utc>,
+    /// Reviewers who have not responded (in `responded`, or by a commit touching the file).
+    pub pending: Vec<String>,
+}
+
+/// What `doc` awaits, when it is open with reviewers and a priority and has history.
+pub fn awaited(ctx: &Context<'_>, doc: &Document) -> Option<Awaited> {
     let kind = ctx.kind(doc);
-    let Some((status, _)) = doc.str_field("status") else {
-        return;
-    };
+    let (status, _) = doc.str_field("status")?;
     if !kind.open.iter().any(|s| s == status) {
-        return;
+        return None;
     }
-    let Some((priority, _)) = doc.str_field("priority") else {
-        return;
-    };
-    let Some(allowed) = ctx.repo.config.response.for_priority(priority) else {
-        return;
-    };
+    let (priority, _) = doc.str_field("priority")?;
+    let allowed = ctx.repo.config.response.for_priority(priority)?;
     let reviewers = doc.list_field("reviewers");
     if reviewers.is_empty() {
-        return;
+        return None;
     }
-    let Some(facts) = ctx.git.history.as_ref().and_then(|h| h.get(&doc.path)) else {
-        return;
-    };
-    let Some(opened) = facts
+    let facts = ctx.git.history.as_ref().and_then(|h| h.get(&doc.path))?;
+    let opened = facts
         .entered(status)
-        .or(facts.created.as_ref().map(|c| c.time))
-    else {
-        return;
-    };
-    let deadline = ctx.calendar.add_working(at(opened), allowed.seconds());
-    if ctx.now <= deadline {
-        return;
-    }
+        .or(facts.created.as_ref().map(|c| c.time))?;
     let responded: Vec<String> = doc
         .list_field("responded")
         .into_iter()
@@ -142,12 +139,32 @@ fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
             .iter()
             .any(|t| t.time > opened && ctx.by_email.get(&t.email).is_some_and(|p| p == person))
     };
-    let pending: Vec<String> = reviewers
+    let pending = reviewers
         .into_iter()
         .map(|(p, _)| p)
         .filter(|p| !responded.contains(p) && !committed(p))
         .collect();
-    if pending.is_empty() {
+    Some(Awaited {
+        priority: priority.to_string(),
+        allowed,
+        opened: at(opened),
+        deadline: ctx.calendar.add_working(at(opened), allowed.seconds()),
+        pending,
+    })
+}
+
+fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let Some(Awaited {
+        priority,
+        allowed,
+        deadline,
+        pending,
+        ..
+    }) = awaited(ctx, doc)
+    else {
+        return;
+    };
+    if ctx.now <= deadline || pending.is_empty() {
         return;
     }
     let late = ctx.calendar.working_seconds(deadline, ctx.now);
@@ -165,52 +182,45 @@ fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
     ));
 }
 
-fn check_stale(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+/// Why a document is stale, if it is.
+pub fn staleness(ctx: &Context<'_>, doc: &Document) -> Option<String> {
     let kind = ctx.kind(doc);
     let status = doc.str_field("status").map(|(s, _)| s);
     if status.is_some_and(|s| !kind.is_live_status(s))
         || (status.is_none() && !kind.statuses.is_empty())
     {
-        return;
+        return None;
     }
     if let Some((by, _)) = doc.str_field("review_by") {
         if let Some(day) = ctx.calendar.parse_instant(by) {
             if ctx.now > day + chrono::Duration::days(1) {
-                out.push(Diagnostic::new(
-                    "A003",
-                    &doc.path,
-                    None,
-                    format!("`review_by: {by}` has passed: review the document or set a new date"),
+                return Some(format!(
+                    "`review_by: {by}` has passed: review the document or set a new date"
                 ));
-                return;
             }
         }
     }
-    let Some(every) = kind.review_every else {
-        return;
-    };
-    let Some(updated) = ctx
+    let every = kind.review_every?;
+    let updated = ctx
         .git
         .history
         .as_ref()
         .and_then(|h| h.get(&doc.path))
-        .and_then(|f| f.updated())
-    else {
-        return;
-    };
+        .and_then(|f| f.updated())?;
     let age = (ctx.now - at(updated.time)).num_seconds();
-    if age > every.seconds() {
-        out.push(Diagnostic::new(
-            "A003",
-            &doc.path,
-            None,
-            format!(
-                "not updated for {} days (since {}); {} documents are reviewed every {every}",
-                age / 86_400,
-                at(updated.time).format("%Y-%m-%d"),
-                kind.name
-            ),
-        ));
+    (age > every.seconds()).then(|| {
+        format!(
+            "not updated for {} days (since {}); {} documents are reviewed every {every}",
+            age / 86_400,
+            at(updated.time).format("%Y-%m-%d"),
+            kind.name
+        )
+    })
+}
+
+fn check_stale(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    if let Some(why) = staleness(ctx, doc) {
+        out.push(Diagnostic::new("A003", &doc.path, None, why));
     }
 }
 

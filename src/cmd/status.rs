@@ -1,0 +1,138 @@
+//! `annals status ID NEW` and `annals supersede ID TITLE`: workflow transitions written to
+//! front matter through the same edit machinery as fixes and `mv` (both sides of a supersede).
+
+use anyhow::{Context as _, Result, bail};
+
+use super::{App, Exit};
+use crate::cli::{StatusArgs, SupersedeArgs};
+use crate::config::Kind;
+use crate::diagnostic::fix::{self, Fix};
+use crate::docs::edit::{set_field, yaml_scalar};
+use crate::docs::{Document, Repository};
+use crate::lint::rules::did_you_mean;
+
+fn find<'r>(app: &App, repo: &'r Repository, target: &str) -> Result<&'r Document> {
+    let key = if repo.find(target).is_some() {
+        target.to_string()
+    } else {
+        app.repo_relative(&repo.config, std::path::Path::new(target))
+    };
+    let Some(doc) = repo.find(&key) else {
+        bail!("no document with ID or path `{target}`");
+    };
+    if doc.fm_end.is_none() {
+        bail!("{} has no front matter to write a status into", doc.path);
+    }
+    Ok(doc)
+}
+
+/// Checks that `kind`'s workflow allows `from -> to`.
+fn allowed(kind: &Kind, from: Option<&str>, to: &str) -> Result<()> {
+    if !kind.statuses.iter().any(|s| s == to) {
+        let hint = did_you_mean(to, kind.statuses.iter().map(String::as_str))
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        bail!(
+            "`{to}` is not a {} status: expected one of {}{hint}",
+            kind.name,
+            kind.statuses.join(", ")
+        );
+    }
+    let Some(from) = from else { return Ok(()) };
+    if from == to || kind.transitions.is_empty() {
+        return Ok(());
+    }
+    let next = kind.transitions.get(from).cloned().unwrap_or_default();
+    if !next.iter().any(|s| s == to) {
+        let options = if next.is_empty() {
+            format!("`{from}` is final")
+        } else {
+            format!("from `{from}` it allows {}", next.join(", "))
+        };
+        bail!(
+            "the {} workflow does not allow `{from}` -> `{to}` ({options})",
+            kind.name
+        );
+    }
+    Ok(())
+}
+
+fn status_of(doc: &Document) -> Option<&str> {
+    doc.data.get("status").and_then(|s| s.as_str())
+}
+
+pub fn status(app: &App, args: &StatusArgs) -> Result<Exit> {
+    let cfg = app.config()?;
+    let repo = super::check::load(app, cfg);
+    let doc = find(app, &repo, &args.target)?;
+    let kind = repo.kind_of(doc);
+    let from = status_of(doc);
+    allowed(kind, from, &args.status)?;
+    let edit = set_field(doc, "status", &yaml_scalar(&args.status))
+        .context("front matter cannot be edited")?;
+    let plan = fix::plan(&repo, std::iter::once(&Fix::safe("status", vec![edit])));
+    plan.write(&repo)
+        .with_context(|| format!("cannot write {}", doc.path))?;
+    if !app.quiet {
+        super::out(&format!(
+            "{}: {} -> {}\n",
+            doc.identity(),
+            from.unwrap_or("(none)"),
+            args.status
+        ))?;
+    }
+    Ok(Exit::Clean)
+}
+
+pub fn supersede(app: &App, args: &SupersedeArgs) -> Result<Exit> {
+    let cfg = app.config()?;
+    let repo = super::check::load(app, cfg);
+    let old = find(app, &repo, &args.target)?;
+    let kind = repo.kind_of(old);
+    allowed(kind, status_of(old), "superseded")?;
+    if old.data.get("superseded_by").is_some() {
+        bail!("{} is already superseded", old.identity());
+    }
+    let owner = args.owner.clone().or_else(|| {
+        old.data
+            .get("owner")
+            .and_then(|o| o.as_str())
+            .map(str::to_string)
+    });
+    let draft = super::new::prepare(&repo, &kind.name, &args.title, &args.tags, owner, None)?;
+    let new_ref = draft
+        .id
+        .clone()
+        .unwrap_or_else(|| crate::lint::rules::links::relative(&old.path, &draft.rel));
+    let old_ref = old
+        .id
+        .clone()
+        .unwrap_or_else(|| crate::lint::rules::links::relative(&draft.rel, &old.path));
+    // The new document's `supersedes`, written with the same machinery on its draft text.
+    let draft_doc = Document::from_text(draft.rel.clone(), old.kind, kind, &draft.text);
+    let e = set_field(&draft_doc, "supersedes", &yaml_scalar(&old_ref))
+        .context("the template has no front matter")?;
+    let text = format!(
+        "{}{}{}",
+        &draft.text[..e.range.start],
+        e.replacement,
+        &draft.text[e.range.end..]
+    );
+    let edits = vec![
+        set_field(old, "status", "superseded").context("front matter cannot be edited")?,
+        set_field(old, "superseded_by", &yaml_scalar(&new_ref))
+            .context("front matter cannot be edited")?,
+    ];
+    super::new::write_new(&repo, &draft.rel, &text)?;
+    fix::plan(&repo, std::iter::once(&Fix::safe("supersede", edits)))
+        .write(&repo)
+        .with_context(|| format!("cannot write {}", old.path))?;
+    if !app.quiet {
+        super::out(&format!(
+            "{}\n{} -> superseded by {new_ref}\n",
+            draft.rel,
+            old.identity()
+        ))?;
+    }
+    Ok(Exit::Clean)
+}
