@@ -172,10 +172,9 @@ fn scan(
         h.scanned += 1;
         let tree = commit.tree()?;
         let parent = commit.parent(0).ok().map(|p| p.tree()).transpose()?;
+        // No pathspec: libgit2 matches it against every entry of every changed tree, which
+        // dominates a scan; subtrees that did not change are skipped by id anyway.
         let mut opts = DiffOptions::new();
-        for s in scope {
-            opts.pathspec(s);
-        }
         let mut diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
         let (mut adds, mut dels) = (false, false);
         for d in diff.deltas() {
@@ -190,9 +189,22 @@ fn scan(
             time: author.when().seconds(),
             email: author.email().unwrap_or("").to_lowercase(),
         };
+        let in_scope = |p: &str| {
+            scope
+                .iter()
+                .any(|s| p.starts_with(s.as_str()) && p.as_bytes().get(s.len()) == Some(&b'/'))
+        };
         for d in diff.deltas() {
-            let old = d.old_file().path_bytes().and_then(|p| git.local(p));
-            let new = d.new_file().path_bytes().and_then(|p| git.local(p));
+            let old = d
+                .old_file()
+                .path_bytes()
+                .and_then(|p| git.local(p))
+                .filter(|p| in_scope(&git.git_path(p)));
+            let new = d
+                .new_file()
+                .path_bytes()
+                .and_then(|p| git.local(p))
+                .filter(|p| in_scope(&git.git_path(p)));
             let status = || {
                 let blob = repo.find_blob(d.new_file().id()).ok()?;
                 status_of(std::str::from_utf8(blob.content()).ok()?)
