@@ -133,11 +133,21 @@ fn analyse(
         }
         _ => None,
     };
-    let repo = load_with(
-        app,
-        cfg.clone(),
-        pending.as_ref().and_then(|p| p.overlay.as_ref()),
-    );
+    let repo = match &pending {
+        // Fixes rewrite links anywhere, so they need every document parsed.
+        Some(p) if !args.fix => {
+            let needles = super::scope::needles(cfg, &p.changes);
+            let changed = &p.changes.changed;
+            Repository::load_selective(cfg.clone(), p.overlay.as_ref(), &|path, bytes| {
+                changed.contains(path) || needles.as_ref().is_some_and(|n| n.is_match(bytes))
+            })
+        }
+        _ => load_with(
+            app,
+            cfg.clone(),
+            pending.as_ref().and_then(|p| p.overlay.as_ref()),
+        ),
+    };
     let loaded = started.elapsed();
     if let Some(paths) = paths {
         for p in paths {

@@ -50,6 +50,33 @@ pub fn pending(git: &Git, staged: bool, since: Option<&str>) -> Result<Pending> 
     }
 }
 
+/// What a document that links to a changed or deleted one must contain: the file name (as
+/// written, or percent-encoded) or the ID, in any letter case (L007 finds case variants).
+pub fn needles(cfg: &crate::config::Config, changes: &Changes) -> Option<regex::bytes::Regex> {
+    let classifier = Classifier::new(cfg);
+    let mut words: Vec<String> = Vec::new();
+    for path in changes.changed.iter().chain(&changes.deleted) {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        words.push(regex::escape(name));
+        words.push(regex::escape(&name.replace(' ', "%20")));
+        if let Some((k, _)) = classifier.classify(path) {
+            let kind = &cfg.kinds[k];
+            if let Some(id) = id_of(kind, kind.filename.matches(name).as_ref()) {
+                words.push(regex::escape(&id));
+            }
+        }
+    }
+    if words.is_empty() {
+        return None;
+    }
+    words.sort();
+    words.dedup();
+    regex::bytes::RegexBuilder::new(&words.join("|"))
+        .case_insensitive(true)
+        .build()
+        .ok()
+}
+
 /// The documents to report on, and those to report only the change's link findings on.
 pub struct Scope {
     pub report: HashSet<String>,

@@ -66,6 +66,8 @@ pub struct Document {
     /// Where front matter's closing `---` line starts, when it parsed.
     pub fm_end: Option<usize>,
     pub unreadable: Option<Unreadable>,
+    /// Not parsed: a selective load (`check --staged`) only needed its name and ID.
+    pub stub: bool,
     pub front_matter: FrontMatter,
     pub body_start: usize,
     pub md: Markdown,
@@ -98,6 +100,14 @@ impl Document {
         }
     }
 
+    /// A document known by its name only (see [`Repository::load_selective`]).
+    pub fn stub(path: String, kind_idx: usize, kind: &Kind) -> Document {
+        let mut d = Document::unreadable(path, kind_idx, kind, Unreadable::Binary);
+        d.unreadable = None;
+        d.stub = true;
+        d
+    }
+
     pub fn unreadable(path: String, kind_idx: usize, kind: &Kind, why: Unreadable) -> Document {
         let name = file_name(&path).and_then(|n| kind.filename.matches(n));
         Document {
@@ -109,6 +119,7 @@ impl Document {
             source: String::new(),
             bom: false,
             fm_end: None,
+            stub: false,
             unreadable: Some(why),
             front_matter: FrontMatter::Absent,
             body_start: 0,
@@ -143,6 +154,7 @@ impl Document {
             path,
             kind: kind_idx,
             unreadable: None,
+            stub: false,
             front_matter,
             body_start,
             md,
@@ -517,44 +529,42 @@ fn exclude_set(patterns: &[String]) -> GlobSet {
     b.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
-/// Reads one found file (from the overlay, else from disk), within the size limit.
-pub fn load(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Document {
+/// The bytes of one found file (from the overlay, else from disk), within the size limit.
+pub fn read(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Result<Vec<u8>, Unreadable> {
     use std::io::Read;
-    let kind = &cfg.kinds[f.kind];
-    if let Some(Some(bytes)) = overlay.and_then(|o| o.files.get(&f.path)) {
-        let limit = cfg.limits.max_file_size;
-        if bytes.len() as u64 > limit {
-            return Document::unreadable(
-                f.path.clone(),
-                f.kind,
-                kind,
-                Unreadable::TooLarge {
-                    size: bytes.len() as u64,
-                    limit,
-                },
-            );
-        }
-        return Document::from_bytes(f.path.clone(), f.kind, kind, bytes);
-    }
     let limit = cfg.limits.max_file_size;
-    let fail = |why| Document::unreadable(f.path.clone(), f.kind, kind, why);
-    let mut file = match std::fs::File::open(&f.abs) {
-        Ok(file) => file,
-        Err(e) => return fail(Unreadable::Io(e.to_string())),
-    };
+    if let Some(Some(bytes)) = overlay.and_then(|o| o.files.get(&f.path)) {
+        if bytes.len() as u64 > limit {
+            return Err(Unreadable::TooLarge {
+                size: bytes.len() as u64,
+                limit,
+            });
+        }
+        return Ok(bytes.clone());
+    }
+    let mut file = std::fs::File::open(&f.abs).map_err(|e| Unreadable::Io(e.to_string()))?;
     let size = file.metadata().map_or(0, |m| m.len());
     if size > limit {
-        return fail(Unreadable::TooLarge { size, limit });
+        return Err(Unreadable::TooLarge { size, limit });
     }
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
     // `take` keeps a file that grows while it is read within the limit too.
     match file.by_ref().take(limit + 1).read_to_end(&mut bytes) {
-        Ok(n) if n as u64 > limit => fail(Unreadable::TooLarge {
+        Ok(n) if n as u64 > limit => Err(Unreadable::TooLarge {
             size: n as u64,
             limit,
         }),
-        Ok(_) => Document::from_bytes(f.path.clone(), f.kind, kind, &bytes),
-        Err(e) => fail(Unreadable::Io(e.to_string())),
+        Ok(_) => Ok(bytes),
+        Err(e) => Err(Unreadable::Io(e.to_string())),
+    }
+}
+
+/// Reads and parses one found file.
+pub fn load(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Document {
+    let kind = &cfg.kinds[f.kind];
+    match read(cfg, f, overlay) {
+        Ok(bytes) => Document::from_bytes(f.path.clone(), f.kind, kind, &bytes),
+        Err(why) => Document::unreadable(f.path.clone(), f.kind, kind, why),
     }
 }
 
@@ -609,6 +619,75 @@ impl Repository {
         );
         let mut repo = Repository::from_docs(config, docs, found.skipped);
         repo.catalogs = catalogs;
+        repo.files = files;
+        repo
+    }
+
+    /// Like [`Repository::load_with`], parsing only what a change needs: the documents
+    /// `wanted` picks from their bytes, and every document those link to or name. The
+    /// others are stubs (name and ID only). For `check --staged`, where one document changed.
+    pub fn load_selective(
+        config: Config,
+        overlay: Option<&Overlay>,
+        wanted: &(dyn Fn(&str, &[u8]) -> bool + Sync),
+    ) -> Repository {
+        let found = discover(&config, overlay);
+        let (read_all, files) = rayon::join(
+            || {
+                found
+                    .documents
+                    .par_iter()
+                    .map(|f| (f, read(&config, f, overlay)))
+                    .collect::<Vec<_>>()
+            },
+            || files::FileIndex::scan(&config.root, overlay),
+        );
+        let parse = |f: &Found, r: &Result<Vec<u8>, Unreadable>| {
+            let kind = &config.kinds[f.kind];
+            match r {
+                Ok(bytes) => Document::from_bytes(f.path.clone(), f.kind, kind, bytes),
+                Err(why) => Document::unreadable(f.path.clone(), f.kind, kind, why.clone()),
+            }
+        };
+        let mut docs: Vec<Document> = read_all
+            .par_iter()
+            .map(|(f, r)| {
+                let pick = r.as_ref().map_or(true, |b| wanted(&f.path, b));
+                if pick {
+                    parse(f, r)
+                } else {
+                    Document::stub(f.path.clone(), f.kind, &config.kinds[f.kind])
+                }
+            })
+            .collect();
+        // What the parsed documents point at must be parsed too (headings, supersede pairs).
+        let mut targets = std::collections::HashSet::new();
+        let ids: HashMap<&str, &str> = docs
+            .iter()
+            .filter_map(|d| Some((d.id.as_deref()?, d.path.as_str())))
+            .collect();
+        for d in docs.iter().filter(|d| !d.stub) {
+            for l in &d.md.links {
+                if let links::Target::Path { path, .. } = links::resolve(&d.path, &l.dest) {
+                    targets.insert(path);
+                }
+            }
+            for field in &config.kinds[d.kind].id_fields {
+                for (v, _) in d.list_field(field) {
+                    if let Some(p) = ids.get(v.to_ascii_uppercase().as_str()) {
+                        targets.insert((*p).to_string());
+                    } else if let links::Target::Path { path, .. } = links::resolve(&d.path, &v) {
+                        targets.insert(path);
+                    }
+                }
+            }
+        }
+        for (i, (f, r)) in read_all.iter().enumerate() {
+            if docs[i].stub && targets.contains(&f.path) {
+                docs[i] = parse(f, r);
+            }
+        }
+        let mut repo = Repository::from_docs(config, docs, found.skipped);
         repo.files = files;
         repo
     }
