@@ -596,3 +596,20 @@ fn show_and_list_use_history() {
         "decisions/0002-retire-cron.md\ndecisions/0001-use-postgres-for-events.md\n"
     );
 }
+
+#[test]
+fn staged_change_reports_links_it_broke_in_other_documents() {
+    let g = GitEnv::new(&[]);
+    let linker = "briefs/retry-budget.md";
+    let brief_text = "---\ntitle: Retry budget\nstatus: draft\nowner: alice\n---\n\n# Retry budget\n\nSee [the decision](../decisions/0001-use-postgres-for-events.md#decision) and {old placeholder}.\n";
+    let unrelated = "---\ntitle: Other\nstatus: draft\nowner: alice\n---\n\n# Other\n\nA [dangling link](nowhere.md) that predates the change.\n";
+    g.commit("alice", MON, &[(DEC, &decision("proposed", "")), (linker, brief_text), ("briefs/other.md", unrelated)], &[]);
+    g.stage(DEC, &decision("proposed", "").replace("## Decision", "## Outcome"));
+    let (exit, out, _) = g.check(MON, &["--staged", "--format", "concise"]);
+    assert_eq!(exit, 1, "{out}");
+    assert_eq!(
+        out,
+        "briefs/retry-budget.md:9:5: L002 fragment `#decision` matches no heading or anchor in decisions/0001-use-postgres-for-events.md\n\
+         decisions/0001-use-postgres-for-events.md: S001 required section `Decision` is missing (decision documents have: Context, Decision, Consequences)\n"
+    );
+}

@@ -10,7 +10,9 @@
 #   PRE_COMMIT_HOME  pre-commit's cache; set it to a lasting folder to reuse the built
 #                    hook environment between runs (default: a temporary folder)
 #   ANNALS_REPO      the hook repository (default: the checkout holding this script)
-#   CARGO_TARGET_DIR passed through to pre-commit's `cargo install` if set
+#   CARGO_TARGET_DIR passed through to pre-commit's `cargo install`; when unset and
+#                    PRE_COMMIT_HOME is given, $PRE_COMMIT_HOME/cargo-target, so a new
+#                    revision of annals rebuilds only annals itself
 #
 # Prints `pre-commit: N passed, M failed` last; exits 0 (with a message) when pre-commit
 # cannot be had, non-zero when a check failed.
@@ -62,9 +64,13 @@ trap 'rm -rf "$work"' EXIT
 # cargo as it is, without a CARGO_HOME of its own.
 if [ -z "${CARGO_HOME:-}" ] && [ -d "$HOME/.cargo" ]; then export CARGO_HOME="$HOME/.cargo"; fi
 if [ -z "${RUSTUP_HOME:-}" ] && [ -d "$HOME/.rustup" ]; then export RUSTUP_HOME="$HOME/.rustup"; fi
+if [ -n "${PRE_COMMIT_HOME:-}" ]; then
+  mkdir -p "$PRE_COMMIT_HOME"
+  PRE_COMMIT_HOME=$(cd "$PRE_COMMIT_HOME" && pwd)
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PRE_COMMIT_HOME/cargo-target}"
+fi
 export PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$work/cache}"
 mkdir -p "$PRE_COMMIT_HOME"
-PRE_COMMIT_HOME=$(cd "$PRE_COMMIT_HOME" && pwd)
 export HOME="$work/home"
 mkdir -p "$HOME"
 export GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
