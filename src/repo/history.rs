@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Sort};
+use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository, Sort};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Git, GitError};
@@ -153,6 +154,70 @@ pub fn status_of(text: &str) -> Option<String> {
     None
 }
 
+/// One file change of a commit: `(kind, old path, new path, status in the new version)`.
+type FileChange = (Delta, Option<String>, Option<String>, Option<String>);
+
+/// What one commit did to documents: read in parallel, folded in order.
+struct CommitChanges {
+    touch: Touch,
+    deltas: Vec<FileChange>,
+}
+
+/// Diffs one commit against its first parent, keeping documents under `scope`.
+fn read_commit(
+    prefix: &str,
+    repo: &Repository,
+    oid: Oid,
+    scope: &[String],
+) -> Result<CommitChanges, git2::Error> {
+    let commit = repo.find_commit(oid)?;
+    let tree = commit.tree()?;
+    let parent = commit.parent(0).ok().map(|p| p.tree()).transpose()?;
+    // No pathspec: libgit2 matches it against every entry of every changed tree, which
+    // dominates a scan; subtrees that did not change are skipped by id anyway.
+    let mut diff =
+        repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut DiffOptions::new()))?;
+    let (mut adds, mut dels) = (false, false);
+    for d in diff.deltas() {
+        adds |= d.status() == Delta::Added;
+        dels |= d.status() == Delta::Deleted;
+    }
+    if adds && dels {
+        diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+    }
+    let author = commit.author();
+    let touch = Touch {
+        time: author.when().seconds(),
+        email: author.email().unwrap_or("").to_lowercase(),
+    };
+    let in_scope = |p: &[u8]| {
+        scope
+            .iter()
+            .any(|s| p.starts_with(s.as_bytes()) && p.get(s.len()) == Some(&b'/'))
+    };
+    let local = |p: Option<&[u8]>| {
+        let p = std::str::from_utf8(p.filter(|p| in_scope(p))?).ok()?;
+        p.strip_prefix(prefix).map(str::to_string)
+    };
+    let mut deltas = Vec::new();
+    for d in diff.deltas() {
+        let old = local(d.old_file().path_bytes());
+        let new = local(d.new_file().path_bytes());
+        if old.is_none() && new.is_none() {
+            continue;
+        }
+        let status = if new.is_some() && d.status() != Delta::Deleted {
+            repo.find_blob(d.new_file().id())
+                .ok()
+                .and_then(|b| std::str::from_utf8(b.content()).ok().and_then(status_of))
+        } else {
+            None
+        };
+        deltas.push((d.status(), old, new, status));
+    }
+    Ok(CommitChanges { touch, deltas })
+}
+
 fn scan(
     git: &Git,
     h: &mut History,
@@ -160,56 +225,31 @@ fn scan(
     head: Oid,
     scope: &[String],
 ) -> Result<(), GitError> {
-    let repo = &git.repo;
-    let mut walk = repo.revwalk()?;
+    let mut walk = git.repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     walk.push(head)?;
     if let Some(f) = from {
         walk.hide(f)?;
     }
-    for oid in walk {
-        let commit = repo.find_commit(oid?)?;
-        h.scanned += 1;
-        let tree = commit.tree()?;
-        let parent = commit.parent(0).ok().map(|p| p.tree()).transpose()?;
-        // No pathspec: libgit2 matches it against every entry of every changed tree, which
-        // dominates a scan; subtrees that did not change are skipped by id anyway.
-        let mut opts = DiffOptions::new();
-        let mut diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
-        let (mut adds, mut dels) = (false, false);
-        for d in diff.deltas() {
-            adds |= d.status() == Delta::Added;
-            dels |= d.status() == Delta::Deleted;
-        }
-        if adds && dels {
-            diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
-        }
-        let author = commit.author();
-        let touch = Touch {
-            time: author.when().seconds(),
-            email: author.email().unwrap_or("").to_lowercase(),
-        };
-        let in_scope = |p: &str| {
-            scope
-                .iter()
-                .any(|s| p.starts_with(s.as_str()) && p.as_bytes().get(s.len()) == Some(&b'/'))
-        };
-        for d in diff.deltas() {
-            let old = d
-                .old_file()
-                .path_bytes()
-                .and_then(|p| git.local(p))
-                .filter(|p| in_scope(&git.git_path(p)));
-            let new = d
-                .new_file()
-                .path_bytes()
-                .and_then(|p| git.local(p))
-                .filter(|p| in_scope(&git.git_path(p)));
-            let status = || {
-                let blob = repo.find_blob(d.new_file().id()).ok()?;
-                status_of(std::str::from_utf8(blob.content()).ok()?)
-            };
-            match d.status() {
+    let oids = walk.collect::<Result<Vec<Oid>, _>>()?;
+    // Diffs are independent: each thread opens the repository once and reads its share.
+    let path = git.repo.path().to_path_buf();
+    let prefix = git.prefix();
+    let commits = oids
+        .par_iter()
+        .map_init(
+            || Repository::open(&path),
+            |repo, oid| match repo {
+                Ok(repo) => read_commit(prefix, repo, *oid, scope),
+                Err(e) => Err(git2::Error::from_str(e.message())),
+            },
+        )
+        .collect::<Result<Vec<_>, _>>()?;
+    h.scanned += commits.len();
+    for c in commits {
+        let touch = c.touch;
+        for (kind, old, new, status) in c.deltas {
+            match kind {
                 Delta::Added | Delta::Copied => {
                     let Some(n) = new else { continue };
                     let mut f = Facts {
@@ -217,7 +257,7 @@ fn scan(
                         touches: vec![touch.clone()],
                         statuses: Vec::new(),
                     };
-                    if let Some(s) = status() {
+                    if let Some(s) = status {
                         f.statuses.push((touch.time, s));
                     }
                     h.facts.insert(n, f);
@@ -228,7 +268,7 @@ fn scan(
                     };
                     let mut f = h.facts.remove(&o).unwrap_or_default();
                     f.touches.push(touch.clone());
-                    if let Some(s) = status() {
+                    if let Some(s) = status {
                         if f.committed_status() != Some(s.as_str()) {
                             f.statuses.push((touch.time, s));
                         }

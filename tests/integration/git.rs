@@ -603,8 +603,20 @@ fn staged_change_reports_links_it_broke_in_other_documents() {
     let linker = "briefs/retry-budget.md";
     let brief_text = "---\ntitle: Retry budget\nstatus: draft\nowner: alice\n---\n\n# Retry budget\n\nSee [the decision](../decisions/0001-use-postgres-for-events.md#decision) and {old placeholder}.\n";
     let unrelated = "---\ntitle: Other\nstatus: draft\nowner: alice\n---\n\n# Other\n\nA [dangling link](nowhere.md) that predates the change.\n";
-    g.commit("alice", MON, &[(DEC, &decision("proposed", "")), (linker, brief_text), ("briefs/other.md", unrelated)], &[]);
-    g.stage(DEC, &decision("proposed", "").replace("## Decision", "## Outcome"));
+    g.commit(
+        "alice",
+        MON,
+        &[
+            (DEC, &decision("proposed", "")),
+            (linker, brief_text),
+            ("briefs/other.md", unrelated),
+        ],
+        &[],
+    );
+    g.stage(
+        DEC,
+        &decision("proposed", "").replace("## Decision", "## Outcome"),
+    );
     let (exit, out, _) = g.check(MON, &["--staged", "--format", "concise"]);
     assert_eq!(exit, 1, "{out}");
     assert_eq!(
