@@ -58,7 +58,7 @@ pub enum Command {
     New(NewArgs),
     /// List documents, filtered and sorted
     List(ListArgs),
-    /// Show one document: metadata, outbound and inbound links
+    /// Show one document: metadata, history (in git), outbound and inbound links
     Show(ShowArgs),
     /// Rename a document and rewrite every link and ID reference to it
     Mv(MvArgs),
@@ -114,7 +114,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub exit_zero: bool,
     /// Apply safe fixes (L005 fills the other side of a supersede, L007 corrects a link's
-    /// letter case), then report what remains
+    /// letter case, N002 with --since renumbers a new document), then report what remains
     #[arg(long)]
     pub fix: bool,
 }

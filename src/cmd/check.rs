@@ -190,7 +190,7 @@ fn analyse(
     drop(ctx);
     if let Some(s) = change_scope {
         report.diagnostics.retain(|d| s.keep(d));
-        report.files = s.report.len();
+        report.files = s.all().len();
     }
     Ok((repo, report, loaded))
 }

@@ -59,9 +59,18 @@ fn inbound(repo: &Repository, target: &Document) -> Vec<(String, usize)> {
     out
 }
 
-fn day(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map_or_else(String::new, |d| d.format("%Y-%m-%d %H:%M").to_string())
+/// A commit time in the project's time zone, with its offset.
+fn day(t: i64, tz: chrono_tz::Tz) -> String {
+    chrono::DateTime::from_timestamp(t, 0).map_or_else(String::new, |d| {
+        d.with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M %:z")
+            .to_string()
+    })
+}
+
+/// A commit time as RFC 3339 (for JSON).
+fn rfc3339(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0).map_or_else(String::new, |d| d.to_rfc3339())
 }
 
 /// The person a commit email belongs to, else the email.
@@ -105,10 +114,10 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
             "outbound": outb.iter().map(|(t, l)| json!({"target": t, "line": l})).collect::<Vec<_>>(),
             "inbound": inb.iter().map(|(p, l)| json!({"path": p, "line": l})).collect::<Vec<_>>(),
             "history": facts.map(|f| json!({
-                "created": f.created.as_ref().map(|t| json!({"time": day(t.time), "author": person(&repo, &t.email)})),
-                "updated": f.updated().map(|t| json!({"time": day(t.time), "author": person(&repo, &t.email)})),
+                "created": f.created.as_ref().map(|t| json!({"time": rfc3339(t.time), "author": person(&repo, &t.email)})),
+                "updated": f.updated().map(|t| json!({"time": rfc3339(t.time), "author": person(&repo, &t.email)})),
                 "authors": authors(&repo, f),
-                "statuses": f.statuses.iter().map(|(t, s)| json!({"time": day(*t), "status": s})).collect::<Vec<_>>(),
+                "statuses": f.statuses.iter().map(|(t, s)| json!({"time": rfc3339(*t), "status": s})).collect::<Vec<_>>(),
             })),
         });
         super::out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
@@ -139,24 +148,25 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
         s.push_str(&format!("  {k:<width$}  {shown}\n"));
     }
     if let Some(f) = facts {
+        let tz = repo.config.project.timezone;
         s.push_str("\nHistory\n");
         if let Some(c) = &f.created {
             s.push_str(&format!(
                 "  created   {} by {}\n",
-                day(c.time),
+                day(c.time, tz),
                 person(&repo, &c.email)
             ));
         }
         if let Some(u) = f.updated() {
             s.push_str(&format!(
                 "  updated   {} by {}\n",
-                day(u.time),
+                day(u.time, tz),
                 person(&repo, &u.email)
             ));
         }
         s.push_str(&format!("  authors   {}\n", authors(&repo, f).join(", ")));
         for (t, st) in &f.statuses {
-            s.push_str(&format!("  {}  status {st}\n", day(*t)));
+            s.push_str(&format!("  {}  status {st}\n", day(*t, tz)));
         }
     }
     s.push_str(&format!("\nOutbound ({})\n", outb.len()));

@@ -67,6 +67,12 @@ pub fn status(app: &App, args: &StatusArgs) -> Result<Exit> {
     let doc = find(app, &repo, &args.target)?;
     let kind = repo.kind_of(doc);
     let from = status_of(doc);
+    if from == Some(args.status.as_str()) {
+        if !app.quiet {
+            super::out(&format!("{} is already {}\n", doc.identity(), args.status))?;
+        }
+        return Ok(Exit::Clean);
+    }
     allowed(kind, from, &args.status)?;
     let edit = set_field(doc, "status", &yaml_scalar(&args.status))
         .context("front matter cannot be edited")?;

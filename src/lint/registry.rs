@@ -242,7 +242,7 @@ pub static RULES: &[Rule] = &[
         "codeowners-stale",
         "CODEOWNERS block out of date",
         Default::Error,
-        Some("`annals codeowners --write`"),
+        None,
         rules::owners::O004_DOC
     ),
     rule!(

@@ -130,6 +130,16 @@ fn a001_agenda_committed_late_across_a_weekend() {
         )],
         &[],
     );
+    // Recorded after the meeting (adopting annals on an existing handbook): not an agenda.
+    g.commit(
+        "alice",
+        MON + DAY,
+        &[(
+            "meetings/2026-06-15-platform-weekly.md",
+            &meeting("2026-06-15T10:00"),
+        )],
+        &[],
+    );
     let (_, out, _) = g.check(MON + 2 * DAY, &["--select", "A001"]);
     insta::assert_snapshot!("a001", out);
     assert_eq!(out.matches("[A001]").count(), 1, "{out}");

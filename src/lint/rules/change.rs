@@ -136,9 +136,12 @@ fn taken_number(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                 change.base
             ),
         )
-        .with_help(
-            help.map(|h| format!("renumber this document to `{h}` (`annals check --fix` does it)")),
-        )
+        .with_help(help.map(|h| {
+            format!(
+                "renumber this document to `{h}` (`annals check --since {} --fix` does it)",
+                change.base
+            )
+        }))
         .with_fix(fix),
     );
 }

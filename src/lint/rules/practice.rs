@@ -13,7 +13,8 @@ an agenda not committed yet is judged against now.\n\n\
 Why: an agenda posted late cannot be read, commented or prepared for; async teams agree on a lead time \
 so that meetings start from written context.\n\n\
 Example: `agenda_lead = \"48h\"`, an agenda committed Thursday 16:00 for a Monday 10:00 meeting (18 \
-working hours).\n\n\
+working hours). A document first committed after its meeting is a record of it, not a late agenda: \
+A001 leaves it alone (so adopting annals on an existing handbook does not flag every past meeting).\n\n\
 Fix: move the meeting, or post agendas earlier next time; the finding stays in history.";
 
 /// Printed by `annals rule A002`.
@@ -86,6 +87,11 @@ fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         };
         at(created.time)
     };
+    // First committed after the meeting: a record of it (as when a team adopts annals on
+    // an existing handbook), not an agenda that came late.
+    if posted >= start {
+        return;
+    }
     let ahead = ctx.calendar.working_seconds(posted, start);
     if ahead < lead.seconds() {
         out.push(Diagnostic::new(
@@ -185,6 +191,15 @@ fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
 /// Why a document is stale, if it is.
 pub fn staleness(ctx: &Context<'_>, doc: &Document) -> Option<String> {
     let kind = ctx.kind(doc);
+    // A change being checked touches the document: that is the review.
+    if ctx
+        .git
+        .change
+        .as_ref()
+        .is_some_and(|c| c.changes.changed.contains(&doc.path))
+    {
+        return None;
+    }
     let status = doc.str_field("status").map(|(s, _)| s);
     if status.is_some_and(|s| !kind.is_live_status(s))
         || (status.is_none() && !kind.statuses.is_empty())
