@@ -52,7 +52,7 @@ check=("$annals" -C "$corpus" check --now "$now" --format json -q)
 cold=$(measure "rm -rf '$corpus/.git/annals'" "${check[@]}")
 "${check[@]}" >/dev/null || true
 warm=$(measure "" "${check[@]}")
-doc=$(cd "$corpus" && ls decisions | head -1)
+doc=$(cd "$corpus/decisions" && set -- *.md && echo "$1")
 printf '\nA line staged by the benchmark.\n' >> "$corpus/decisions/$doc"
 git -C "$corpus" add "decisions/$doc"
 staged=$(measure "" "$annals" -C "$corpus" check --staged --now "$now" --format json -q)
