@@ -118,6 +118,9 @@ fn parse_yaml(yaml: &str) -> Result<Map<String, Value>, (String, Option<usize>)>
     if yaml.trim().is_empty() {
         return Ok(Map::new());
     }
+    if let Some(map) = simple_yaml(yaml) {
+        return Ok(map);
+    }
     match serde_yaml::from_str::<Value>(yaml) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(Value::Null) => Ok(Map::new()),
@@ -140,6 +143,97 @@ fn parse_yaml(yaml: &str) -> Result<Map<String, Value>, (String, Option<usize>)>
             Err((format!("front matter is not valid YAML: {msg}"), at))
         }
     }
+}
+
+/// The common shape of front matter (`key: plain text` and `key: [a, b]` lines) read
+/// without the YAML parser, which allocates and zeroes large buffers per document and was a
+/// fifth of a whole check. Anything else (quotes, block values, comments, numbers, booleans,
+/// nulls, repeated keys) returns `None` and goes to the real parser; a test holds the fast
+/// path to the parser's results.
+fn simple_yaml(yaml: &str) -> Option<Map<String, Value>> {
+    let mut map = Map::new();
+    for line in yaml.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (key, rest) = line.split_once(':')?;
+        let key_ok = key.starts_with(|c: char| c.is_ascii_alphabetic())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !key_ok || !rest.starts_with(' ') {
+            return None;
+        }
+        let value = rest.trim();
+        let v = if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            if inner.trim().is_empty() {
+                Value::Array(Vec::new())
+            } else {
+                let items = inner
+                    .split(',')
+                    .map(|i| plain_string(i.trim()).map(|s| Value::String(s.to_string())))
+                    .collect::<Option<Vec<_>>>()?;
+                Value::Array(items)
+            }
+        } else {
+            Value::String(plain_string(value)?.to_string())
+        };
+        if map.insert(key.to_string(), v).is_some() {
+            return None;
+        }
+    }
+    Some(map)
+}
+
+/// `s` when YAML reads it as that very string: safe characters only, and nothing a core
+/// schema resolver would turn into a number, boolean or null.
+fn plain_string(s: &str) -> Option<&str> {
+    let safe = |c: char| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                ' ' | '_'
+                    | '-'
+                    | '.'
+                    | '/'
+                    | ':'
+                    | '('
+                    | ')'
+                    | '+'
+                    | '&'
+                    | '?'
+                    | '!'
+                    | '='
+                    | '~'
+                    | '@'
+            )
+    };
+    let first = s.chars().next()?;
+    if !first.is_alphanumeric()
+        || !s.chars().all(safe)
+        || s.contains(": ")
+        || s.ends_with(':')
+        || s.contains(" #")
+    {
+        return None;
+    }
+    // Number-like text (`12`, `1.5e3`, `0x1f`, `1_000`, `.inf`) and keywords stay with the parser.
+    if s.chars().all(|c| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                '.' | '_' | '+' | '-' | 'e' | 'E' | 'x' | 'X' | 'o' | 'O' | 'b' | 'B'
+            )
+    }) || s.parse::<f64>().is_ok()
+        || matches!(
+            s.to_ascii_lowercase().as_str(),
+            "null" | "true" | "false" | "y" | "n" | "yes" | "no" | "on" | "off" | "inf" | "nan"
+        )
+    {
+        return None;
+    }
+    Some(s)
 }
 
 pub fn json_type(v: &Value) -> &'static str {
@@ -236,6 +330,75 @@ mod tests {
         assert_eq!(keys, ["title", "tags", "owner"]);
         assert_eq!(&src[fields[0].value_span.clone()], "Use Postgres");
         assert!(src[fields[1].extent.clone()].contains("- storage"));
+    }
+
+    /// Whatever the fast path accepts, the YAML parser reads the same way.
+    #[test]
+    fn fast_path_agrees_with_the_yaml_parser() {
+        let values = [
+            "Use Postgres",
+            "2024-01-01",
+            "2024-05-06T10:00",
+            "2024-05-06T10:00+02:00",
+            "[a, b-c, d_e]",
+            "[]",
+            "alice",
+            "ADR-0007",
+            "Q&A (draft)",
+            "a.b/c",
+            "12",
+            "1.5",
+            "0x1f",
+            "1_000",
+            "1e3",
+            "true",
+            "True",
+            "no",
+            "yes",
+            "null",
+            "~",
+            ".inf",
+            "-",
+            "+1",
+            "e",
+            "x:y",
+            "Brief: x",
+            "a #b",
+            "[1, 2]",
+            "[a, true]",
+            "Ünïcödé title",
+            "semver 1.2.3",
+            "v1",
+            "1a",
+            "0o17",
+            "a,b",
+            "'q'",
+            "\"q\"",
+            "[a, [b]]",
+            "{a: b}",
+            "*ref",
+            "&anchor x",
+            "!tag x",
+            "%x",
+            "@x",
+            "`x`",
+            "| x",
+            "> x",
+        ];
+        for v in values {
+            let yaml = format!("key: {v}\nother: [x, y]\n");
+            if let Some(fast) = simple_yaml(&yaml) {
+                let slow: Value = serde_yaml::from_str(&yaml).unwrap();
+                assert_eq!(Value::Object(fast), slow, "value {v:?}");
+            }
+        }
+        assert!(
+            simple_yaml("title: A\ntitle: B\n").is_none(),
+            "repeated keys go to the parser"
+        );
+        assert!(simple_yaml("tags:\n  - a\n").is_none());
+        assert!(simple_yaml("title: A # note\n").is_none());
+        assert!(simple_yaml("title: Use Postgres\ntags: [storage]\n").is_some());
     }
 
     #[test]

@@ -88,13 +88,31 @@ impl Document {
             return Document::unreadable(path, kind_idx, kind, Unreadable::Binary);
         }
         match std::str::from_utf8(bytes) {
-            Ok(text) => Document::from_text(path, kind_idx, kind, text),
+            Ok(text) => Document::from_string(path, kind_idx, kind, text.to_string()),
             Err(e) => Document::unreadable(
                 path,
                 kind_idx,
                 kind,
                 Unreadable::NotUtf8 {
                     offset: e.valid_up_to(),
+                },
+            ),
+        }
+    }
+
+    /// Like [`Document::from_bytes`], taking the buffer: the text is not copied.
+    pub fn from_vec(path: String, kind_idx: usize, kind: &Kind, bytes: Vec<u8>) -> Document {
+        if bytes.contains(&0) {
+            return Document::unreadable(path, kind_idx, kind, Unreadable::Binary);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Document::from_string(path, kind_idx, kind, text),
+            Err(e) => Document::unreadable(
+                path,
+                kind_idx,
+                kind,
+                Unreadable::NotUtf8 {
+                    offset: e.utf8_error().valid_up_to(),
                 },
             ),
         }
@@ -131,8 +149,14 @@ impl Document {
     }
 
     pub fn from_text(path: String, kind_idx: usize, kind: &Kind, text: &str) -> Document {
-        let bom = text.starts_with('\u{feff}');
-        let source = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
+        Document::from_string(path, kind_idx, kind, text.to_string())
+    }
+
+    fn from_string(path: String, kind_idx: usize, kind: &Kind, mut source: String) -> Document {
+        let bom = source.starts_with('\u{feff}');
+        if bom {
+            source.drain(..'\u{feff}'.len_utf8());
+        }
         let frontmatter::Split {
             front_matter,
             mut data,
@@ -563,7 +587,7 @@ pub fn read(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Result<Vec<u8
 pub fn load(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Document {
     let kind = &cfg.kinds[f.kind];
     match read(cfg, f, overlay) {
-        Ok(bytes) => Document::from_bytes(f.path.clone(), f.kind, kind, &bytes),
+        Ok(bytes) => Document::from_vec(f.path.clone(), f.kind, kind, bytes),
         Err(why) => Document::unreadable(f.path.clone(), f.kind, kind, why),
     }
 }
