@@ -14,6 +14,9 @@ pub struct FileIndex {
 impl FileIndex {
     /// Lists the work tree (honouring `.gitignore`, skipping `.git`, never following links).
     pub fn scan(root: &Path, overlay: Option<&super::Overlay>) -> FileIndex {
+        if let Some((only, _)) = overlay.and_then(|o| o.only.as_ref()) {
+            return FileIndex::from_paths(only.iter().cloned());
+        }
         let walker = ignore::WalkBuilder::new(root)
             .hidden(false)
             .parents(false)

@@ -398,6 +398,12 @@ pub struct Discovered {
 #[derive(Debug, Default, Clone)]
 pub struct Overlay {
     pub files: std::collections::BTreeMap<String, Option<Vec<u8>>>,
+    /// When set, the only files that exist (the index's), with the symbolic links among
+    /// them: nothing else is walked or read.
+    pub only: Option<(
+        std::collections::BTreeSet<String>,
+        std::collections::BTreeSet<String>,
+    )>,
 }
 
 /// Which kind a repository-relative path belongs to, and whether it is excluded (a catalog).
@@ -465,6 +471,21 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
     let mut dirs: Vec<&str> = cfg.kinds.iter().map(|k| k.dir.as_str()).collect();
     dirs.sort_unstable();
     dirs.dedup();
+    if let Some((only, links)) = overlay.and_then(|o| o.only.as_ref()) {
+        dirs.clear();
+        for path in only {
+            if links.contains(path) {
+                if classifier.classify(path).is_some() {
+                    skipped.push(Skipped {
+                        path: path.clone(),
+                        why: "symbolic link; annals does not follow links, so nothing outside the repository is read".to_string(),
+                    });
+                }
+            } else {
+                take(path.clone(), cfg.root.join(path), &mut found, &mut catalogs);
+            }
+        }
+    }
     for dir in dirs {
         let base = cfg.root.join(dir);
         if !base.is_dir() {

@@ -149,9 +149,10 @@ impl Git {
     /// The commit being made: the index as an overlay on the work tree, and what it
     /// changes against HEAD (everything, in a repository without commits).
     pub fn staged(&self) -> Result<(Overlay, Changes), GitError> {
+        // Untracked files are not part of the commit: the index lists what exists, so the
+        // work tree needs no walk for them.
         let mut opts = StatusOptions::new();
-        opts.include_untracked(true)
-            .recurse_untracked_dirs(true)
+        opts.include_untracked(false)
             .exclude_submodules(true)
             .renames_head_to_index(true);
         if !self.prefix.is_empty() {
@@ -160,6 +161,17 @@ impl Git {
         let statuses = self.repo.statuses(Some(&mut opts))?;
         let index = self.repo.index()?;
         let mut overlay = Overlay::default();
+        let mut only = std::collections::BTreeSet::new();
+        let mut links = std::collections::BTreeSet::new();
+        for e in index.iter() {
+            if let Some(p) = self.local(&e.path) {
+                if e.mode & 0o170_000 == 0o120_000 {
+                    links.insert(p.clone());
+                }
+                only.insert(p);
+            }
+        }
+        overlay.only = Some((only, links));
         let mut changes = Changes::default();
         for entry in statuses.iter() {
             let st = entry.status();
