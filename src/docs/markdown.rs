@@ -153,30 +153,28 @@ impl Markdown {
                         }
                     }
                 }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    id,
-                    ..
-                }) => md.links.push(Link {
-                    dest_span: dest_span(&range, link_type, &dest_url, &id),
+                Event::Start(
+                    ref tag @ (Tag::Link {
+                        link_type,
+                        ref dest_url,
+                        ref id,
+                        ..
+                    }
+                    | Tag::Image {
+                        link_type,
+                        ref dest_url,
+                        ref id,
+                        ..
+                    }),
+                ) => md.links.push(Link {
+                    dest_span: dest_span(&range, link_type, dest_url, id),
                     dest: dest_url.to_string(),
-                    kind: match link_type {
-                        LinkType::Autolink | LinkType::Email => LinkKind::Autolink,
-                        LinkType::Inline => LinkKind::Inline,
+                    kind: match (tag, link_type) {
+                        (Tag::Image { .. }, _) => LinkKind::Image,
+                        (_, LinkType::Autolink | LinkType::Email) => LinkKind::Autolink,
+                        (_, LinkType::Inline) => LinkKind::Inline,
                         _ => LinkKind::Reference,
                     },
-                    span: range,
-                }),
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    id,
-                    ..
-                }) => md.links.push(Link {
-                    dest_span: dest_span(&range, link_type, &dest_url, &id),
-                    dest: dest_url.to_string(),
-                    kind: LinkKind::Image,
                     span: range,
                 }),
                 _ => {}

@@ -107,19 +107,7 @@ pub fn builtin(kind: &Kind) -> String {
 
 /// Fills `{{...}}` placeholders. YAML values are quoted where needed.
 pub fn render(template: &str, f: &Fill) -> String {
-    let yaml = |s: &str| -> String {
-        let plain = !s.is_empty()
-            && !s.starts_with(|c: char| c.is_whitespace() || "-?:,[]{}#&*!|>'\"%@`".contains(c))
-            && !s.contains(": ")
-            && !s.contains(" #")
-            && !s.ends_with(' ')
-            && !s.ends_with(':');
-        if plain {
-            s.to_string()
-        } else {
-            serde_json::to_string(s).expect("strings serialise")
-        }
-    };
+    let yaml = super::edit::yaml_scalar;
     let (fm_end, _) = front_matter_end(template);
     let mut out = String::with_capacity(template.len() + 64);
     for (i, line) in template.split_inclusive('\n').enumerate() {
