@@ -54,3 +54,6 @@ json.dump(exp, open(work + "/expected-scored.json", "w"))
 json.dump(act, open(work + "/actual-scored.json", "w"))
 PY
 python3 "$bench/score" check "$work/expected-scored.json" "$work/actual-scored.json"
+if [ "${ANNALS_SCORE_SEARCH:-1}" = "1" ] && [ -z "$git" ]; then
+  python3 "$bench/score" search "$corpus.expected.json" --repo "$corpus" --annals "$annals"
+fi

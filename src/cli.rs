@@ -60,6 +60,12 @@ pub enum Command {
     List(ListArgs),
     /// Show one document: metadata, history (in git), outbound and inbound links
     Show(ShowArgs),
+    /// Ranked full-text search with snippets (the index refreshes itself)
+    Search(SearchArgs),
+    /// Bring the search index up to date
+    Index(IndexArgs),
+    /// Write every document's indexed fields, one JSON object per line
+    Export(ExportArgs),
     /// Rename a document and rewrite every link and ID reference to it
     Mv(MvArgs),
     /// Print, write or check the CODEOWNERS block generated from owners
@@ -222,6 +228,62 @@ pub struct ShowArgs {
 pub enum ShowFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words, "phrases", AND/OR/-, field:value (tag:, owner:, status:, kind:, title:, id:)
+    pub query: String,
+    /// Only documents of this kind
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only documents with this tag (repeatable: all must match)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only documents owned by this person or team
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Only documents with this status
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only documents dated on or after this day (YYYY-MM-DD)
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only documents dated on or before this day (YYYY-MM-DD)
+    #[arg(long)]
+    pub until: Option<String>,
+    /// How many results to show
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Count matches per tag, kind, status and owner
+    #[arg(long)]
+    pub facets: bool,
+    #[arg(long, value_enum, default_value_t = SearchFormat::Text)]
+    pub format: SearchFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Throw the index away and build it again
+    #[arg(long)]
+    pub rebuild: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Ndjson,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value_t = ExportFormat::Ndjson)]
+    pub format: ExportFormat,
 }
 
 #[derive(Debug, Args)]

@@ -11,4 +11,5 @@ pub mod docs;
 pub mod fsutil;
 pub mod lint;
 pub mod repo;
+pub mod search;
 pub mod time;

@@ -114,10 +114,10 @@ impl Calendar {
                 return Some(t.with_timezone(&Utc));
             }
         }
-        if let Some(naive) = s.strip_suffix('Z') {
-            if let Ok(t) = NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M") {
-                return Some(Utc.from_utc_datetime(&t));
-            }
+        if let Some(naive) = s.strip_suffix('Z')
+            && let Ok(t) = NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M")
+        {
+            return Some(Utc.from_utc_datetime(&t));
         }
         for f in [
             "%Y-%m-%dT%H:%M:%S",

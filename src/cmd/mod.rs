@@ -4,13 +4,16 @@ mod check;
 mod codeowners;
 mod completions;
 mod due;
+mod export;
 mod hook;
+mod index;
 mod init;
 mod list;
 pub mod mv;
 mod new;
 mod rule;
 mod scope;
+mod search;
 mod show;
 mod stale;
 mod status;
@@ -146,6 +149,9 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::New(a) => new::run(&app, &a),
         Command::List(a) => list::run(&app, &a),
         Command::Show(a) => show::run(&app, &a),
+        Command::Search(a) => search::run(&app, &a),
+        Command::Index(a) => index::run(&app, &a),
+        Command::Export(a) => export::run(&app, &a),
         Command::Mv(a) => mv::run(&app, &a),
         Command::Codeowners(a) => codeowners::run(&app, &a),
         Command::Due(a) => due::run(&app, &a),

@@ -50,10 +50,11 @@ pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
             slug: c.slug.as_deref(),
         })
     });
-    if let (Some(id), Some(old)) = (&new_id, &moved.id) {
-        if id != old && repo.by_id.contains_key(id) {
-            bail!("{to} would take the ID {id}, which another document has");
-        }
+    if let (Some(id), Some(old)) = (&new_id, &moved.id)
+        && id != old
+        && repo.by_id.contains_key(id)
+    {
+        bail!("{to} would take the ID {id}, which another document has");
     }
     let edits = move_edits(&repo, moved, &to, new_id.as_deref());
     let count = edits.len();

@@ -82,10 +82,12 @@ pub fn prepare(
         }
     }
     let owner = owner.or_else(|| owner_from_git(cfg));
-    if let Some(o) = &owner {
-        if cfg.has_registry() && !cfg.people.contains_key(o) && !cfg.teams.contains_key(o) {
-            bail!("owner `{o}` is not a key of [people] or [teams]");
-        }
+    if let Some(o) = &owner
+        && cfg.has_registry()
+        && !cfg.people.contains_key(o)
+        && !cfg.teams.contains_key(o)
+    {
+        bail!("owner `{o}` is not a key of [people] or [teams]");
     }
     let template_text = match &kind.template {
         Some(p) => std::fs::read_to_string(cfg.root.join(p))

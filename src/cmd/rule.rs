@@ -35,19 +35,19 @@ pub fn run(args: &RuleArgs) -> Result<Exit> {
         return Ok(Exit::Clean);
     }
     let mut s = String::new();
-    if let [r] = rules.as_slice() {
-        if args.code.is_some() {
-            s.push_str(&format!("{} ({}): {}\n\n", r.code, r.name, r.summary));
-            s.push_str(&format!("Default: {}", level(r)));
-            if let Some(f) = r.fix {
-                s.push_str(&format!(". Fix: {f}"));
-            }
-            s.push_str(".\n\n");
-            s.push_str(r.doc);
-            s.push('\n');
-            super::out(&s)?;
-            return Ok(Exit::Clean);
+    if let [r] = rules.as_slice()
+        && args.code.is_some()
+    {
+        s.push_str(&format!("{} ({}): {}\n\n", r.code, r.name, r.summary));
+        s.push_str(&format!("Default: {}", level(r)));
+        if let Some(f) = r.fix {
+            s.push_str(&format!(". Fix: {f}"));
         }
+        s.push_str(".\n\n");
+        s.push_str(r.doc);
+        s.push('\n');
+        super::out(&s)?;
+        return Ok(Exit::Clean);
     }
     s.push_str("CODE  DEFAULT  FIX  NAME\n");
     for r in rules {

@@ -48,10 +48,10 @@ fn inbound(repo: &Repository, target: &Document) -> Vec<(String, usize)> {
             }
         }
         for l in &d.md.links {
-            if let Target::Path { path, .. } = resolve(&d.path, &l.dest) {
-                if path == target.path {
-                    out.push((d.path.clone(), d.line_col(l.span.start).0));
-                }
+            if let Target::Path { path, .. } = resolve(&d.path, &l.dest)
+                && path == target.path
+            {
+                out.push((d.path.clone(), d.line_col(l.span.start).0));
             }
         }
     }

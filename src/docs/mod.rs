@@ -453,18 +453,18 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
     let mut seen = std::collections::HashSet::new();
     let mut take =
         |rel: String, abs: PathBuf, found: &mut Vec<Found>, catalogs: &mut Vec<Found>| {
-            if let Some((kind, is_catalog)) = classifier.classify(&rel) {
-                if seen.insert(rel.clone()) {
-                    let f = Found {
-                        path: rel,
-                        kind,
-                        abs,
-                    };
-                    if is_catalog {
-                        catalogs.push(f);
-                    } else {
-                        found.push(f);
-                    }
+            if let Some((kind, is_catalog)) = classifier.classify(&rel)
+                && seen.insert(rel.clone())
+            {
+                let f = Found {
+                    path: rel,
+                    kind,
+                    abs,
+                };
+                if is_catalog {
+                    catalogs.push(f);
+                } else {
+                    found.push(f);
                 }
             }
         };

@@ -367,10 +367,10 @@ fn finish(doc: &Document, settings: &Settings, mut out: Vec<Diagnostic>) -> Vec<
                     end_line,
                     end_column,
                 });
-                if let Some(codes) = line_ignores.get(&line) {
-                    if codes.is_empty() || codes.iter().any(|c| c.eq_ignore_ascii_case(d.code)) {
-                        return None;
-                    }
+                if let Some(codes) = line_ignores.get(&line)
+                    && (codes.is_empty() || codes.iter().any(|c| c.eq_ignore_ascii_case(d.code)))
+                {
+                    return None;
                 }
             }
             Some(d)

@@ -268,10 +268,10 @@ fn scan(
                     };
                     let mut f = h.facts.remove(&o).unwrap_or_default();
                     f.touches.push(touch.clone());
-                    if let Some(s) = status {
-                        if f.committed_status() != Some(s.as_str()) {
-                            f.statuses.push((touch.time, s));
-                        }
+                    if let Some(s) = status
+                        && f.committed_status() != Some(s.as_str())
+                    {
+                        f.statuses.push((touch.time, s));
                     }
                     h.facts.insert(n, f);
                 }

@@ -108,10 +108,10 @@ impl Git {
             .ok()
             .and_then(|o| o.peel_to_commit().ok());
         let ours = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        if let (Some(t), Some(o)) = (theirs, ours) {
-            if let Ok(base) = self.repo.merge_base(t.id(), o.id()) {
-                return Ok(self.repo.find_commit(base)?.tree()?);
-            }
+        if let (Some(t), Some(o)) = (theirs, ours)
+            && let Ok(base) = self.repo.merge_base(t.id(), o.id())
+        {
+            return Ok(self.repo.find_commit(base)?.tree()?);
         }
         self.tree(rev)
     }
@@ -188,17 +188,17 @@ impl Git {
             if st.contains(Status::INDEX_DELETED) {
                 changes.deleted.insert(path.clone());
             }
-            if st.contains(Status::INDEX_RENAMED) {
-                if let Some(d) = entry.head_to_index() {
-                    let old = d.old_file().path_bytes().and_then(|p| self.local(p));
-                    let new = d.new_file().path_bytes().and_then(|p| self.local(p));
-                    if let (Some(old), Some(new)) = (old, new) {
-                        changes.deleted.insert(old.clone());
-                        overlay.files.entry(old.clone()).or_insert(None);
-                        changes.added.insert(new.clone());
-                        changes.changed.insert(new.clone());
-                        changes.renamed_from.insert(new, old);
-                    }
+            if st.contains(Status::INDEX_RENAMED)
+                && let Some(d) = entry.head_to_index()
+            {
+                let old = d.old_file().path_bytes().and_then(|p| self.local(p));
+                let new = d.new_file().path_bytes().and_then(|p| self.local(p));
+                if let (Some(old), Some(new)) = (old, new) {
+                    changes.deleted.insert(old.clone());
+                    overlay.files.entry(old.clone()).or_insert(None);
+                    changes.added.insert(new.clone());
+                    changes.changed.insert(new.clone());
+                    changes.renamed_from.insert(new, old);
                 }
             }
             let in_index = index.get_path(Path::new(&self.git_path(&path)), 0);

@@ -7,3 +7,4 @@ mod cli;
 mod fix;
 mod git;
 mod rules;
+mod search;

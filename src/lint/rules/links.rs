@@ -262,12 +262,11 @@ pub fn move_edits(
                 continue;
             };
             let target = if path == from { to } else { path.as_str() };
-            if is_moved || path == from {
-                if let Some(e) = retarget_from(d, here, l, target) {
-                    if d.source[e.range.clone()] != e.replacement {
-                        edits.push(e);
-                    }
-                }
+            if (is_moved || path == from)
+                && let Some(e) = retarget_from(d, here, l, target)
+                && d.source[e.range.clone()] != e.replacement
+            {
+                edits.push(e);
             }
         }
         for field in &repo.kind_of(d).id_fields {
@@ -472,20 +471,19 @@ pub fn check_orphans(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut linked: HashSet<&str> = HashSet::new();
     for d in repo.docs.iter().chain(repo.catalogs.iter()) {
         for l in &d.md.links {
-            if let Target::Path { path, .. } = resolve(&d.path, &l.dest) {
-                if path != d.path {
-                    if let Some(&i) = repo.by_path.get(&path) {
-                        linked.insert(repo.docs[i].path.as_str());
-                    }
-                }
+            if let Target::Path { path, .. } = resolve(&d.path, &l.dest)
+                && path != d.path
+                && let Some(&i) = repo.by_path.get(&path)
+            {
+                linked.insert(repo.docs[i].path.as_str());
             }
         }
         for field in &repo.kind_of(d).id_fields {
             for (v, _) in d.list_field(field) {
-                if let Some(t) = referenced(repo, d, &v) {
-                    if !std::ptr::eq(t, d) {
-                        linked.insert(t.path.as_str());
-                    }
+                if let Some(t) = referenced(repo, d, &v)
+                    && !std::ptr::eq(t, d)
+                {
+                    linked.insert(t.path.as_str());
                 }
             }
         }

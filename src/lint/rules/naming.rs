@@ -45,20 +45,21 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         );
         return;
     };
-    if kind.filename.has_strict_slug() && ctx.reads_metadata(doc) {
-        if let (Some(slug), Some((title, span))) = (&name.slug, doc.str_field("title")) {
-            let want = slugify(title);
-            if !want.is_empty() && *slug != want {
-                out.push(
-                    Diagnostic::new(
-                        "N003",
-                        &doc.path,
-                        Some(span),
-                        format!("file name slug `{slug}` does not match the title's slug `{want}`"),
-                    )
-                    .on_field("title"),
-                );
-            }
+    if kind.filename.has_strict_slug()
+        && ctx.reads_metadata(doc)
+        && let (Some(slug), Some((title, span))) = (&name.slug, doc.str_field("title"))
+    {
+        let want = slugify(title);
+        if !want.is_empty() && *slug != want {
+            out.push(
+                Diagnostic::new(
+                    "N003",
+                    &doc.path,
+                    Some(span),
+                    format!("file name slug `{slug}` does not match the title's slug `{want}`"),
+                )
+                .on_field("title"),
+            );
         }
     }
 }

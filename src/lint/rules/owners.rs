@@ -200,11 +200,11 @@ pub fn codeowners_block(repo: &crate::docs::Repository, prefix: &str) -> String 
 /// `text` with its annals block replaced by `block` (appended when there is none, so that
 /// under GitHub's last-match-wins rule the per-document lines take precedence).
 pub fn with_block(text: &str, block: &str) -> String {
-    if let (Some(b), Some(e)) = (text.find("# BEGIN annals"), text.find(END)) {
-        if b < e {
-            let end = text[e..].find('\n').map_or(text.len(), |i| e + i + 1);
-            return format!("{}{block}{}", &text[..b], &text[end..]);
-        }
+    if let (Some(b), Some(e)) = (text.find("# BEGIN annals"), text.find(END))
+        && b < e
+    {
+        let end = text[e..].find('\n').map_or(text.len(), |i| e + i + 1);
+        return format!("{}{block}{}", &text[..b], &text[end..]);
     }
     let mut out = text.to_string();
     if !out.is_empty() && !out.ends_with('\n') {

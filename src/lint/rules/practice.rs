@@ -206,14 +206,13 @@ pub fn staleness(ctx: &Context<'_>, doc: &Document) -> Option<String> {
     {
         return None;
     }
-    if let Some((by, _)) = doc.str_field("review_by") {
-        if let Some(day) = ctx.calendar.parse_instant(by) {
-            if ctx.now > day + chrono::Duration::days(1) {
-                return Some(format!(
-                    "`review_by: {by}` has passed: review the document or set a new date"
-                ));
-            }
-        }
+    if let Some((by, _)) = doc.str_field("review_by")
+        && let Some(day) = ctx.calendar.parse_instant(by)
+        && ctx.now > day + chrono::Duration::days(1)
+    {
+        return Some(format!(
+            "`review_by: {by}` has passed: review the document or set a new date"
+        ));
     }
     let every = kind.review_every?;
     let updated = ctx

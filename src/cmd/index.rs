@@ -1,0 +1,26 @@
+//! `annals index [--rebuild]`: brings the search index up to date (search does it itself).
+
+use anyhow::Result;
+
+use super::{App, Exit};
+use crate::cli::IndexArgs;
+use crate::search::SearchIndex;
+
+pub fn run(app: &App, args: &IndexArgs) -> Result<Exit> {
+    let cfg = app.config()?;
+    let repo = super::check::load(app, cfg);
+    let index = SearchIndex::open(&repo, args.rebuild)?;
+    for n in &index.notes {
+        super::note(n);
+    }
+    if !app.quiet {
+        super::out(&format!(
+            "indexed {} document{} ({} updated) in {}\n",
+            repo.docs.len(),
+            if repo.docs.len() == 1 { "" } else { "s" },
+            index.refreshed,
+            index.dir.display()
+        ))?;
+    }
+    Ok(Exit::Clean)
+}

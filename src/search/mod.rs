@@ -1,0 +1,355 @@
+//! Full-text search: a tantivy index under `.git/annals/index/` (`.annals/index/` outside
+//! git; a temp folder when the repository is read-only), refreshed before every search from
+//! each file's stamp (size and modification time) so results never show stale text.
+
+mod query;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+pub use query::{Hit, SearchOptions, Searched, search};
+
+use crate::docs::{Document, Repository};
+
+/// Bumped whenever the schema or what is indexed changes: an older index is rebuilt.
+const FORMAT: u32 = 1;
+const RAW_LOWER: &str = "annals_raw_lower";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("query `{query}`: {message}")]
+    Query { query: String, message: String },
+}
+
+/// The index's fields.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub path: Field,
+    pub id: Field,
+    pub kind: Field,
+    pub title: Field,
+    pub headings: Field,
+    pub body: Field,
+    pub tag: Field,
+    pub owner: Field,
+    pub status: Field,
+    pub date: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("en_stem")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    // Facets: one lowercased term per value, so `status:Accepted` finds `accepted`.
+    let facet = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(RAW_LOWER)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let f = Fields {
+        path: b.add_text_field("path", STRING | STORED),
+        id: b.add_text_field("id", facet.clone()),
+        kind: b.add_text_field("kind", facet.clone()),
+        title: b.add_text_field("title", text.clone()),
+        headings: b.add_text_field("headings", text.clone()),
+        body: b.add_text_field("body", text),
+        tag: b.add_text_field("tag", facet.clone()),
+        owner: b.add_text_field("owner", facet.clone()),
+        status: b.add_text_field("status", facet.clone()),
+        date: b.add_text_field("date", facet),
+    };
+    (b.build(), f)
+}
+
+fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(
+        RAW_LOWER,
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
+}
+
+/// Which files the index holds, and in which state.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    format: u32,
+    /// `path -> stamp` (size and modification time).
+    files: BTreeMap<String, String>,
+}
+
+/// An open index, refreshed.
+pub struct SearchIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub dir: PathBuf,
+    /// Notes for the user (a rebuilt index, a busy writer): printed on stderr.
+    pub notes: Vec<String>,
+    pub refreshed: usize,
+}
+
+/// Where the index lives for this repository.
+pub fn index_dir(repo: &Repository) -> PathBuf {
+    match crate::repo::Git::open(repo.root()) {
+        Some(g) => g.cache_dir().join("index"),
+        None => repo.root().join(".annals").join("index"),
+    }
+}
+
+/// A writable stand-in for a read-only repository, stable per repository.
+fn temp_dir_for(root: &Path) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    root.hash(&mut h);
+    std::env::temp_dir().join(format!("annals-index-{:016x}", h.finish()))
+}
+
+/// The stamp that says a file changed: size and modification time.
+fn stamp(repo: &Repository, path: &str) -> String {
+    std::fs::metadata(repo.root().join(path)).map_or_else(
+        |_| String::new(),
+        |m| {
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{mtime}", m.len())
+        },
+    )
+}
+
+fn to_doc(f: &Fields, repo: &Repository, d: &Document) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.path, &d.path);
+    if let Some(id) = &d.id {
+        doc.add_text(f.id, id);
+    }
+    doc.add_text(f.kind, &repo.kind_of(d).name);
+    doc.add_text(f.title, d.title().unwrap_or(""));
+    for h in &d.md.headings {
+        doc.add_text(f.headings, &h.text);
+    }
+    doc.add_text(f.body, &d.source[d.body_start..]);
+    for (t, _) in d.list_field("tags") {
+        doc.add_text(f.tag, &t);
+    }
+    for (key, field) in [("owner", f.owner), ("status", f.status), ("date", f.date)] {
+        if let Some((v, _)) = d.str_field(key) {
+            doc.add_text(
+                field,
+                if key == "date" {
+                    v.get(..10).unwrap_or(v)
+                } else {
+                    v
+                },
+            );
+        }
+    }
+    doc
+}
+
+impl SearchIndex {
+    /// Opens (or builds) the index and brings it up to date with the work tree. A corrupt or
+    /// older index is rebuilt; a writer held by another process is waited for briefly, then
+    /// the index is searched as it is.
+    pub fn open(repo: &Repository, rebuild: bool) -> Result<SearchIndex, SearchError> {
+        let mut dir = index_dir(repo);
+        let mut notes = Vec::new();
+        if std::fs::create_dir_all(&dir).is_err() || !writable(&dir) {
+            dir = temp_dir_for(repo.root());
+            std::fs::create_dir_all(&dir)?;
+            notes.push(format!(
+                "note: the repository is read-only; the search index is in {}",
+                dir.display()
+            ));
+        }
+        // One process at a time builds or refreshes; the others wait (briefly), then read.
+        let lock = std::fs::File::create(dir.with_extension("lock"))?;
+        let mut locked = false;
+        for _ in 0..100 {
+            match lock.try_lock() {
+                Ok(()) => {
+                    locked = true;
+                    break;
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(e.into()),
+            }
+        }
+        if !locked {
+            notes.push(
+                "note: another annals process is updating the search index; searching it as it is"
+                    .to_string(),
+            );
+            let index = Index::open_in_dir(&dir)?;
+            register_tokenizers(&index);
+            let (_, fields) = schema();
+            return Ok(SearchIndex {
+                index,
+                fields,
+                dir,
+                notes,
+                refreshed: 0,
+            });
+        }
+        let (schema, fields) = schema();
+        let manifest_path = dir.join("annals-manifest.json");
+        let manifest: Option<Manifest> = std::fs::read(&manifest_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .filter(|m: &Manifest| m.format == FORMAT);
+        let opened = if rebuild || manifest.is_none() {
+            None
+        } else {
+            Index::open_in_dir(&dir)
+                .ok()
+                .filter(|i| i.schema() == schema)
+        };
+        let (index, mut manifest) = if let Some(i) = opened {
+            (i, manifest.unwrap_or_default())
+        } else {
+            if dir.join("meta.json").exists() && !rebuild {
+                notes.push(
+                    "note: the search index was corrupt or from another version; rebuilt it"
+                        .to_string(),
+                );
+            }
+            clear(&dir)?;
+            (
+                Index::create_in_dir(&dir, schema)?,
+                Manifest {
+                    format: FORMAT,
+                    ..Manifest::default()
+                },
+            )
+        };
+        register_tokenizers(&index);
+        let mut s = SearchIndex {
+            index,
+            fields,
+            dir,
+            notes,
+            refreshed: 0,
+        };
+        s.refresh(repo, &mut manifest, &manifest_path)?;
+        Ok(s)
+    }
+
+    fn refresh(
+        &mut self,
+        repo: &Repository,
+        manifest: &mut Manifest,
+        path: &Path,
+    ) -> Result<(), SearchError> {
+        let current: BTreeMap<&str, String> = repo
+            .docs
+            .iter()
+            .filter(|d| d.unreadable.is_none())
+            .map(|d| (d.path.as_str(), stamp(repo, &d.path)))
+            .collect();
+        let stale: Vec<&str> = current
+            .iter()
+            .filter(|(p, s)| manifest.files.get(**p) != Some(*s))
+            .map(|(p, _)| *p)
+            .collect();
+        let gone: Vec<String> = manifest
+            .files
+            .keys()
+            .filter(|p| !current.contains_key(p.as_str()))
+            .cloned()
+            .collect();
+        if stale.is_empty() && gone.is_empty() {
+            return Ok(());
+        }
+        let Some(mut writer) = self.writer()? else {
+            self.notes.push("note: another annals process is updating the search index; results may lag by one change".to_string());
+            return Ok(());
+        };
+        for p in stale
+            .iter()
+            .map(|p| (*p).to_string())
+            .chain(gone.iter().cloned())
+        {
+            writer.delete_term(Term::from_field_text(self.fields.path, &p));
+        }
+        for p in &stale {
+            if let Some(&i) = repo.by_path.get(*p) {
+                writer.add_document(to_doc(&self.fields, repo, &repo.docs[i]))?;
+            }
+        }
+        writer.commit()?;
+        self.refreshed = stale.len() + gone.len();
+        manifest.files = current
+            .into_iter()
+            .map(|(p, s)| (p.to_string(), s))
+            .collect();
+        let bytes = serde_json::to_vec(&manifest).map_err(std::io::Error::other)?;
+        crate::fsutil::write_atomic(path, &bytes)?;
+        Ok(())
+    }
+
+    /// The writer, waiting up to two seconds for another process to release it.
+    fn writer(&self) -> Result<Option<IndexWriter>, SearchError> {
+        for attempt in 0..20 {
+            match self.index.writer_with_num_threads(1, 50_000_000) {
+                Ok(w) => return Ok(Some(w)),
+                Err(tantivy::TantivyError::LockFailure(..)) => {
+                    std::thread::sleep(Duration::from_millis(100 + attempt * 5));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn writable(dir: &Path) -> bool {
+    tempfile::tempfile_in(dir).is_ok()
+}
+
+/// Empties the index folder (only what tantivy and annals put there).
+fn clear(dir: &Path) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.is_file() {
+            std::fs::remove_file(&p)?;
+        } else if p.is_dir() {
+            std::fs::remove_dir_all(&p)?;
+        }
+    }
+    Ok(())
+}
+
+/// One JSON object per document with the indexed fields (`annals export`).
+pub fn export_json(repo: &Repository, d: &Document) -> serde_json::Value {
+    serde_json::json!({
+        "id": d.id,
+        "kind": repo.kind_of(d).name,
+        "path": d.path,
+        "title": d.title(),
+        "headings": d.md.headings.iter().map(|h| h.text.as_str()).collect::<Vec<_>>(),
+        "body": &d.source[d.body_start..],
+        "tags": d.list_field("tags").into_iter().map(|(t, _)| t).collect::<Vec<_>>(),
+        "owner": d.str_field("owner").map(|(v, _)| v),
+        "status": d.str_field("status").map(|(v, _)| v),
+        "date": d.str_field("date").map(|(v, _)| v),
+    })
+}

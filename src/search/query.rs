@@ -1,0 +1,209 @@
+//! Queries: words, `"phrases"`, `AND`/`OR`/`-`, `field:value`, flags and date ranges;
+//! typo-tolerant matching when exact terms find nothing; snippets with the matched terms.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{ReloadPolicy, TantivyDocument, Term};
+
+use super::{SearchError, SearchIndex};
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchOptions {
+    pub query: String,
+    pub kind: Option<String>,
+    pub tag: Vec<String>,
+    pub owner: Option<String>,
+    pub status: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub limit: usize,
+    pub facets: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hit {
+    pub id: Option<String>,
+    pub kind: String,
+    pub path: String,
+    pub title: String,
+    pub status: Option<String>,
+    pub score: f32,
+    /// The best passage of the body.
+    pub snippet: String,
+    /// Byte ranges of `snippet` that matched.
+    #[serde(skip)]
+    pub highlights: Vec<std::ops::Range<usize>>,
+}
+
+#[derive(Debug, Default)]
+pub struct Searched {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// Counts per value of tag, kind, status and owner over every match (with `--facets`).
+    pub facets: Option<BTreeMap<&'static str, BTreeMap<String, usize>>>,
+    /// Typo-tolerant matching was used (exact terms found nothing).
+    pub fuzzy: bool,
+}
+
+/// True for queries that are plain words (where typo tolerance makes sense).
+fn plain_words(q: &str) -> bool {
+    !q.trim().is_empty()
+        && q.split_whitespace()
+            .all(|w| w.chars().all(char::is_alphanumeric) && !matches!(w, "AND" | "OR" | "NOT"))
+}
+
+fn lower_term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, &value.to_lowercase()),
+        IndexRecordOption::Basic,
+    ))
+}
+
+pub fn search(idx: &SearchIndex, opts: &SearchOptions) -> Result<Searched, SearchError> {
+    let f = idx.fields;
+    let reader = idx
+        .index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let mut parser = QueryParser::for_index(&idx.index, vec![f.title, f.headings, f.body]);
+    parser.set_conjunction_by_default();
+    parser.set_field_boost(f.title, 3.0);
+    parser.set_field_boost(f.headings, 1.5);
+    let filters = {
+        let mut v: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, value) in [
+            (f.kind, &opts.kind),
+            (f.owner, &opts.owner),
+            (f.status, &opts.status),
+        ] {
+            if let Some(value) = value {
+                v.push((Occur::Must, lower_term(field, value)));
+            }
+        }
+        for t in &opts.tag {
+            v.push((Occur::Must, lower_term(f.tag, t)));
+        }
+        if opts.since.is_some() || opts.until.is_some() {
+            let bound = |d: &Option<String>, upper: bool| match d {
+                Some(d) if upper => {
+                    Bound::Included(Term::from_field_text(f.date, &format!("{d}~")))
+                }
+                Some(d) => Bound::Included(Term::from_field_text(f.date, d)),
+                None => Bound::Unbounded,
+            };
+            v.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    bound(&opts.since, false),
+                    bound(&opts.until, true),
+                )),
+            ));
+        }
+        v
+    };
+    let build = |parser: &QueryParser| -> Result<Box<dyn Query>, SearchError> {
+        let main: Box<dyn Query> = if opts.query.trim().is_empty() {
+            Box::new(AllQuery)
+        } else {
+            parser
+                .parse_query(&opts.query)
+                .map_err(|e| SearchError::Query {
+                    query: opts.query.clone(),
+                    message: e.to_string(),
+                })?
+        };
+        if filters.is_empty() {
+            return Ok(main);
+        }
+        let mut clauses = vec![(Occur::Must, main)];
+        clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    };
+    let mut query = build(&parser)?;
+    let mut total = searcher.search(&query, &Count)?;
+    let mut fuzzy = false;
+    if total == 0 && plain_words(&opts.query) {
+        for field in [f.title, f.headings, f.body] {
+            parser.set_field_fuzzy(field, false, 1, true);
+        }
+        query = build(&parser)?;
+        total = searcher.search(&query, &Count)?;
+        fuzzy = true;
+    }
+    let limit = if opts.facets {
+        total.max(1)
+    } else {
+        opts.limit.max(1)
+    };
+    let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+    let mut snippets = SnippetGenerator::create(&searcher, &*query, f.body)?;
+    snippets.set_max_num_chars(180);
+    let text = |d: &TantivyDocument, field| {
+        d.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let mut hits = Vec::new();
+    let mut facets: BTreeMap<&'static str, BTreeMap<String, usize>> = BTreeMap::new();
+    for (score, addr) in top {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        if opts.facets {
+            for (name, field) in [
+                ("tag", f.tag),
+                ("kind", f.kind),
+                ("status", f.status),
+                ("owner", f.owner),
+            ] {
+                for v in doc.get_all(field).filter_map(|v| v.as_str()) {
+                    *facets
+                        .entry(name)
+                        .or_default()
+                        .entry(v.to_string())
+                        .or_default() += 1;
+                }
+            }
+            if hits.len() >= opts.limit.max(1) {
+                continue;
+            }
+        }
+        let snippet = snippets.snippet_from_doc(&doc);
+        hits.push(Hit {
+            id: text(&doc, f.id),
+            kind: text(&doc, f.kind).unwrap_or_default(),
+            path: text(&doc, f.path).unwrap_or_default(),
+            title: text(&doc, f.title).unwrap_or_default(),
+            status: text(&doc, f.status),
+            score,
+            snippet: snippet.fragment().replace('\n', " "),
+            highlights: snippet.highlighted().to_vec(),
+        });
+    }
+    Ok(Searched {
+        total,
+        hits,
+        facets: opts.facets.then_some(facets),
+        fuzzy,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_words;
+
+    #[test]
+    fn plain_words_only() {
+        assert!(plain_words("retry budget"));
+        assert!(!plain_words("\"retry budget\""));
+        assert!(!plain_words("tag:storage"));
+        assert!(!plain_words("a OR b"));
+        assert!(!plain_words(""));
+    }
+}
