@@ -8,16 +8,15 @@ use crate::search::SearchIndex;
 
 pub fn run(app: &App, args: &IndexArgs) -> Result<Exit> {
     let cfg = app.config()?;
-    let repo = super::check::load(app, cfg);
-    let index = SearchIndex::open(&repo, args.rebuild)?;
+    let index = SearchIndex::open(&cfg, args.rebuild)?;
     for n in &index.notes {
         super::note(n);
     }
     if !app.quiet {
         super::out(&format!(
             "indexed {} document{} ({} updated) in {}\n",
-            repo.docs.len(),
-            if repo.docs.len() == 1 { "" } else { "s" },
+            index.total,
+            if index.total == 1 { "" } else { "s" },
             index.refreshed,
             index.dir.display()
         ))?;

@@ -32,8 +32,7 @@ fn highlight(snippet: &str, ranges: &[std::ops::Range<usize>], color: bool) -> S
 
 pub fn run(app: &App, args: &SearchArgs) -> Result<Exit> {
     let cfg = app.config()?;
-    let repo = super::check::load(app, cfg);
-    let index = SearchIndex::open(&repo, false)?;
+    let index = SearchIndex::open(&cfg, false)?;
     for n in &index.notes {
         super::note(n);
     }

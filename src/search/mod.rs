@@ -17,6 +17,9 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 pub use query::{Hit, SearchOptions, Searched, search};
 
+use rayon::prelude::*;
+
+use crate::config::Config;
 use crate::docs::{Document, Repository};
 
 /// Bumped whenever the schema or what is indexed changes: an older index is rebuilt.
@@ -91,6 +94,10 @@ struct Manifest {
     format: u32,
     /// `path -> stamp` (size and modification time).
     files: BTreeMap<String, String>,
+    /// Folder stamps: while none changed, no document was added or removed, so a search
+    /// checks the known files' stamps without walking the folders.
+    #[serde(default)]
+    dirs: BTreeMap<String, String>,
 }
 
 /// An open index, refreshed.
@@ -100,14 +107,17 @@ pub struct SearchIndex {
     pub dir: PathBuf,
     /// Notes for the user (a rebuilt index, a busy writer): printed on stderr.
     pub notes: Vec<String>,
+    /// Documents re-indexed by this open (changed, added or removed).
     pub refreshed: usize,
+    /// Documents in the repository.
+    pub total: usize,
 }
 
 /// Where the index lives for this repository.
-pub fn index_dir(repo: &Repository) -> PathBuf {
-    match crate::repo::Git::open(repo.root()) {
+pub fn index_dir(root: &Path) -> PathBuf {
+    match crate::repo::Git::open(root) {
         Some(g) => g.cache_dir().join("index"),
-        None => repo.root().join(".annals").join("index"),
+        None => root.join(".annals").join("index"),
     }
 }
 
@@ -120,8 +130,8 @@ fn temp_dir_for(root: &Path) -> PathBuf {
 }
 
 /// The stamp that says a file changed: size and modification time.
-fn stamp(repo: &Repository, path: &str) -> String {
-    std::fs::metadata(repo.root().join(path)).map_or_else(
+fn stamp(abs: &Path) -> String {
+    std::fs::metadata(abs).map_or_else(
         |_| String::new(),
         |m| {
             let mtime = m
@@ -134,13 +144,13 @@ fn stamp(repo: &Repository, path: &str) -> String {
     )
 }
 
-fn to_doc(f: &Fields, repo: &Repository, d: &Document) -> TantivyDocument {
+fn to_doc(f: &Fields, cfg: &Config, d: &Document) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.path, &d.path);
     if let Some(id) = &d.id {
         doc.add_text(f.id, id);
     }
-    doc.add_text(f.kind, &repo.kind_of(d).name);
+    doc.add_text(f.kind, &cfg.kinds[d.kind].name);
     doc.add_text(f.title, d.title().unwrap_or(""));
     for h in &d.md.headings {
         doc.add_text(f.headings, &h.text);
@@ -168,11 +178,11 @@ impl SearchIndex {
     /// Opens (or builds) the index and brings it up to date with the work tree. A corrupt or
     /// older index is rebuilt; a writer held by another process is waited for briefly, then
     /// the index is searched as it is.
-    pub fn open(repo: &Repository, rebuild: bool) -> Result<SearchIndex, SearchError> {
-        let mut dir = index_dir(repo);
+    pub fn open(cfg: &Config, rebuild: bool) -> Result<SearchIndex, SearchError> {
+        let mut dir = index_dir(&cfg.root);
         let mut notes = Vec::new();
         if std::fs::create_dir_all(&dir).is_err() || !writable(&dir) {
-            dir = temp_dir_for(repo.root());
+            dir = temp_dir_for(&cfg.root);
             std::fs::create_dir_all(&dir)?;
             notes.push(format!(
                 "note: the repository is read-only; the search index is in {}",
@@ -208,6 +218,7 @@ impl SearchIndex {
                 dir,
                 notes,
                 refreshed: 0,
+                total: 0,
             });
         }
         let (schema, fields) = schema();
@@ -248,27 +259,50 @@ impl SearchIndex {
             dir,
             notes,
             refreshed: 0,
+            total: 0,
         };
-        s.refresh(repo, &mut manifest, &manifest_path)?;
+        s.refresh(cfg, &mut manifest, &manifest_path)?;
         Ok(s)
     }
 
+    /// Re-indexes what changed since the manifest: only changed files are read and parsed.
     fn refresh(
         &mut self,
-        repo: &Repository,
+        cfg: &Config,
         manifest: &mut Manifest,
         path: &Path,
     ) -> Result<(), SearchError> {
-        let current: BTreeMap<&str, String> = repo
-            .docs
-            .iter()
-            .filter(|d| d.unreadable.is_none())
-            .map(|d| (d.path.as_str(), stamp(repo, &d.path)))
+        let dirs_unchanged = !manifest.dirs.is_empty()
+            && manifest
+                .dirs
+                .par_iter()
+                .all(|(d, st)| stamp(&cfg.root.join(d)) == *st);
+        let found: Vec<crate::docs::Found> = if dirs_unchanged {
+            // The same files as last time: only their contents can have changed.
+            let classifier = crate::docs::Classifier::new(cfg);
+            manifest
+                .files
+                .keys()
+                .filter_map(|p| {
+                    let (kind, _) = classifier.classify(p)?;
+                    Some(crate::docs::Found {
+                        path: p.clone(),
+                        kind,
+                        abs: cfg.root.join(p),
+                    })
+                })
+                .collect()
+        } else {
+            crate::docs::discover(cfg, None).documents
+        };
+        let current: BTreeMap<&str, (String, &crate::docs::Found)> = found
+            .par_iter()
+            .map(|f| (f.path.as_str(), (stamp(&f.abs), f)))
             .collect();
-        let stale: Vec<&str> = current
+        let stale: Vec<&crate::docs::Found> = current
             .iter()
-            .filter(|(p, s)| manifest.files.get(**p) != Some(*s))
-            .map(|(p, _)| *p)
+            .filter(|(p, (s, _))| manifest.files.get(**p) != Some(s))
+            .map(|(_, (_, f))| *f)
             .collect();
         let gone: Vec<String> = manifest
             .files
@@ -276,6 +310,7 @@ impl SearchIndex {
             .filter(|p| !current.contains_key(p.as_str()))
             .cloned()
             .collect();
+        self.total = current.len();
         if stale.is_empty() && gone.is_empty() {
             return Ok(());
         }
@@ -285,21 +320,42 @@ impl SearchIndex {
         };
         for p in stale
             .iter()
-            .map(|p| (*p).to_string())
+            .map(|f| f.path.clone())
             .chain(gone.iter().cloned())
         {
             writer.delete_term(Term::from_field_text(self.fields.path, &p));
         }
-        for p in &stale {
-            if let Some(&i) = repo.by_path.get(*p) {
-                writer.add_document(to_doc(&self.fields, repo, &repo.docs[i]))?;
-            }
+        let fields = self.fields;
+        let docs: Vec<TantivyDocument> = stale
+            .par_iter()
+            .map(|f| crate::docs::load(cfg, f, None))
+            .filter(|d| d.unreadable.is_none())
+            .map(|d| to_doc(&fields, cfg, &d))
+            .collect();
+        for d in docs {
+            writer.add_document(d)?;
         }
         writer.commit()?;
         self.refreshed = stale.len() + gone.len();
         manifest.files = current
             .into_iter()
-            .map(|(p, s)| (p.to_string(), s))
+            .map(|(p, (s, _))| (p.to_string(), s))
+            .collect();
+        let mut dirs: std::collections::BTreeSet<String> =
+            cfg.kinds.iter().map(|k| k.dir.clone()).collect();
+        for p in manifest.files.keys() {
+            let mut d = p.as_str();
+            while let Some((parent, _)) = d.rsplit_once('/') {
+                dirs.insert(parent.to_string());
+                d = parent;
+            }
+        }
+        manifest.dirs = dirs
+            .into_iter()
+            .map(|d| {
+                let st = stamp(&cfg.root.join(&d));
+                (d, st)
+            })
             .collect();
         let bytes = serde_json::to_vec(&manifest).map_err(std::io::Error::other)?;
         crate::fsutil::write_atomic(path, &bytes)?;
