@@ -1,35 +1,75 @@
-//! The one write path: a temp file in the same folder, fsync, then rename.
+//! The one write path: a temp file in the same folder, fsync, then rename. A replaced file
+//! keeps its permissions; a new one gets the usual ones (the umask's), not a temp file's 0600.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Replaces (or creates) `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_beside(path, bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        std::fs::set_permissions(&tmp.0, meta.permissions())?;
+    }
+    std::fs::rename(&tmp.0, path)?;
+    tmp.disarm();
     Ok(())
 }
 
 /// Creates `path` atomically; fails with `AlreadyExists` instead of replacing a file.
 pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_beside(path, bytes)?;
-    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    // A hard link never replaces an existing file, unlike a rename.
+    std::fs::hard_link(&tmp.0, path)?;
+    drop(tmp);
     Ok(())
 }
 
-fn temp_beside(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+/// A temp file that is removed unless it was renamed into place.
+struct Temp(PathBuf, bool);
+
+impl Temp {
+    fn disarm(mut self) {
+        self.1 = false;
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if self.1 {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+fn temp_beside(path: &Path, bytes: &[u8]) -> std::io::Result<Temp> {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".annals-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    Ok(tmp)
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.annals-{}-{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(mut f) => {
+                let guard = Temp(tmp, true);
+                f.write_all(bytes)?;
+                f.sync_all()?;
+                return Ok(guard);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -46,6 +86,32 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"one");
         write_atomic(&p, b"three").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"three");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replaced_files_keep_their_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.md");
+        std::fs::write(&p, b"one").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        // A new file gets what any other new file gets here (the umask decides).
+        let plain = dir.path().join("plain.md");
+        std::fs::write(&plain, b"x").unwrap();
+        let q = dir.path().join("b.md");
+        write_new(&q, b"new").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&q), mode(&plain));
     }
 }

@@ -20,15 +20,25 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
             bail!("`{}` does not exist", p.display());
         }
     }
+    // A folder stands for everything under it (`name/`); the root for the whole repository.
     let scope = if args.paths.is_empty() {
         None
     } else {
-        Some(
-            args.paths
-                .iter()
-                .map(|p| app.repo_relative(&cfg, p))
-                .collect::<HashSet<_>>(),
-        )
+        let mut set = HashSet::new();
+        let mut whole = false;
+        for p in &args.paths {
+            let rel = app.repo_relative(&cfg, p);
+            if app.cwd.join(p).is_dir() {
+                if rel.is_empty() {
+                    whole = true;
+                } else {
+                    set.insert(format!("{rel}/"));
+                }
+            } else {
+                set.insert(rel);
+            }
+        }
+        (!whole).then_some(set)
     };
     let now = parse_now(args.now.as_deref())?;
     if args.fix && args.staged {
@@ -138,8 +148,9 @@ fn analyse(
         _ => None,
     };
     let repo = match &pending {
-        // Fixes rewrite links anywhere, so they need every document parsed.
-        Some(p) if !args.fix => {
+        // The pre-commit hook must be fast: parse only what the staged change needs. CI
+        // (`--since`) and fixes (which rewrite links anywhere) read everything.
+        Some(p) if args.staged && !args.fix => {
             let needles = super::scope::needles(cfg, &p.changes);
             let changed = &p.changes.changed;
             Repository::load_selective(cfg.clone(), p.overlay.as_ref(), &|path, bytes| {
@@ -155,7 +166,7 @@ fn analyse(
     let loaded = started.elapsed();
     if let Some(paths) = paths {
         for p in paths {
-            if !repo.by_path.contains_key(p) && app.verbose {
+            if !p.ends_with('/') && !repo.by_path.contains_key(p) && app.verbose {
                 super::note(&format!(
                     "note: `{p}` is not a document of any kind; nothing to check there"
                 ));

@@ -112,10 +112,10 @@ fn keep(r: &Row<'_>, a: &ListArgs) -> bool {
         && a.status.as_ref().is_none_or(|s| r.status == s)
         && a.since
             .as_ref()
-            .is_none_or(|s| !r.date.is_empty() && r.date[..r.date.len().min(10)] >= **s)
+            .is_none_or(|s| !r.date.is_empty() && r.date.get(..10).unwrap_or(r.date) >= s.as_str())
         && a.until
             .as_ref()
-            .is_none_or(|u| !r.date.is_empty() && r.date[..r.date.len().min(10)] <= **u)
+            .is_none_or(|u| !r.date.is_empty() && r.date.get(..10).unwrap_or(r.date) <= u.as_str())
 }
 
 fn csv_field(s: &str) -> String {

@@ -42,7 +42,11 @@ pub fn prepare(
             crate::lint::rules::front_matter::valid_date(d),
             "--date `{d}`: expected YYYY-MM-DD (meetings: YYYY-MM-DDTHH:MM)"
         );
-        (d[..10].to_string(), d.to_string())
+        let d = d.trim();
+        let day = chrono::NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d").map_err(
+            |_| anyhow::anyhow!("--date `{d}`: expected YYYY-MM-DD (meetings: YYYY-MM-DDTHH:MM)"),
+        )?;
+        (day.format("%Y-%m-%d").to_string(), d.to_string())
     } else {
         let today = crate::time::today(cfg.project.timezone)
             .format("%Y-%m-%d")

@@ -94,6 +94,8 @@ impl Scope {
     /// point at a changed or deleted target on the others.
     pub fn keep(&self, d: &Diagnostic) -> bool {
         self.report.contains(&d.path)
+            // Owners may have changed: the CODEOWNERS block is judged on every change.
+            || (d.code == "O004" && !self.report.is_empty())
             || (LINK_CODES.contains(&d.code)
                 && d.target.as_ref().is_some_and(|t| {
                     self.affected.contains(&t.to_ascii_uppercase()) || self.affected.contains(t)

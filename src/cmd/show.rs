@@ -7,6 +7,7 @@ use super::{App, Exit};
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::docs::links::{Target, resolve};
 use crate::docs::{Document, Repository};
+use crate::lint::rules::links::referenced;
 
 /// Where a document points: `(what, line)` per link or ID reference.
 fn outbound(repo: &Repository, doc: &Document) -> Vec<(String, usize)> {
@@ -14,7 +15,7 @@ fn outbound(repo: &Repository, doc: &Document) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for field in &kind.id_fields {
         for (id, span) in doc.list_field(field) {
-            let shown = match repo.find(&id) {
+            let shown = match referenced(repo, doc, &id) {
                 Some(t) => format!("{id} ({field}) -> {}", t.path),
                 None => format!("{id} ({field}) -> unknown"),
             };
@@ -38,12 +39,10 @@ fn inbound(repo: &Repository, target: &Document) -> Vec<(String, usize)> {
             continue;
         }
         let kind = repo.kind_of(d);
-        if let Some(id) = &target.id {
-            for field in &kind.id_fields {
-                for (v, span) in d.list_field(field) {
-                    if v.eq_ignore_ascii_case(id) {
-                        out.push((d.path.clone(), d.line_col(span.start).0));
-                    }
+        for field in &kind.id_fields {
+            for (v, span) in d.list_field(field) {
+                if referenced(repo, d, &v).is_some_and(|t| std::ptr::eq(t, target)) {
+                    out.push((d.path.clone(), d.line_col(span.start).0));
                 }
             }
         }

@@ -70,7 +70,17 @@ pub fn plan<'f>(repo: &Repository, fixes: impl IntoIterator<Item = &'f Fix>) -> 
         {
             continue;
         }
-        let clashes = fix.edits.iter().any(|e| {
+        // Links sharing one reference definition yield the same edit more than once.
+        let mut own: Vec<&Edit> = fix.edits.iter().collect();
+        own.sort_by_key(|e| (&e.path, e.range.start, e.range.end));
+        own.dedup_by(|a, b| a == b);
+        let overlapping = own
+            .windows(2)
+            .any(|w| w[0].path == w[1].path && w[1].range.start < w[0].range.end);
+        if overlapping {
+            continue;
+        }
+        let clashes = own.iter().any(|e| {
             repo.document(&e.path)
                 .is_none_or(|d| e.range.end > d.source.len())
                 || taken.get(e.path.as_str()).is_some_and(|rs| {
@@ -83,7 +93,7 @@ pub fn plan<'f>(repo: &Repository, fixes: impl IntoIterator<Item = &'f Fix>) -> 
         if clashes {
             continue;
         }
-        for e in &fix.edits {
+        for e in own {
             taken.entry(&e.path).or_default().push(e.range.clone());
             accepted.push(e);
         }

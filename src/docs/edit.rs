@@ -27,7 +27,13 @@ pub fn set_field(doc: &Document, key: &str, value: &str) -> Option<Edit> {
         })
     };
     match doc.field(key) {
-        Some(f) if f.value_span != f.key_span => edit(f.value_span.clone(), value.to_string()),
+        // A block scalar (`|`, `>`) continues on the next lines: replace all of it.
+        Some(f)
+            if f.value_span != f.key_span
+                && !doc.source[f.value_span.clone()].starts_with(['|', '>']) =>
+        {
+            edit(f.value_span.clone(), value.to_string())
+        }
         Some(f) => edit(f.extent.clone(), format!("{key}: {value}{eol}")),
         None => edit(end..end, format!("{key}: {value}{eol}")),
     }
@@ -76,7 +82,16 @@ mod tests {
         let d = doc("---\ntitle: X\nstatus: accepted # note\ntags:\n  - a\n---\n# X\n");
         assert_eq!(
             apply(&d, &set_field(&d, "status", "superseded").unwrap()),
-            "---\ntitle: X\nstatus: superseded\ntags:\n  - a\n---\n# X\n"
+            "---\ntitle: X\nstatus: superseded # note\ntags:\n  - a\n---\n# X\n"
+        );
+        let quoted = doc("---\ntitle: \"A # b\" # c\nstatus: >-\n  accepted\nowner: x\n---\n");
+        assert_eq!(&quoted.source[quoted.value_span("title")], "\"A # b\"");
+        assert_eq!(
+            apply(
+                &quoted,
+                &set_field(&quoted, "status", "superseded").unwrap()
+            ),
+            "---\ntitle: \"A # b\" # c\nstatus: superseded\nowner: x\n---\n"
         );
         assert_eq!(
             apply(&d, &set_field(&d, "superseded_by", "ADR-0002").unwrap()),

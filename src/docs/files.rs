@@ -19,7 +19,7 @@ impl FileIndex {
         }
         let walker = ignore::WalkBuilder::new(root)
             .hidden(false)
-            .parents(false)
+            .parents(true)
             .git_global(false)
             .require_git(true)
             .follow_links(false)

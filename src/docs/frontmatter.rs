@@ -260,7 +260,7 @@ fn scan_fields(src: &str, yaml: Range<usize>) -> Vec<Field> {
                 prev.extent.end = pos;
             }
             let raw_value = &line[value_off..];
-            let trimmed = raw_value.trim();
+            let trimmed = without_comment(raw_value.trim());
             let value_span = if trimmed.is_empty() {
                 pos..pos + key_len
             } else {
@@ -278,6 +278,18 @@ fn scan_fields(src: &str, yaml: Range<usize>) -> Vec<Field> {
         pos = line_end + 1;
     }
     fields
+}
+
+/// A value without its trailing ` # comment` (quoted values keep any `#` inside the quotes).
+fn without_comment(v: &str) -> &str {
+    let from = match v.chars().next() {
+        Some(q @ ('"' | '\'')) => v[1..].find(q).map_or(v.len(), |i| i + 2),
+        _ => 0,
+    };
+    match v[from..].find(" #") {
+        Some(i) => v[..from + i].trim_end(),
+        None => v,
+    }
 }
 
 /// `(key, key length in bytes, offset of the value)` for a `key: value` line at column 0.

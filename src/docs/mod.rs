@@ -273,10 +273,6 @@ impl Document {
     pub fn identity(&self) -> &str {
         self.id.as_deref().unwrap_or(&self.path)
     }
-
-    pub fn is_parsed(&self) -> bool {
-        self.unreadable.is_none() && !matches!(self.front_matter, FrontMatter::Invalid { .. })
-    }
 }
 
 /// A document's ID from its file name's captures and the kind's `id` pattern.
@@ -493,7 +489,7 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
         }
         let walker = ignore::WalkBuilder::new(&base)
             .hidden(true)
-            .parents(false)
+            .parents(true)
             .git_global(false)
             .require_git(true)
             .follow_links(false)

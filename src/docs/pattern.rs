@@ -114,10 +114,6 @@ impl NamePattern {
         self.parts.iter().any(|p| matches!(p, Part::Number { .. }))
     }
 
-    pub fn has_date(&self) -> bool {
-        self.parts.contains(&Part::Date)
-    }
-
     /// True when the pattern's free text is a strict `{slug}` (so N003 can compare it).
     pub fn has_strict_slug(&self) -> bool {
         self.parts.contains(&Part::Slug)
@@ -150,11 +146,6 @@ impl NamePattern {
             }
         }
         Some(out)
-    }
-
-    /// A human description of what matches, for N001 messages.
-    pub fn describe(&self) -> String {
-        self.source.clone()
     }
 }
 

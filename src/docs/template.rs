@@ -108,7 +108,7 @@ pub fn builtin(kind: &Kind) -> String {
 /// Fills `{{...}}` placeholders. YAML values are quoted where needed.
 pub fn render(template: &str, f: &Fill) -> String {
     let yaml = super::edit::yaml_scalar;
-    let (fm_end, _) = front_matter_end(template);
+    let fm_end = front_matter_end(template);
     let mut out = String::with_capacity(template.len() + 64);
     for (i, line) in template.split_inclusive('\n').enumerate() {
         let in_fm = i > 0 && fm_end.is_some_and(|e| i < e);
@@ -159,17 +159,12 @@ pub fn render(template: &str, f: &Fill) -> String {
 }
 
 /// The index of the closing `---` line, when the template starts with front matter.
-fn front_matter_end(t: &str) -> (Option<usize>, usize) {
+fn front_matter_end(t: &str) -> Option<usize> {
     let mut lines = t.lines();
     if lines.next().map(str::trim_end) != Some("---") {
-        return (None, 0);
+        return None;
     }
-    for (i, l) in lines.enumerate() {
-        if l.trim_end() == "---" {
-            return (Some(i + 1), i + 1);
-        }
-    }
-    (None, 0)
+    lines.position(|l| l.trim_end() == "---").map(|i| i + 1)
 }
 
 #[cfg(test)]

@@ -211,7 +211,11 @@ impl<'a> Context<'a> {
     }
 
     pub fn in_scope(&self, doc: &Document) -> bool {
-        self.scope.as_ref().is_none_or(|s| s.contains(&doc.path))
+        self.scope.as_ref().is_none_or(|s| {
+            s.contains(&doc.path)
+                || s.iter()
+                    .any(|p| p.ends_with('/') && doc.path.starts_with(p.as_str()))
+        })
     }
 
     /// False for files whose front matter is missing (where required) or unparsable: rules
@@ -299,7 +303,8 @@ pub fn run(ctx: &Context<'_>, settings: &Settings) -> Report {
     if settings.level("L006").is_some() {
         rules::links::check_orphans(ctx, &mut cross);
     }
-    if ctx.git.change.is_none() {
+    // A selective load (`--staged`) does not know every owner.
+    if !repo.docs.iter().any(|d| d.stub) {
         rules::owners::check_codeowners(ctx, &ctx.git.prefix, &mut cross);
     }
     rules::files::check_skipped(&repo.skipped, &mut cross);
@@ -307,6 +312,9 @@ pub fn run(ctx: &Context<'_>, settings: &Settings) -> Report {
         let doc = repo.by_path.get(&d.path).map(|&i| &repo.docs[i]);
         match doc {
             Some(doc) => diagnostics.extend(finish(doc, settings, vec![d])),
+            // Findings on files that are no document (CODEOWNERS, skipped paths) belong to a
+            // whole-repository check or a change, not to `check FILE...`.
+            None if ctx.scope.is_some() && ctx.git.change.is_none() => {}
             None => {
                 if let Some(level) = settings.level(d.code) {
                     diagnostics.push(Diagnostic {

@@ -171,6 +171,19 @@ fn read_commit(
     scope: &[String],
 ) -> Result<CommitChanges, git2::Error> {
     let commit = repo.find_commit(oid)?;
+    let author = commit.author();
+    let touch = Touch {
+        time: author.when().seconds(),
+        email: author.email().unwrap_or("").to_lowercase(),
+    };
+    // A merge brings in what its branch's own commits already did (and were counted for);
+    // against the first parent it would look like new files by the merger.
+    if commit.parent_count() > 1 {
+        return Ok(CommitChanges {
+            touch,
+            deltas: Vec::new(),
+        });
+    }
     let tree = commit.tree()?;
     let parent = commit.parent(0).ok().map(|p| p.tree()).transpose()?;
     // No pathspec: libgit2 matches it against every entry of every changed tree, which
@@ -185,11 +198,6 @@ fn read_commit(
     if adds && dels {
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
     }
-    let author = commit.author();
-    let touch = Touch {
-        time: author.when().seconds(),
-        email: author.email().unwrap_or("").to_lowercase(),
-    };
     let in_scope = |p: &[u8]| {
         scope
             .iter()

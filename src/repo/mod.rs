@@ -175,7 +175,13 @@ impl Git {
         let mut changes = Changes::default();
         for entry in statuses.iter() {
             let st = entry.status();
-            let Some(path) = self.local(entry.path_bytes()) else {
+            // For a staged rename the entry's path is the old name; what the index and the
+            // work tree hold is under the new one.
+            let current = entry
+                .head_to_index()
+                .and_then(|d| d.new_file().path_bytes().map(<[u8]>::to_vec))
+                .unwrap_or_else(|| entry.path_bytes().to_vec());
+            let Some(path) = self.local(&current) else {
                 continue;
             };
             if st.intersects(Status::INDEX_NEW | Status::INDEX_MODIFIED | Status::INDEX_TYPECHANGE)
@@ -216,9 +222,7 @@ impl Git {
                 };
                 overlay.files.insert(path.clone(), content);
             }
-            if (st.contains(Status::WT_NEW) || st.contains(Status::INDEX_DELETED))
-                && in_index.is_none()
-            {
+            if st.contains(Status::INDEX_DELETED) && in_index.is_none() {
                 overlay.files.insert(path, None);
             }
         }

@@ -102,3 +102,20 @@ fn repository_without_config_or_documents_checks_clean() {
     assert_eq!(exit, 0);
     assert_eq!(out, "All checks passed: 0 files, no errors or warnings.\n");
 }
+
+#[test]
+fn non_ascii_names_and_dates_do_not_panic() {
+    let env = TestEnv::with_config();
+    env.write("meetings/réunion-équipe.md", "---\ntitle: Réunion\ndate: 2024年1月5日\nowner: alice\n---\n\n# Réunion\n\n## Agenda\n\n## Pre-reads\n\n## Outcome\n");
+    let (exit, out, err) = env.run(&["check", "--format", "concise"]);
+    assert_eq!(exit, 1, "{err}");
+    assert!(out.contains("N001") && out.contains("F004"), "{out}");
+    let (exit, _, err) = env.run(&["list", "--since", "2024-01-01"]);
+    assert_eq!(exit, 0, "{err}");
+    let (exit, out, err) = env.run(&["new", "meeting", "Sync", "--date", "2026-1-5"]);
+    assert_eq!(
+        (exit, out.as_str()),
+        (0, "meetings/2026-01-05-sync.md\n"),
+        "{err}"
+    );
+}

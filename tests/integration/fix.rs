@@ -110,3 +110,30 @@ fn mv_refuses_to_overwrite_or_leave_the_repository() {
     assert!(err.contains("ADR-0002"), "{err}");
     assert_eq!(before, env.snapshot_tree());
 }
+
+#[test]
+fn mv_rewrites_a_reference_definition_shared_by_several_links() {
+    let env = handbook();
+    let p = "briefs/consolidate-staging-environments.md";
+    env.write(p, &(env.read(p) + "\nSee [one][db] and [two][db].\n\n[db]: ../decisions/0002-use-postgres-for-the-event-store.md\n"));
+    let (exit, _, err) = env.run(&["mv", "ADR-0002", "decisions/0002-use-postgres.md"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(
+        env.read(p)
+            .contains("[db]: ../decisions/0002-use-postgres.md\n")
+    );
+    let (exit, out, _) = env.run(&["check", "--format", "concise"]);
+    assert_eq!((exit, out.as_str()), (0, ""));
+}
+
+#[test]
+fn check_a_folder_reports_on_everything_under_it() {
+    let env = handbook();
+    let p = "decisions/0002-use-postgres-for-the-event-store.md";
+    env.write(p, &env.read(p).replace("owner: bruno", "owner: nobody"));
+    let (exit, out, _) = env.run(&["check", "decisions", "--format", "concise"]);
+    assert_eq!(exit, 1);
+    assert!(out.contains("O002"), "{out}");
+    let (exit, _, _) = env.run(&["check", "meetings", "--format", "concise"]);
+    assert_eq!(exit, 0);
+}

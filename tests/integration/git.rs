@@ -635,3 +635,122 @@ fn staged_change_reports_links_it_broke_in_other_documents() {
          decisions/0001-use-postgres-for-events.md: S001 required section `Decision` is missing (decision documents have: Context, Decision, Consequences)\n"
     );
 }
+
+#[test]
+fn staged_rename_is_judged_by_its_index_content() {
+    let g = GitEnv::new(&[]);
+    let old = "briefs/retry-budget.md";
+    let new = "briefs/retry-budgets.md";
+    let text =
+        "---\ntitle: Retry budget\nstatus: draft\nowner: alice\n---\n\n# Retry budget\n\nBody.\n";
+    g.commit("alice", MON, &[(old, text)], &[]);
+    std::fs::rename(g.env.root().join(old), g.env.root().join(new)).unwrap();
+    let mut index = g.repo.index().unwrap();
+    index.remove_path(Path::new(old)).unwrap();
+    index.write().unwrap();
+    // Staged with an unknown owner, then mended in the work tree only.
+    g.stage(new, &text.replace("owner: alice", "owner: nobodyx"));
+    g.env.write(new, text);
+    let (exit, out, _) = g.check(MON, &["--staged", "--format", "concise"]);
+    assert_eq!(exit, 1, "{out}");
+    assert!(out.contains("O002 owner `nobodyx`"), "{out}");
+}
+
+#[test]
+fn merged_branches_keep_their_own_history() {
+    let g = GitEnv::new(&[("meeting", "agenda_lead = \"48h\"")]);
+    g.commit(
+        "alice",
+        MON - 20 * DAY,
+        &[(DEC, &decision("accepted", ""))],
+        &[],
+    );
+    let base = g.repo.head().unwrap().peel_to_commit().unwrap();
+    // On a branch: the agenda, nine days ahead.
+    let agenda = "meetings/2026-06-22-platform-weekly.md";
+    let branch_tip = g.commit(
+        "alice",
+        MON - 9 * DAY,
+        &[(agenda, &meeting("2026-06-22T10:00"))],
+        &[],
+    );
+    // Back on main: another commit, then a merge the day before the meeting.
+    g.repo
+        .reset(base.as_object(), git2::ResetType::Hard, None)
+        .unwrap();
+    let main_tip = g.commit(
+        "bruno",
+        MON - 5 * DAY,
+        &[(
+            "decisions/0002-retire-cron.md",
+            &decision("accepted", "").replace("Use Postgres for events", "Retire cron"),
+        )],
+        &[],
+    );
+    let mut index = g
+        .repo
+        .merge_commits(
+            &g.repo.find_commit(main_tip).unwrap(),
+            &g.repo.find_commit(branch_tip).unwrap(),
+            None,
+        )
+        .unwrap();
+    let tree = g
+        .repo
+        .find_tree(index.write_tree_to(&g.repo).unwrap())
+        .unwrap();
+    let sig = Signature::new("bruno", "bruno@acme.example", &Time::new(MON - DAY, 0)).unwrap();
+    let parents = [
+        &g.repo.find_commit(main_tip).unwrap(),
+        &g.repo.find_commit(branch_tip).unwrap(),
+    ];
+    g.repo
+        .commit(Some("HEAD"), &sig, &sig, "merge", &tree, &parents)
+        .unwrap();
+    g.repo
+        .checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .unwrap();
+    let (_, out, _) = g.check(MON + DAY, &["--select", "A001", "--format", "concise"]);
+    assert_eq!(out, "", "the merge is not the agenda's first commit");
+    let (_, out, _) = g.env.run(&[
+        "show",
+        "meetings/2026-06-22-platform-weekly.md",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["history"]["authors"], serde_json::json!(["alice"]));
+}
+
+#[test]
+fn renamed_and_rewritten_is_not_a_taken_number() {
+    let g = GitEnv::new(&[]);
+    g.commit("alice", MON, &[(DEC, &decision("proposed", ""))], &[]);
+    let renamed = "decisions/0001-store-events-in-postgres.md";
+    std::fs::rename(g.env.root().join(DEC), g.env.root().join(renamed)).unwrap();
+    let mut index = g.repo.index().unwrap();
+    index.remove_path(Path::new(DEC)).unwrap();
+    index.write().unwrap();
+    let rewritten = decision("proposed", "\nA much longer text that changes most of the document so that git sees no rename at all.\n").replace("Use Postgres for events", "Store events in Postgres").replace("We store events in Postgres, one table per stream.", "Entirely different wording here.");
+    g.stage(renamed, &rewritten);
+    let (_, out, _) = g.check(
+        MON,
+        &["--staged", "--select", "N002", "--format", "concise"],
+    );
+    assert_eq!(out, "");
+}
+
+#[test]
+fn o005_ignores_owner_changes_and_status_sections() {
+    let g = GitEnv::new(&[]);
+    g.commit("alice", MON, &[(DEC, &decision("accepted", ""))], &[]);
+    g.stage(
+        DEC,
+        &decision("accepted", "").replace("owner: alice", "owner: bruno"),
+    );
+    let (_, out, _) = g.check(
+        MON,
+        &["--staged", "--select", "O005", "--format", "concise"],
+    );
+    assert_eq!(out, "", "front matter may change");
+}

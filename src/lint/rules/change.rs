@@ -9,7 +9,8 @@ use crate::lint::Context;
 
 /// Printed by `annals rule O005`.
 pub const O005_DOC: &str = "What: with `--staged` or `--since`, a document that was `accepted` before the change \
-and whose text changed beyond `status` and `superseded_by`. Points at the first changed line.\n\n\
+and whose body changed (front matter such as `status`, `superseded_by` or `owner` may change, and so \
+may a `## Status` section). Points at the first changed line.\n\n\
 Why: an accepted decision is a record: editing it rewrites history for everyone who relied on it. \
 A new decision that supersedes it keeps both the old reasoning and the new one.\n\n\
 Example: rewording the Decision section of ADR-0007 after it was accepted.\n\n\
@@ -71,15 +72,9 @@ fn accepted_edit(doc: &Document, prev: &Document, base: &str, out: &mut Vec<Diag
     if status(prev) != Some("accepted") {
         return;
     }
-    let strip = |d: &Document| {
-        let mut m = d.meta().clone();
-        m.remove("status");
-        m.remove("superseded_by");
-        m
-    };
-    let body_now = &doc.source[doc.body_start..];
-    let body_before = &prev.source[prev.body_start..];
-    if strip(doc) == strip(prev) && body_now == body_before {
+    // The body is the record; front matter (owner, review dates) may change. In
+    // repositories that keep the status in a `## Status` section, that section may change too.
+    if body_without_status(doc) == body_without_status(prev) {
         return;
     }
     // The first line that differs, for the caret.
@@ -104,6 +99,23 @@ fn accepted_edit(doc: &Document, prev: &Document, base: &str, out: &mut Vec<Diag
     ));
 }
 
+fn body_without_status(d: &Document) -> String {
+    let body = &d.source[d.body_start..];
+    match d.md.find_section("Status") {
+        Some(i) => {
+            let h = &d.md.headings[i];
+            let section = d.md.section_text(&d.source, i);
+            let end = h.span.end + section.len();
+            format!(
+                "{}{}",
+                &d.source[d.body_start..h.span.start.max(d.body_start)],
+                d.source.get(end..).unwrap_or("")
+            )
+        }
+        None => body.to_string(),
+    }
+}
+
 fn taken_number(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some(change) = &ctx.git.change else {
         return;
@@ -113,7 +125,11 @@ fn taken_number(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         return;
     };
     let renamed_from = change.changes.renamed_from.get(&doc.path);
-    if other == &doc.path || renamed_from == Some(other) || ctx.repo.by_path.contains_key(other) {
+    if other == &doc.path
+        || renamed_from == Some(other)
+        || change.changes.deleted.contains(other)
+        || ctx.repo.by_path.contains_key(other)
+    {
         // The same file, or a duplicate in this tree: plain N002 reports that one.
         return;
     }

@@ -353,7 +353,11 @@ fn check_references(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>
                     )
                     .with_help(hint(suggestion))
                     .on_field(field)
-                    .with_target(&value),
+                    .with_target(&match resolve(&doc.path, &value) {
+                        // A path-like value names a file: `--since` matches it by path.
+                        Target::Path { path, .. } if value.contains('/') => path,
+                        _ => value.clone(),
+                    }),
                 );
                 continue;
             };

@@ -70,9 +70,9 @@ fn suggest_name(ctx: &Context<'_>, doc: &Document, file: &str) -> Option<String>
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     let digits: String = stem.chars().take_while(char::is_ascii_digit).collect();
     let number = digits.parse().ok();
-    let date = (stem.len() >= 10
-        && chrono::NaiveDate::parse_from_str(&stem[..10], "%Y-%m-%d").is_ok())
-    .then(|| &stem[..10]);
+    let date = stem
+        .get(..10)
+        .filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok());
     let mut rest = stem;
     if let Some(d) = date {
         rest = &stem[d.len()..];
