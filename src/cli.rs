@@ -185,8 +185,9 @@ pub enum SortKey {
     Updated,
 }
 
+/// The filters `list` and `search` share.
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub struct Filters {
     /// Only documents of this kind
     #[arg(long)]
     pub kind: Option<String>,
@@ -205,6 +206,12 @@ pub struct ListArgs {
     /// Only documents dated on or before this day (YYYY-MM-DD)
     #[arg(long)]
     pub until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: Filters,
     /// Sort order
     #[arg(long, value_enum, default_value_t = SortKey::Path)]
     pub sort: SortKey,
@@ -240,24 +247,8 @@ pub enum SearchFormat {
 pub struct SearchArgs {
     /// Words, "phrases", AND/OR/-, field:value (tag:, owner:, status:, kind:, title:, id:)
     pub query: String,
-    /// Only documents of this kind
-    #[arg(long)]
-    pub kind: Option<String>,
-    /// Only documents with this tag (repeatable: all must match)
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
-    /// Only documents owned by this person or team
-    #[arg(long)]
-    pub owner: Option<String>,
-    /// Only documents with this status
-    #[arg(long)]
-    pub status: Option<String>,
-    /// Only documents dated on or after this day (YYYY-MM-DD)
-    #[arg(long)]
-    pub since: Option<String>,
-    /// Only documents dated on or before this day (YYYY-MM-DD)
-    #[arg(long)]
-    pub until: Option<String>,
+    #[command(flatten)]
+    pub filter: Filters,
     /// How many results to show
     #[arg(long, default_value_t = 20)]
     pub limit: usize,

@@ -42,7 +42,7 @@ impl<'a> Row<'a> {
 
 pub fn run(app: &App, args: &ListArgs) -> Result<Exit> {
     let cfg = app.config()?;
-    if let Some(k) = &args.kind {
+    if let Some(k) = &args.filter.kind {
         super::check::ensure_known_kind(&cfg, k)?;
     }
     let (repo, history) = super::check::load_with_history(app, cfg)?;
@@ -106,14 +106,16 @@ pub fn run(app: &App, args: &ListArgs) -> Result<Exit> {
 }
 
 fn keep(r: &Row<'_>, a: &ListArgs) -> bool {
-    a.kind.as_ref().is_none_or(|k| r.kind == k)
-        && a.tags.iter().all(|t| r.tags.contains(t))
-        && a.owner.as_ref().is_none_or(|o| r.owner == o)
-        && a.status.as_ref().is_none_or(|s| r.status == s)
-        && a.since
+    a.filter.kind.as_ref().is_none_or(|k| r.kind == k)
+        && a.filter.tags.iter().all(|t| r.tags.contains(t))
+        && a.filter.owner.as_ref().is_none_or(|o| r.owner == o)
+        && a.filter.status.as_ref().is_none_or(|s| r.status == s)
+        && a.filter
+            .since
             .as_ref()
             .is_none_or(|s| !r.date.is_empty() && r.date.get(..10).unwrap_or(r.date) >= s.as_str())
-        && a.until
+        && a.filter
+            .until
             .as_ref()
             .is_none_or(|u| !r.date.is_empty() && r.date.get(..10).unwrap_or(r.date) <= u.as_str())
 }

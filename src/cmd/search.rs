@@ -38,12 +38,12 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Exit> {
     }
     let opts = SearchOptions {
         query: args.query.clone(),
-        kind: args.kind.clone(),
-        tag: args.tags.clone(),
-        owner: args.owner.clone(),
-        status: args.status.clone(),
-        since: args.since.clone(),
-        until: args.until.clone(),
+        kind: args.filter.kind.clone(),
+        tag: args.filter.tags.clone(),
+        owner: args.filter.owner.clone(),
+        status: args.filter.status.clone(),
+        since: args.filter.since.clone(),
+        until: args.filter.until.clone(),
         limit: args.limit,
         facets: args.facets,
     };
