@@ -8,7 +8,18 @@ use crate::search::SearchIndex;
 
 pub fn run(app: &App, args: &IndexArgs) -> Result<Exit> {
     let cfg = app.config()?;
-    let index = SearchIndex::open(&cfg, args.rebuild)?;
+    let index = if app.progress() {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} indexing documents {pos}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        let index = SearchIndex::open_with(&cfg, args.rebuild, &|| bar.inc(1));
+        bar.finish_and_clear();
+        index?
+    } else {
+        SearchIndex::open(&cfg, args.rebuild)?
+    };
     for n in &index.notes {
         super::note(n);
     }

@@ -179,6 +179,15 @@ impl SearchIndex {
     /// older index is rebuilt; a writer held by another process is waited for briefly, then
     /// the index is searched as it is.
     pub fn open(cfg: &Config, rebuild: bool) -> Result<SearchIndex, SearchError> {
+        SearchIndex::open_with(cfg, rebuild, &|| {})
+    }
+
+    /// Like [`SearchIndex::open`]; `tick` is called once per document (re)indexed.
+    pub fn open_with(
+        cfg: &Config,
+        rebuild: bool,
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<SearchIndex, SearchError> {
         let mut dir = index_dir(&cfg.root);
         let mut notes = Vec::new();
         if std::fs::create_dir_all(&dir).is_err() || !writable(&dir) {
@@ -261,7 +270,7 @@ impl SearchIndex {
             refreshed: 0,
             total: 0,
         };
-        s.refresh(cfg, &mut manifest, &manifest_path)?;
+        s.refresh(cfg, &mut manifest, &manifest_path, tick)?;
         Ok(s)
     }
 
@@ -271,6 +280,7 @@ impl SearchIndex {
         cfg: &Config,
         manifest: &mut Manifest,
         path: &Path,
+        tick: &(dyn Fn() + Sync),
     ) -> Result<(), SearchError> {
         let dirs_unchanged = !manifest.dirs.is_empty()
             && manifest
@@ -328,7 +338,10 @@ impl SearchIndex {
         let fields = self.fields;
         let docs: Vec<TantivyDocument> = stale
             .par_iter()
-            .map(|f| crate::docs::load(cfg, f, None))
+            .map(|f| {
+                tick();
+                crate::docs::load(cfg, f, None)
+            })
             .filter(|d| d.unreadable.is_none())
             .map(|d| to_doc(&fields, cfg, &d))
             .collect();
