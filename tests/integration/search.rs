@@ -209,3 +209,15 @@ fn export_writes_one_json_document_per_line() {
         assert!(lines[0].get(key).is_some(), "{key}");
     }
 }
+
+#[test]
+fn an_unwritable_index_folder_falls_back_to_a_temp_folder() {
+    let env = repo();
+    // `.annals` as a file: the index folder cannot be made there (as in a read-only clone).
+    env.write(".annals", "not a folder");
+    let (exit, out, err) = env.run(&["search", "outbox", "--format", "json"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(err.contains("read-only"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["total"].as_u64().unwrap() > 0);
+}
