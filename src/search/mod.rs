@@ -144,6 +144,56 @@ fn stamp(abs: &Path) -> String {
     )
 }
 
+/// The stamps of many files. On unix each folder is opened once and its files are looked up
+/// relative to it: most of a warm search is these lookups, and resolving every full path
+/// again costs twice as much.
+fn stamps(root: &Path, found: &[crate::docs::Found]) -> Vec<String> {
+    #[cfg(unix)]
+    {
+        found
+            .par_chunks(256)
+            .flat_map_iter(|chunk| {
+                let mut dir_fd: Option<(&str, rustix::fd::OwnedFd)> = None;
+                chunk.iter().map(move |f| {
+                    let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
+                    if dir_fd.as_ref().is_none_or(|(d, _)| *d != dir) {
+                        dir_fd = rustix::fs::open(
+                            &root.join(dir),
+                            rustix::fs::OFlags::DIRECTORY
+                                | rustix::fs::OFlags::RDONLY
+                                | rustix::fs::OFlags::CLOEXEC,
+                            rustix::fs::Mode::empty(),
+                        )
+                        .ok()
+                        .map(|fd| (dir, fd));
+                    }
+                    match &dir_fd {
+                        Some((_, fd)) => {
+                            rustix::fs::statat(fd, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
+                                .map_or_else(
+                                    |_| String::new(),
+                                    |st| {
+                                        format!(
+                                            "{}:{}",
+                                            st.st_size,
+                                            i128::from(st.st_mtime) * 1_000_000_000
+                                                + i128::from(st.st_mtime_nsec)
+                                        )
+                                    },
+                                )
+                        }
+                        None => String::new(),
+                    }
+                })
+            })
+            .collect()
+    }
+    #[cfg(not(unix))]
+    {
+        found.par_iter().map(|f| stamp(&f.abs)).collect()
+    }
+}
+
 fn to_doc(f: &Fields, cfg: &Config, d: &Document) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.path, &d.path);
@@ -305,9 +355,11 @@ impl SearchIndex {
         } else {
             crate::docs::discover(cfg, None).documents
         };
+        let stamps = stamps(&cfg.root, &found);
         let current: BTreeMap<&str, (String, &crate::docs::Found)> = found
-            .par_iter()
-            .map(|f| (f.path.as_str(), (stamp(&f.abs), f)))
+            .iter()
+            .zip(stamps)
+            .map(|(f, s)| (f.path.as_str(), (s, f)))
             .collect();
         let stale: Vec<&crate::docs::Found> = current
             .iter()
