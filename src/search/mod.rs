@@ -158,7 +158,7 @@ fn stamps(root: &Path, found: &[crate::docs::Found]) -> Vec<String> {
                     let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
                     if dir_fd.as_ref().is_none_or(|(d, _)| *d != dir) {
                         dir_fd = rustix::fs::open(
-                            &root.join(dir),
+                            root.join(dir),
                             rustix::fs::OFlags::DIRECTORY
                                 | rustix::fs::OFlags::RDONLY
                                 | rustix::fs::OFlags::CLOEXEC,
