@@ -1,6 +1,6 @@
 //! Every file and folder of the repository, for link checks: exact and case-folded lookups.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 
 #[derive(Debug, Default)]
@@ -82,7 +82,7 @@ impl FileIndex {
     /// The real path that differs from `path` only in letter case, if exactly one does.
     pub fn case_variant(&self, path: &str) -> Option<&str> {
         let lower = self.lower.get_or_init(|| {
-            let mut m: HashMap<String, Vec<String>> = HashMap::new();
+            let mut m: HashMap<String, Vec<String>> = HashMap::default();
             for p in self.files.iter().chain(self.dirs.iter()) {
                 m.entry(p.to_lowercase()).or_default().push(p.clone());
             }

@@ -9,7 +9,7 @@ pub mod pattern;
 pub mod slug;
 pub mod template;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -735,8 +735,8 @@ impl Repository {
 
     /// A repository of the given documents; the file index holds just them.
     pub fn from_docs(config: Config, docs: Vec<Document>, skipped: Vec<Skipped>) -> Repository {
-        let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_path = HashMap::new();
+        let mut by_id: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_path = HashMap::default();
         for (i, d) in docs.iter().enumerate() {
             if let Some(id) = &d.id {
                 by_id.entry(id.clone()).or_default().push(i);
