@@ -35,21 +35,13 @@ pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
     if abs_new.exists() {
         bail!("{to} already exists: annals mv never overwrites");
     }
-    let new_kind = repo
-        .config
-        .kinds
-        .iter()
-        .filter(|k| to.starts_with(&format!("{}/", k.dir)))
-        .max_by_key(|k| k.dir.len());
     let name = to.rsplit('/').next().unwrap_or(&to);
-    let new_id = new_kind.and_then(|k| {
-        let c = k.filename.matches(name)?;
-        k.id.as_ref()?.render(&crate::docs::pattern::Values {
-            number: c.number,
-            date: c.date.as_deref(),
-            slug: c.slug.as_deref(),
-        })
-    });
+    let new_id = crate::docs::Classifier::new(&repo.config)
+        .classify(&to)
+        .and_then(|(k, _)| {
+            let kind = &repo.config.kinds[k];
+            crate::docs::id_of(kind, kind.filename.matches(name).as_ref())
+        });
     if let (Some(id), Some(old)) = (&new_id, &moved.id)
         && id != old
         && repo.by_id.contains_key(id)

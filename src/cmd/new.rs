@@ -58,15 +58,10 @@ pub fn prepare(
         };
         (today, field)
     };
-    let number = kind.filename.has_number().then(|| {
-        repo.docs
-            .iter()
-            .filter(|d| d.kind == kind_idx)
-            .filter_map(|d| d.name.as_ref()?.number)
-            .max()
-            .unwrap_or(0)
-            + 1
-    });
+    let number = kind
+        .filename
+        .has_number()
+        .then(|| repo.max_number(kind_idx) + 1);
     let values = Values {
         number,
         date: Some(&day),

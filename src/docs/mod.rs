@@ -759,6 +759,16 @@ impl Repository {
         &self.config.kinds[doc.kind]
     }
 
+    /// The highest number the kind's file names carry (0 when none does).
+    pub fn max_number(&self, kind: usize) -> u64 {
+        self.docs
+            .iter()
+            .filter(|d| d.kind == kind)
+            .filter_map(|d| d.name.as_ref()?.number)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// A document or catalog by repository-relative path (what fixes may edit).
     pub fn document(&self, path: &str) -> Option<&Document> {
         self.by_path

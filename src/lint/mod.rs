@@ -186,7 +186,7 @@ impl<'a> Context<'a> {
                 .and_then(|b| String::from_utf8(b).ok())
                 .unwrap_or_default();
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-            let body = crate::docs::frontmatter::parse(text).body_start;
+            let body = crate::docs::frontmatter::body_start(text);
             let md = std::sync::Arc::new(crate::docs::Markdown::parse(text, body));
             if let Ok(mut m) = self.other_markdown.lock() {
                 m.insert(path.to_string(), md.clone());
@@ -233,15 +233,8 @@ impl<'a> Context<'a> {
     /// `help:` for a duplicate number: the next free one.
     pub fn next_number_hint(&self, doc: &Document) -> Option<String> {
         let kind = self.kind(doc);
-        let max = self
-            .repo
-            .docs
-            .iter()
-            .filter(|d| d.kind == doc.kind)
-            .filter_map(|d| d.name.as_ref()?.number)
-            .max()?;
         let id = kind.id.as_ref()?.render(&crate::docs::pattern::Values {
-            number: Some(max + 1),
+            number: Some(self.repo.max_number(doc.kind) + 1),
             ..Default::default()
         })?;
         Some(format!("the next free ID is `{id}`"))

@@ -64,7 +64,7 @@ fn e002_symlinks_are_skipped_with_a_warning_and_never_followed() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(
         outside.path().join("secret.md"),
-        "---\ntitle: outside\n---\n",
+        "---\ntitle: outside\nowner: nobody-outside\n---\n",
     )
     .unwrap();
     std::fs::create_dir_all(env.root().join("decisions")).unwrap();
@@ -81,6 +81,8 @@ fn e002_symlinks_are_skipped_with_a_warning_and_never_followed() {
     let (exit, out, _) = env.run(&["check", "--color", "never"]);
     assert_eq!(exit, 0, "{out}");
     assert_eq!(count("E002", &out), 1, "{out}");
-    assert!(!out.contains("outside\n"), "{out}");
+    // Read, the linked file would give O002 for its owner: it was not read.
+    assert!(!out.contains("nobody-outside"), "{out}");
+    assert_eq!(count("O002", &out), 0, "{out}");
     insta::assert_snapshot!(out);
 }

@@ -165,17 +165,11 @@ fn taken_number(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
 /// The next number free in this tree and in the base's.
 fn next_free_number(ctx: &Context<'_>, kind_idx: usize) -> Option<u64> {
     let kind = &ctx.repo.config.kinds[kind_idx];
-    let here = ctx
-        .repo
-        .docs
-        .iter()
-        .filter(|d| d.kind == kind_idx)
-        .filter_map(|d| d.name.as_ref()?.number);
     let base = ctx.git.change.as_ref()?.base_ids.values().filter_map(|p| {
         let rest = p.strip_prefix(&format!("{}/", kind.dir))?;
         kind.filename.matches(rest.rsplit('/').next()?)?.number
     });
-    Some(here.chain(base).max().unwrap_or(0) + 1)
+    Some(base.max().unwrap_or(0).max(ctx.repo.max_number(kind_idx)) + 1)
 }
 
 /// Renames the document to number `n` and rewrites every link and reference to it.
