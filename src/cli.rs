@@ -119,10 +119,17 @@ pub struct CheckArgs {
     /// Exit 0 even when errors are found
     #[arg(long)]
     pub exit_zero: bool,
-    /// Apply safe fixes (L005 fills the other side of a supersede, L007 corrects a link's
-    /// letter case, N002 with --since renumbers a new document), then report what remains
+    /// Apply safe fixes (N001 renames to the pattern, F003 normalises a tag's case and
+    /// spacing, L005 fills the other side of a supersede, L007 corrects a link's letter case,
+    /// N002 with --since renumbers a new document), then report what remains
     #[arg(long)]
     pub fix: bool,
+    /// With --fix or --diff, also the unsafe fixes (N003 renames to the title's slug)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them (exit 1 when there are any)
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

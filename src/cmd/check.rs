@@ -41,22 +41,65 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
         (!whole).then_some(set)
     };
     let now = parse_now(args.now.as_deref())?;
-    if args.fix && args.staged {
+    if (args.fix || args.diff) && args.staged {
         bail!(
             "--fix edits the work tree, and --staged checks the index: run `annals check --fix`, then stage the result"
         );
     }
     let started = std::time::Instant::now();
     let (mut repo, mut report, loaded) = analyse(app, &cfg, args, &settings, scope.as_ref(), now)?;
+    let wanted = |f: &&fix::Fix| f.applicability == Applicability::Safe || args.unsafe_fixes;
+    if args.diff {
+        let plan = fix::plan(
+            &repo,
+            report
+                .diagnostics
+                .iter()
+                .filter_map(|d| d.fix.as_ref())
+                .filter(wanted),
+        );
+        super::out(&fix::diff(&repo, &plan))?;
+        refusals(app, &plan.refused);
+        if !app.quiet {
+            super::note(&format!(
+                "Would fix {} problem{} in {} file{}.",
+                plan.fixes,
+                plural(plan.fixes),
+                plan.touched(),
+                plural(plan.touched()),
+            ));
+        }
+        return Ok(if plan.fixes > 0 {
+            Exit::Findings
+        } else {
+            Exit::Clean
+        });
+    }
     let mut fixed = None;
     if args.fix {
-        let fixes = report
-            .diagnostics
-            .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .filter(|f| f.applicability == Applicability::Safe);
-        let applied = fix::apply(&repo, fixes).context("cannot write a fix")?;
-        if applied.fixes > 0 {
+        // A fix can make another applicable (or overlap one): apply in passes, as ruff does,
+        // until nothing more applies.
+        let mut applied = (0, std::collections::BTreeSet::new());
+        for _ in 0..MAX_FIX_PASSES {
+            let plan = fix::plan(
+                &repo,
+                report
+                    .diagnostics
+                    .iter()
+                    .filter_map(|d| d.fix.as_ref())
+                    .filter(wanted),
+            );
+            if plan.fixes == 0 {
+                refusals(app, &plan.refused);
+                break;
+            }
+            applied.0 += plan.fixes;
+            let renames = plan.renames.clone();
+            let written = plan.write(&repo).context("cannot write a fix")?;
+            for (from, _) in &renames {
+                applied.1.remove(from);
+            }
+            applied.1.extend(written);
             (repo, report, _) = analyse(app, &cfg, args, &settings, scope.as_ref(), now)?;
         }
         fixed = Some(applied);
@@ -76,27 +119,30 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
         if args.statistics {
             tail.push_str(&render::statistics(&report));
         }
-        if let Some(applied) = &fixed {
+        if let Some((fixes, files)) = &fixed {
             tail.push_str(&format!(
-                "Fixed {} problem{} in {} file{}.\n",
-                applied.fixes,
-                if applied.fixes == 1 { "" } else { "s" },
-                applied.files.len(),
-                if applied.files.len() == 1 { "" } else { "s" },
+                "Fixed {fixes} problem{} in {} file{}.\n",
+                plural(*fixes),
+                files.len(),
+                plural(files.len()),
             ));
         }
         tail.push_str(&render::summary(&report));
-        let fixable = report
-            .diagnostics
-            .iter()
-            .filter(|d| {
-                d.fix
-                    .as_ref()
-                    .is_some_and(|f| f.applicability == Applicability::Safe)
-            })
-            .count();
+        let count = |a: Applicability| {
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == a))
+                .count()
+        };
+        let (fixable, hidden) = (count(Applicability::Safe), count(Applicability::Unsafe));
         if fixable > 0 && !args.fix {
             tail.push_str(&format!("\n{fixable} fixable with `annals check --fix`."));
+        }
+        if hidden > 0 && !args.unsafe_fixes {
+            tail.push_str(&format!(
+                "\n{hidden} more fixable with `annals check --fix --unsafe-fixes` (review the result)."
+            ));
         }
         if args.format.is_machine() {
             super::note(&tail);
@@ -118,6 +164,24 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
         Ok(Exit::Findings)
     } else {
         Ok(Exit::Clean)
+    }
+}
+
+/// Enough passes for fixes that enable one another; a bound so a fix that undoes another
+/// cannot loop.
+const MAX_FIX_PASSES: usize = 10;
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Tells why fixes were left unapplied.
+fn refusals(app: &App, refused: &[fix::Refused]) {
+    if app.quiet {
+        return;
+    }
+    for r in refused {
+        super::note(&format!("warning: not fixed ({}): {}", r.message, r.reason));
     }
 }
 
@@ -176,8 +240,10 @@ fn analyse(
     let mut view = lint::GitView::default();
     if let Some(g) = &git {
         view.prefix = g.prefix().to_string();
-        view.history =
-            Some(crate::repo::history::load(g, &repo.config).context("cannot read git history")?);
+        let mut history =
+            crate::repo::history::load(g, &repo.config).context("cannot read git history")?;
+        history.follow_moves(g, &repo);
+        view.history = Some(history);
     }
     let mut scope = paths.cloned();
     let mut change_scope = None;
@@ -226,7 +292,10 @@ pub fn load_with_history(
     let repo = load(app, cfg);
     let history = match crate::repo::Git::open(&repo.config.root) {
         Some(g) => {
-            Some(crate::repo::history::load(&g, &repo.config).context("cannot read git history")?)
+            let mut history =
+                crate::repo::history::load(&g, &repo.config).context("cannot read git history")?;
+            history.follow_moves(&g, &repo);
+            Some(history)
         }
         None => None,
     };

@@ -5,7 +5,6 @@ use anyhow::{Context as _, Result, bail};
 use super::{App, Exit};
 use crate::cli::MvArgs;
 use crate::diagnostic::fix::{self, Fix};
-use crate::lint::rules::links::move_edits;
 
 pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
     let cfg = app.config()?;
@@ -35,24 +34,12 @@ pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
     if abs_new.exists() {
         bail!("{to} already exists: annals mv never overwrites");
     }
-    let name = to.rsplit('/').next().unwrap_or(&to);
-    let new_id = crate::docs::Classifier::new(&repo.config)
-        .classify(&to)
-        .and_then(|(k, _)| {
-            let kind = &repo.config.kinds[k];
-            crate::docs::id_of(kind, kind.filename.matches(name).as_ref())
-        });
-    if let (Some(id), Some(old)) = (&new_id, &moved.id)
-        && id != old
-        && repo.by_id.contains_key(id)
-    {
-        bail!("{to} would take the ID {id}, which another document has");
-    }
-    let edits = move_edits(&repo, moved, &to, new_id.as_deref());
-    let count = edits.len();
-    let mut fix = Fix::safe("move", edits);
-    fix.renames.push((moved.path.clone(), to.clone()));
+    let fix = Fix::rename("move", &moved.path, &to);
     let plan = fix::plan(&repo, std::iter::once(&fix));
+    if let Some(r) = plan.refused.first() {
+        bail!("cannot move {} to {to}: {}", moved.path, r.reason);
+    }
+    let count = plan.edits;
     let others = plan.files.keys().filter(|p| **p != moved.path).count();
     plan.write(&repo)
         .with_context(|| format!("cannot move {} to {to}", moved.path))?;

@@ -28,7 +28,8 @@ pub struct Fix {
     pub message: String,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
-    /// Files to rename (`from`, `to`) after the edits (which address them by `from`).
+    /// Documents to rename (`from`, `to`); planning adds the edits that rewrite every link
+    /// and reference to them (the edits address files by their current path).
     pub renames: Vec<(String, String)>,
 }
 
@@ -41,6 +42,34 @@ impl Fix {
             renames: Vec::new(),
         }
     }
+
+    pub fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Unsafe,
+            ..Fix::safe(message, edits)
+        }
+    }
+
+    /// Renames the document at `from` to `to`, rewriting every link and reference to it.
+    pub fn rename(message: impl Into<String>, from: &str, to: &str) -> Fix {
+        Fix {
+            renames: vec![(from.to_string(), to.to_string())],
+            ..Fix::safe(message, Vec::new())
+        }
+    }
+
+    #[must_use]
+    pub fn with_applicability(mut self, applicability: Applicability) -> Fix {
+        self.applicability = applicability;
+        self
+    }
+}
+
+/// A fix that could not be applied, and why (a rename onto an existing file, say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub message: String,
+    pub reason: String,
 }
 
 /// What applying fixes did.
@@ -51,29 +80,39 @@ pub struct Applied {
 }
 
 /// The new text of each file the fixes touch. A fix whose edits overlap an earlier fix's is
-/// left out whole (the next run applies it), so every applied fix is applied completely.
+/// left out whole (the next run applies it), so every applied fix is applied completely. A
+/// rename onto an existing file, or onto another document's ID, is refused with its reason.
 pub fn plan<'f>(repo: &Repository, fixes: impl IntoIterator<Item = &'f Fix>) -> Plan {
-    let mut taken: BTreeMap<&str, Vec<Range<usize>>> = BTreeMap::new();
-    let mut accepted: Vec<&Edit> = Vec::new();
+    let mut taken: BTreeMap<String, Vec<Range<usize>>> = BTreeMap::new();
+    let mut accepted: Vec<Edit> = Vec::new();
     let mut renames: Vec<(String, String)> = Vec::new();
+    let mut refused = Vec::new();
     let mut seen = HashSet::new();
     let mut count = 0;
-    for fix in fixes {
-        if !seen.insert(fix.edits.clone()) {
+    'fixes: for fix in fixes {
+        if !seen.insert((&fix.edits, &fix.renames)) {
             continue;
         }
-        let renamed = |p: &str| renames.iter().any(|(f, t)| f == p || t == p);
-        if fix
-            .renames
-            .iter()
-            .any(|(f, t)| renamed(f) || renamed(t) || repo.root().join(t).exists())
-        {
-            continue;
+        let mut own: Vec<Edit> = fix.edits.clone();
+        for (from, to) in &fix.renames {
+            let renamed = |p: &str| renames.iter().any(|(f, t)| f == p || t == p);
+            if renamed(from) || renamed(to) {
+                continue 'fixes;
+            }
+            match rename_edits(repo, from, to) {
+                Ok(edits) => own.extend(edits),
+                Err(reason) => {
+                    refused.push(Refused {
+                        message: fix.message.clone(),
+                        reason,
+                    });
+                    continue 'fixes;
+                }
+            }
         }
         // Links sharing one reference definition yield the same edit more than once.
-        let mut own: Vec<&Edit> = fix.edits.iter().collect();
-        own.sort_by_key(|e| (&e.path, e.range.start, e.range.end));
-        own.dedup_by(|a, b| a == b);
+        own.sort_by(|a, b| (&a.path, a.range.start, a.range.end).cmp(&(&b.path, b.range.start, b.range.end)));
+        own.dedup();
         let overlapping = own
             .windows(2)
             .any(|w| w[0].path == w[1].path && w[1].range.start < w[0].range.end);
@@ -94,17 +133,18 @@ pub fn plan<'f>(repo: &Repository, fixes: impl IntoIterator<Item = &'f Fix>) -> 
             continue;
         }
         for e in own {
-            taken.entry(&e.path).or_default().push(e.range.clone());
+            taken.entry(e.path.clone()).or_default().push(e.range.clone());
             accepted.push(e);
         }
         renames.extend(fix.renames.iter().cloned());
         count += 1;
     }
-    let mut by_file: BTreeMap<String, Vec<&Edit>> = BTreeMap::new();
+    let mut by_file: BTreeMap<String, Vec<Edit>> = BTreeMap::new();
     for e in accepted {
         by_file.entry(e.path.clone()).or_default().push(e);
     }
     let mut out = BTreeMap::new();
+    let edit_count = by_file.values().map(Vec::len).sum();
     for (path, mut edits) in by_file {
         let Some(doc) = repo.document(&path) else {
             continue;
@@ -127,7 +167,34 @@ pub fn plan<'f>(repo: &Repository, fixes: impl IntoIterator<Item = &'f Fix>) -> 
         files: out,
         renames,
         fixes: count,
+        edits: edit_count,
+        refused,
     }
+}
+
+/// The edits that moving `from` to `to` needs in every file linking to it, or why it cannot
+/// move.
+fn rename_edits(repo: &Repository, from: &str, to: &str) -> Result<Vec<Edit>, String> {
+    let Some(doc) = repo.document(from) else {
+        return Err(format!("{from} is not a document"));
+    };
+    if repo.files.exists(to) || repo.root().join(to).exists() {
+        return Err(format!("{to} already exists, and a fix never overwrites a file"));
+    }
+    let new_id = repo.id_for_path(to);
+    if let Some(id) = &new_id
+        && doc.id.as_ref() != Some(id)
+        && let Some(other) = repo.by_id.get(id).and_then(|v| v.first())
+    {
+        let other = &repo.docs[*other].path;
+        return Err(format!("{to} would take the ID {id}, which {other} has"));
+    }
+    Ok(crate::lint::rules::links::move_edits(
+        repo,
+        doc,
+        to,
+        new_id.as_deref(),
+    ))
 }
 
 /// New file contents (by current path), renames, and how many fixes they carry.
@@ -136,9 +203,20 @@ pub struct Plan {
     pub files: BTreeMap<String, String>,
     pub renames: Vec<(String, String)>,
     pub fixes: usize,
+    /// How many byte edits the files carry.
+    pub edits: usize,
+    /// Fixes that could not be applied, with the reason.
+    pub refused: Vec<Refused>,
 }
 
 impl Plan {
+    /// How many files the plan changes or renames.
+    pub fn touched(&self) -> usize {
+        let mut paths: HashSet<&str> = self.files.keys().map(String::as_str).collect();
+        paths.extend(self.renames.iter().map(|(f, _)| f.as_str()));
+        paths.len()
+    }
+
     /// Writes the plan: renamed files first (never over an existing file), then the edits
     /// in place (atomically), then the old names are removed.
     pub fn write(mut self, repo: &Repository) -> std::io::Result<Vec<String>> {
@@ -183,4 +261,42 @@ pub fn apply<'f>(
         fixes,
         files: plan.write(repo)?,
     })
+}
+
+/// The plan as a unified diff (git's headers for renames), files in path order.
+pub fn diff(repo: &Repository, plan: &Plan) -> String {
+    let mut paths: Vec<&str> = plan.files.keys().map(String::as_str).collect();
+    paths.extend(plan.renames.iter().map(|(f, _)| f.as_str()));
+    paths.sort_unstable();
+    paths.dedup();
+    let mut out = String::new();
+    for path in paths {
+        let Some(doc) = repo.document(path) else {
+            continue;
+        };
+        let to = plan
+            .renames
+            .iter()
+            .find(|(f, _)| f == path)
+            .map_or(path, |(_, t)| t.as_str());
+        let new = plan
+            .files
+            .get(path)
+            .map_or(doc.source.as_str(), |t| t.strip_prefix('\u{feff}').unwrap_or(t));
+        out.push_str(&format!("diff --git a/{path} b/{to}\n"));
+        if to != path {
+            out.push_str(&format!("rename from {path}\nrename to {to}\n"));
+        }
+        if new != doc.source {
+            let d = similar::TextDiff::from_lines(doc.source.as_str(), new);
+            out.push_str(
+                &d.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{path}"), &format!("b/{to}"))
+                    .missing_newline_hint(true)
+                    .to_string(),
+            );
+        }
+    }
+    out
 }

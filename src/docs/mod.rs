@@ -790,6 +790,17 @@ impl Repository {
         self.by_path.get(&norm).map(|&i| &self.docs[i])
     }
 
+    /// The ID a document at `path` would have (from its kind's patterns).
+    pub fn id_for_path(&self, path: &str) -> Option<String> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        Classifier::new(&self.config)
+            .classify(path)
+            .and_then(|(k, _)| {
+                let kind = &self.config.kinds[k];
+                id_of(kind, kind.filename.matches(name).as_ref())
+            })
+    }
+
     pub fn root(&self) -> &Path {
         &self.config.root
     }

@@ -74,6 +74,51 @@ impl History {
     pub fn get(&self, path: &str) -> Option<&Facts> {
         self.facts.get(path)
     }
+
+    /// A document moved but not yet committed (`annals mv`, a rename fix) keeps its history:
+    /// a document without facts takes those of a committed path that is gone from the tree
+    /// being checked, when both hold the same blob. Costs nothing when every document has
+    /// facts.
+    pub fn follow_moves(&mut self, git: &Git, repo: &crate::docs::Repository) {
+        let missing: Vec<&crate::docs::Document> = repo
+            .docs
+            .iter()
+            .filter(|d| !self.facts.contains_key(&d.path))
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let vanished: Vec<&String> = self
+            .facts
+            .keys()
+            .filter(|p| !repo.files.exists(p))
+            .collect();
+        if vanished.is_empty() {
+            return;
+        }
+        let Ok(tree) = git.repo.head().and_then(|h| h.peel_to_tree()) else {
+            return;
+        };
+        let mut by_blob = std::collections::HashMap::new();
+        for p in vanished {
+            if let Ok(e) = tree.get_path(std::path::Path::new(&git.git_path(p))) {
+                by_blob.insert(e.id(), p.clone());
+            }
+        }
+        for d in missing {
+            let mut bytes = Vec::with_capacity(d.source.len() + 3);
+            if d.bom {
+                bytes.extend_from_slice("\u{feff}".as_bytes());
+            }
+            bytes.extend_from_slice(d.source.as_bytes());
+            if let Ok(oid) = Oid::hash_object(git2::ObjectType::Blob, &bytes)
+                && let Some(old) = by_blob.remove(&oid)
+                && let Some(f) = self.facts.get(&old).cloned()
+            {
+                self.facts.insert(d.path.clone(), f);
+            }
+        }
+    }
 }
 
 fn scope(git: &Git, cfg: &Config) -> Vec<String> {

@@ -187,12 +187,5 @@ fn renumber(ctx: &Context<'_>, doc: &Document, n: u64) -> Option<Fix> {
     } else {
         format!("{dir}/{file}")
     };
-    let new_id = kind.id.as_ref()?.render(&Values {
-        number: Some(n),
-        ..Values::default()
-    });
-    let edits = super::links::move_edits(ctx.repo, doc, &to, new_id.as_deref());
-    let mut fix = Fix::safe(format!("renumber to {to}"), edits);
-    fix.renames.push((doc.path.clone(), to));
-    Some(fix)
+    Some(Fix::rename(format!("renumber to {to}"), &doc.path, &to))
 }

@@ -151,7 +151,17 @@ fn check_tags(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         if vocab.contains_key(&tag) {
             continue;
         }
-        let suggestion = did_you_mean(&tag, vocab.keys().map(String::as_str));
+        let same = |k: &&String| normalise_tag(k) == normalise_tag(&tag);
+        let mut equal = vocab.keys().filter(same);
+        let fix = match (equal.next(), equal.next()) {
+            (Some(key), None) => tag_fix(doc, &span, &tag, key),
+            _ => None,
+        };
+        let suggestion = if fix.is_some() {
+            equal_key(vocab, &tag).map(str::to_string)
+        } else {
+            did_you_mean(&tag, vocab.keys().map(String::as_str))
+        };
         out.push(
             Diagnostic::new(
                 "F003",
@@ -160,9 +170,70 @@ fn check_tags(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                 format!("tag `{tag}` is not in the `[tags]` vocabulary"),
             )
             .with_help(hint(suggestion))
+            .with_fix(fix)
             .on_field("tags"),
         );
     }
+}
+
+/// A tag as compared for the case and spacing fix: lowercase, with runs of spaces, `_` and
+/// `-` as one `-`, trimmed.
+fn normalise_tag(tag: &str) -> String {
+    let mut out = String::with_capacity(tag.len());
+    for word in tag
+        .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+fn equal_key<'v>(
+    vocab: &'v std::collections::BTreeMap<String, String>,
+    tag: &str,
+) -> Option<&'v str> {
+    vocab
+        .keys()
+        .find(|k| normalise_tag(k) == normalise_tag(tag))
+        .map(String::as_str)
+}
+
+/// Replaces a tag that differs from a vocabulary key only in case and spacing. A typo is
+/// only a hint: which tag was meant is the writer's call.
+fn tag_fix(
+    doc: &Document,
+    span: &std::ops::Range<usize>,
+    tag: &str,
+    key: &str,
+) -> Option<crate::diagnostic::fix::Fix> {
+    if doc.source.get(span.clone()) != Some(tag) {
+        return None;
+    }
+    let quoted = span
+        .start
+        .checked_sub(1)
+        .and_then(|i| doc.source.as_bytes().get(i))
+        .is_some_and(|b| matches!(b, b'"' | b'\''));
+    let replacement = if quoted {
+        if key.contains(['"', '\'', '\\']) {
+            return None;
+        }
+        key.to_string()
+    } else {
+        crate::docs::edit::yaml_scalar(key)
+    };
+    Some(crate::diagnostic::fix::Fix::safe(
+        format!("replace `{tag}` with `{key}`"),
+        vec![crate::diagnostic::fix::Edit {
+            path: doc.path.clone(),
+            range: span.clone(),
+            replacement,
+        }],
+    ))
 }
 
 /// Parses `YYYY-MM-DD`, or a date-time `YYYY-MM-DDTHH:MM[:SS]` with an optional `Z`/offset.

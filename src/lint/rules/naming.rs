@@ -1,6 +1,7 @@
 //! N001-N003: file names, IDs and slugs.
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::fix::{Applicability, Fix};
 use crate::docs::Document;
 use crate::docs::pattern::{Values, slugify};
 use crate::lint::Context;
@@ -30,7 +31,11 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let kind = ctx.kind(doc);
     let file = doc.path.rsplit('/').next().unwrap_or(&doc.path);
     let Some(name) = &doc.name else {
-        let help = suggest_name(ctx, doc, file).map(|s| format!("rename it to `{s}`"));
+        let suggested = suggest_name(ctx, doc, file);
+        let help = suggested.as_ref().map(|s| format!("rename it to `{s}`"));
+        let fix = suggested.map(|s| {
+            Fix::rename(format!("rename to {s}"), &doc.path, &sibling(&doc.path, &s))
+        });
         out.push(
             Diagnostic::new(
                 "N001",
@@ -41,7 +46,8 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                     kind.name, kind.filename
                 ),
             )
-            .with_help(help),
+            .with_help(help)
+            .with_fix(fix),
         );
         return;
     };
@@ -51,6 +57,18 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     {
         let want = slugify(title);
         if !want.is_empty() && *slug != want {
+            // Unsafe: which of the two names is the right one is the writer's call.
+            let fix = kind
+                .filename
+                .render(&Values {
+                    number: name.number,
+                    date: name.date.as_deref(),
+                    slug: Some(&want),
+                })
+                .map(|s| {
+                    Fix::rename(format!("rename to {s}"), &doc.path, &sibling(&doc.path, &s))
+                        .with_applicability(Applicability::Unsafe)
+                });
             out.push(
                 Diagnostic::new(
                     "N003",
@@ -58,9 +76,18 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                     Some(span),
                     format!("file name slug `{slug}` does not match the title's slug `{want}`"),
                 )
+                .with_fix(fix)
                 .on_field("title"),
             );
         }
+    }
+}
+
+/// `name` in the folder of `path`.
+fn sibling(path: &str, name: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/{name}"),
+        None => name.to_string(),
     }
 }
 
