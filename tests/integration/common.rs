@@ -41,6 +41,10 @@ impl TestEnv {
         std::fs::write(p, bytes).unwrap();
     }
 
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root().join(rel)).unwrap()
     }

@@ -137,3 +137,114 @@ fn check_a_folder_reports_on_everything_under_it() {
     let (exit, _, _) = env.run(&["check", "meetings", "--format", "concise"]);
     assert_eq!(exit, 0);
 }
+
+/// A second decision that links to `target` by path and by ID.
+fn linker(target: &str) -> String {
+    format!(
+        "---\ntitle: Retire cron\nstatus: proposed\ndate: 2024-04-01\nowner: bruno\ntags: [process]\ndecision-makers: [bruno]\nrelated: [ADR-0001]\n---\n\n# Retire cron\n\n## Context\n\nSee [the store]({target}#decision).\n\n## Decision\n\nRetire it.\n\n## Consequences\n\nNone.\n"
+    )
+}
+
+#[test]
+fn fix_n001_renames_to_the_pattern_and_rewrites_links() {
+    let env = fixture("N001");
+    env.write("decisions/0002-retire-cron.md", &linker("1_Use_Postgres.md"));
+    let before = env.snapshot_tree();
+    let (exit, diff, err) = env.run(&["check", "--diff"]);
+    assert_eq!(exit, 1, "{err}");
+    assert!(err.contains("Would fix 1 problem in 2 files."), "{err}");
+    insta::assert_snapshot!("diff_n001", diff);
+    assert_eq!(before, env.snapshot_tree(), "--diff wrote");
+    let (exit, out, err) = env.run(&["check", "--fix", "--format", "concise"]);
+    assert_eq!(exit, 0, "{out}{err}");
+    assert!(!env.path("decisions/1_Use_Postgres.md").exists());
+    assert_eq!(
+        env.read("decisions/0001-use-postgres.md"),
+        std::fs::read_to_string(
+            fixtures().join("rules/N001/trigger/decisions/1_Use_Postgres.md")
+        )
+        .unwrap()
+    );
+    assert!(
+        env.read("decisions/0002-retire-cron.md")
+            .contains("[the store](0001-use-postgres.md#decision)")
+    );
+    let fixed = env.snapshot_tree();
+    let (exit, out, _) = env.run(&["check", "--fix"]);
+    assert_eq!(exit, 0);
+    assert!(out.contains("Fixed 0 problems in 0 files."), "{out}");
+    assert_eq!(fixed, env.snapshot_tree(), "a second --fix changed files");
+}
+
+#[test]
+fn fix_that_would_overwrite_a_file_is_refused_with_the_reason() {
+    let env = fixture("N001");
+    let other = "---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-03-01\nowner: alice\ntags: [storage]\ndecision-makers: [alice]\n---\n\n# Use Postgres\n\n## Context\n\nA.\n\n## Decision\n\nB.\n\n## Consequences\n\nC.\n";
+    env.write("decisions/0001-use-postgres.md", other);
+    let before = env.snapshot_tree();
+    let (exit, out, err) = env.run(&["check", "--fix", "--format", "concise"]);
+    assert_eq!(exit, 1, "{out}");
+    assert!(
+        err.contains(
+            "warning: not fixed (rename to 0001-use-postgres.md): decisions/0001-use-postgres.md already exists, and a fix never overwrites a file"
+        ),
+        "{err}"
+    );
+    assert!(out.contains("N001"), "{out}");
+    assert_eq!(before, env.snapshot_tree());
+}
+
+#[test]
+fn fix_f003_normalises_case_and_leaves_typos_to_the_writer() {
+    let env = fixture("F003");
+    let p = "decisions/0001-use-postgres-for-events.md";
+    env.write(p, &env.read(p).replace("[Storage, databse]", "[Storage, \"  Security \", databse]"));
+    let (exit, diff, _) = env.run(&["check", "--diff"]);
+    assert_eq!(exit, 1);
+    insta::assert_snapshot!("diff_f003", diff);
+    let (exit, out, _) = env.run(&["check", "--fix", "--format", "concise"]);
+    assert_eq!(exit, 1);
+    assert!(env.read(p).contains("tags: [storage, \"security\", databse]"));
+    insta::assert_snapshot!("fix_f003_left", out);
+    let fixed = env.snapshot_tree();
+    env.run(&["check", "--fix"]);
+    assert_eq!(fixed, env.snapshot_tree(), "a second --fix changed files");
+}
+
+#[test]
+fn n003_rename_is_unsafe_applied_only_with_unsafe_fixes() {
+    let env = fixture("N003");
+    env.write("decisions/0002-retire-cron.md", &linker("0001-use-mysql.md"));
+    let args = ["check", "--select", "N003"];
+    let (exit, out, _) = env.run(&args);
+    assert_eq!(exit, 1);
+    assert!(
+        out.contains("1 more fixable with `annals check --fix --unsafe-fixes`"),
+        "{out}"
+    );
+    let before = env.snapshot_tree();
+    let (_, diff, _) = env.run(&[&args[..], &["--diff"]].concat());
+    assert_eq!(diff, "");
+    env.run(&[&args[..], &["--fix"]].concat());
+    assert_eq!(before, env.snapshot_tree(), "--fix applied an unsafe fix");
+    let (exit, diff, _) = env.run(&[&args[..], &["--diff", "--unsafe-fixes"]].concat());
+    assert_eq!(exit, 1);
+    insta::assert_snapshot!("diff_n003", diff);
+    let (exit, _, err) = env.run(&[&args[..], &["--fix", "--unsafe-fixes"]].concat());
+    assert_eq!(exit, 0, "{err}");
+    assert!(env.path("decisions/0001-use-postgres-for-events.md").exists());
+    assert!(
+        env.read("decisions/0002-retire-cron.md")
+            .contains("(0001-use-postgres-for-events.md#decision)")
+    );
+}
+
+#[test]
+fn diff_shows_l005_and_l007_fixes() {
+    for code in ["L005", "L007"] {
+        let env = fixture(code);
+        let (exit, diff, _) = env.run(&["check", "--diff"]);
+        assert_eq!(exit, 1, "{code}");
+        insta::assert_snapshot!(format!("diff_{code}"), diff);
+    }
+}
