@@ -70,6 +70,10 @@ pub enum Command {
     Mv(MvArgs),
     /// Print, write or check the CODEOWNERS block generated from owners
     Codeowners(CodeownersArgs),
+    /// Print, write or check the catalog pages: a table per kind and per tag
+    Catalog(CatalogArgs),
+    /// Decisions and their supersedes / related links, as Graphviz dot or Mermaid
+    Graph(GraphArgs),
     /// What awaits whose response, overdue first
     Due(DueArgs),
     /// Documents past their kind's `review_every` or their `review_by`
@@ -351,6 +355,31 @@ pub struct CodeownersArgs {
     /// Exit 1 when the file's block is out of date (for CI)
     #[arg(long)]
     pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// Write the pages (hand-written text around the generated blocks stays)
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Exit 1 when a page is out of date (for CI)
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+    /// Only documents of this kind (default: decisions, and the meetings that link to them)
+    #[arg(long)]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Args)]

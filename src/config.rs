@@ -281,7 +281,27 @@ pub struct Config {
     pub teams: BTreeMap<String, Team>,
     pub rules: BTreeMap<String, RuleLevel>,
     pub codeowners_path: Option<String>,
+    pub catalog: Catalog,
     pub limits: Limits,
+}
+
+/// Where `annals catalog` writes its pages: `{dir}` and `{kind}` for a kind's page, `{tag}`
+/// for a tag's; a path without the placeholder holds every kind's (or tag's) block. An empty
+/// string turns the pages off.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Catalog {
+    pub kinds: String,
+    pub tags: String,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Catalog {
+            kinds: "{dir}/README.md".into(),
+            tags: "tags/{tag}.md".into(),
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -320,6 +340,8 @@ struct RawConfig {
     rules: BTreeMap<RuleCode, RuleLevel>,
     #[serde(default)]
     codeowners: RawCodeowners,
+    #[serde(default)]
+    catalog: Catalog,
     #[serde(default)]
     limits: Limits,
 }
@@ -458,6 +480,7 @@ impl Config {
             teams: BTreeMap::new(),
             rules: BTreeMap::new(),
             codeowners_path: None,
+            catalog: Catalog::default(),
             limits: Limits::default(),
         }
     }
@@ -569,6 +592,7 @@ impl Config {
         }
         cfg.rules = raw.rules.into_iter().map(|(k, v)| (k.0, v)).collect();
         cfg.codeowners_path = raw.codeowners.path;
+        cfg.catalog = raw.catalog;
         cfg.limits = raw.limits;
         Ok(cfg)
     }

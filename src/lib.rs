@@ -13,3 +13,4 @@ pub mod lint;
 pub mod repo;
 pub mod search;
 pub mod time;
+pub mod views;

@@ -1,10 +1,12 @@
 //! One file per subcommand; this module holds what they share.
 
+mod catalog;
 mod check;
 mod codeowners;
 mod completions;
 mod due;
 mod export;
+mod graph;
 mod hook;
 mod index;
 mod init;
@@ -154,6 +156,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Export(a) => export::run(&app, &a),
         Command::Mv(a) => mv::run(&app, &a),
         Command::Codeowners(a) => codeowners::run(&app, &a),
+        Command::Catalog(a) => catalog::run(&app, &a),
+        Command::Graph(a) => graph::run(&app, &a),
         Command::Due(a) => due::run(&app, &a),
         Command::Stale(a) => stale::run(&app, &a),
         Command::Status(a) => status::status(&app, &a),

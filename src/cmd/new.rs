@@ -58,10 +58,13 @@ pub fn prepare(
         };
         (today, field)
     };
-    let number = kind
-        .filename
-        .has_number()
-        .then(|| repo.max_number(kind_idx) + 1);
+    // The upstream branch may already hold numbers this work tree has not seen: taking
+    // one of them would make two documents share an ID at the next merge.
+    let number = kind.filename.has_number().then(|| {
+        repo.max_number(kind_idx)
+            .max(upstream_max_number(repo, kind).unwrap_or(0))
+            + 1
+    });
     let values = Values {
         number,
         date: Some(&day),
@@ -147,6 +150,23 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
         anyhow::ensure!(status.success(), "editor `{editor}` exited with {status}");
     }
     Ok(Exit::Clean)
+}
+
+/// The highest number of `kind` in the tree of the current branch's upstream.
+fn upstream_max_number(repo: &Repository, kind: &crate::config::Kind) -> Option<u64> {
+    let git = crate::repo::Git::open(&repo.config.root)?;
+    let head = git.repo.head().ok()?;
+    let branch = git
+        .repo
+        .find_branch(head.shorthand().ok()?, git2::BranchType::Local)
+        .ok()?;
+    let tree = branch.upstream().ok()?.get().peel_to_tree().ok()?;
+    let prefix = format!("{}/", kind.dir);
+    git.tree_paths(&tree)
+        .iter()
+        .filter_map(|p| p.strip_prefix(&prefix))
+        .filter_map(|rest| kind.filename.matches(rest.rsplit('/').next()?)?.number)
+        .max()
 }
 
 /// The person whose `email` list holds git's `user.email`.

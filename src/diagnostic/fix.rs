@@ -111,7 +111,9 @@ pub fn plan<'f>(repo: &Repository, fixes: impl IntoIterator<Item = &'f Fix>) -> 
             }
         }
         // Links sharing one reference definition yield the same edit more than once.
-        own.sort_by(|a, b| (&a.path, a.range.start, a.range.end).cmp(&(&b.path, b.range.start, b.range.end)));
+        own.sort_by(|a, b| {
+            (&a.path, a.range.start, a.range.end).cmp(&(&b.path, b.range.start, b.range.end))
+        });
         own.dedup();
         let overlapping = own
             .windows(2)
@@ -133,7 +135,10 @@ pub fn plan<'f>(repo: &Repository, fixes: impl IntoIterator<Item = &'f Fix>) -> 
             continue;
         }
         for e in own {
-            taken.entry(e.path.clone()).or_default().push(e.range.clone());
+            taken
+                .entry(e.path.clone())
+                .or_default()
+                .push(e.range.clone());
             accepted.push(e);
         }
         renames.extend(fix.renames.iter().cloned());
@@ -179,7 +184,9 @@ fn rename_edits(repo: &Repository, from: &str, to: &str) -> Result<Vec<Edit>, St
         return Err(format!("{from} is not a document"));
     };
     if repo.files.exists(to) || repo.root().join(to).exists() {
-        return Err(format!("{to} already exists, and a fix never overwrites a file"));
+        return Err(format!(
+            "{to} already exists, and a fix never overwrites a file"
+        ));
     }
     let new_id = repo.id_for_path(to);
     if let Some(id) = &new_id
@@ -279,10 +286,9 @@ pub fn diff(repo: &Repository, plan: &Plan) -> String {
             .iter()
             .find(|(f, _)| f == path)
             .map_or(path, |(_, t)| t.as_str());
-        let new = plan
-            .files
-            .get(path)
-            .map_or(doc.source.as_str(), |t| t.strip_prefix('\u{feff}').unwrap_or(t));
+        let new = plan.files.get(path).map_or(doc.source.as_str(), |t| {
+            t.strip_prefix('\u{feff}').unwrap_or(t)
+        });
         out.push_str(&format!("diff --git a/{path} b/{to}\n"));
         if to != path {
             out.push_str(&format!("rename from {path}\nrename to {to}\n"));

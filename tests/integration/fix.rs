@@ -148,7 +148,10 @@ fn linker(target: &str) -> String {
 #[test]
 fn fix_n001_renames_to_the_pattern_and_rewrites_links() {
     let env = fixture("N001");
-    env.write("decisions/0002-retire-cron.md", &linker("1_Use_Postgres.md"));
+    env.write(
+        "decisions/0002-retire-cron.md",
+        &linker("1_Use_Postgres.md"),
+    );
     let before = env.snapshot_tree();
     let (exit, diff, err) = env.run(&["check", "--diff"]);
     assert_eq!(exit, 1, "{err}");
@@ -160,10 +163,8 @@ fn fix_n001_renames_to_the_pattern_and_rewrites_links() {
     assert!(!env.path("decisions/1_Use_Postgres.md").exists());
     assert_eq!(
         env.read("decisions/0001-use-postgres.md"),
-        std::fs::read_to_string(
-            fixtures().join("rules/N001/trigger/decisions/1_Use_Postgres.md")
-        )
-        .unwrap()
+        std::fs::read_to_string(fixtures().join("rules/N001/trigger/decisions/1_Use_Postgres.md"))
+            .unwrap()
     );
     assert!(
         env.read("decisions/0002-retire-cron.md")
@@ -198,13 +199,20 @@ fn fix_that_would_overwrite_a_file_is_refused_with_the_reason() {
 fn fix_f003_normalises_case_and_leaves_typos_to_the_writer() {
     let env = fixture("F003");
     let p = "decisions/0001-use-postgres-for-events.md";
-    env.write(p, &env.read(p).replace("[Storage, databse]", "[Storage, \"  Security \", databse]"));
+    env.write(
+        p,
+        &env.read(p)
+            .replace("[Storage, databse]", "[Storage, \"  Security \", databse]"),
+    );
     let (exit, diff, _) = env.run(&["check", "--diff"]);
     assert_eq!(exit, 1);
     insta::assert_snapshot!("diff_f003", diff);
     let (exit, out, _) = env.run(&["check", "--fix", "--format", "concise"]);
     assert_eq!(exit, 1);
-    assert!(env.read(p).contains("tags: [storage, \"security\", databse]"));
+    assert!(
+        env.read(p)
+            .contains("tags: [storage, \"security\", databse]")
+    );
     insta::assert_snapshot!("fix_f003_left", out);
     let fixed = env.snapshot_tree();
     env.run(&["check", "--fix"]);
@@ -214,7 +222,10 @@ fn fix_f003_normalises_case_and_leaves_typos_to_the_writer() {
 #[test]
 fn n003_rename_is_unsafe_applied_only_with_unsafe_fixes() {
     let env = fixture("N003");
-    env.write("decisions/0002-retire-cron.md", &linker("0001-use-mysql.md"));
+    env.write(
+        "decisions/0002-retire-cron.md",
+        &linker("0001-use-mysql.md"),
+    );
     let args = ["check", "--select", "N003"];
     let (exit, out, _) = env.run(&args);
     assert_eq!(exit, 1);
@@ -232,7 +243,10 @@ fn n003_rename_is_unsafe_applied_only_with_unsafe_fixes() {
     insta::assert_snapshot!("diff_n003", diff);
     let (exit, _, err) = env.run(&[&args[..], &["--fix", "--unsafe-fixes"]].concat());
     assert_eq!(exit, 0, "{err}");
-    assert!(env.path("decisions/0001-use-postgres-for-events.md").exists());
+    assert!(
+        env.path("decisions/0001-use-postgres-for-events.md")
+            .exists()
+    );
     assert!(
         env.read("decisions/0002-retire-cron.md")
             .contains("(0001-use-postgres-for-events.md#decision)")

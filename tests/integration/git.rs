@@ -751,3 +751,46 @@ fn o005_ignores_owner_changes_and_status_sections() {
     );
     assert_eq!(out, "", "front matter may change");
 }
+
+#[test]
+fn new_takes_the_next_number_after_the_upstream_branch_too() {
+    let g = GitEnv::new(&[]);
+    let first = g.commit("alice", MON, &[(DEC, &decision("accepted", ""))], &[]);
+    // The upstream (origin/main) has moved on with 0002, which this work tree has not seen.
+    let theirs = decision("proposed", "").replace("Use Postgres for events", "Retire cron");
+    let upstream = g.commit(
+        "bruno",
+        MON + HOUR,
+        &[("decisions/0002-retire-cron.md", &theirs)],
+        &[],
+    );
+    g.repo
+        .remote("origin", "https://example.invalid/handbook.git")
+        .unwrap();
+    g.repo
+        .reference("refs/remotes/origin/main", upstream, true, "test")
+        .unwrap();
+    let first = g.repo.find_commit(first).unwrap();
+    g.repo
+        .reset(first.as_object(), git2::ResetType::Hard, None)
+        .unwrap();
+    let head = g.repo.head().unwrap();
+    let mut branch = git2::Branch::wrap(head);
+    let args = ["new", "decision", "Use Kafka", "--date", "2026-06-29"];
+    // Without an upstream, the work tree decides ...
+    let (exit, out, err) = g.env.run(&args);
+    assert_eq!(
+        (exit, out.as_str()),
+        (0, "decisions/0002-use-kafka.md\n"),
+        "{err}"
+    );
+    std::fs::remove_file(g.env.root().join("decisions/0002-use-kafka.md")).unwrap();
+    // ... with one, its numbers count too.
+    branch.set_upstream(Some("origin/main")).unwrap();
+    let (exit, out, err) = g.env.run(&args);
+    assert_eq!(
+        (exit, out.as_str()),
+        (0, "decisions/0003-use-kafka.md\n"),
+        "{err}"
+    );
+}

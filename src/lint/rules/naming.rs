@@ -33,9 +33,8 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some(name) = &doc.name else {
         let suggested = suggest_name(ctx, doc, file);
         let help = suggested.as_ref().map(|s| format!("rename it to `{s}`"));
-        let fix = suggested.map(|s| {
-            Fix::rename(format!("rename to {s}"), &doc.path, &sibling(&doc.path, &s))
-        });
+        let fix = suggested
+            .map(|s| Fix::rename(format!("rename to {s}"), &doc.path, &sibling(&doc.path, &s)));
         out.push(
             Diagnostic::new(
                 "N001",
