@@ -256,12 +256,15 @@ impl Response {
 pub struct Limits {
     /// Largest markdown file read, in bytes.
     pub max_file_size: u64,
+    /// Deepest nesting read (YAML collections, block quotes, lists), in levels.
+    pub max_nesting: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_size: 10 * 1024 * 1024,
+            max_nesting: 100,
         }
     }
 }

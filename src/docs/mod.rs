@@ -28,6 +28,7 @@ pub enum Unreadable {
     NotUtf8 { offset: usize },
     Binary,
     TooLarge { size: u64, limit: u64 },
+    TooDeep { limit: usize },
     Io(String),
 }
 
@@ -46,6 +47,10 @@ impl std::fmt::Display for Unreadable {
             Unreadable::TooLarge { size, limit } => write!(
                 f,
                 "file is {size} bytes, over the {limit}-byte limit (`[limits] max_file_size`); it was not read"
+            ),
+            Unreadable::TooDeep { limit } => write!(
+                f,
+                "file nests more than {limit} levels deep (`[limits] max_nesting`); it was not parsed"
             ),
             Unreadable::Io(e) => write!(f, "cannot read file: {e}"),
         }
@@ -570,6 +575,73 @@ fn exclude_set(patterns: &[String]) -> GlobSet {
     b.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
+fn within_nesting(cfg: &Config, bytes: Vec<u8>) -> Result<Vec<u8>, Unreadable> {
+    let limit = cfg.limits.max_nesting;
+    if exceeds_nesting(&bytes, limit) {
+        Err(Unreadable::TooDeep { limit })
+    } else {
+        Ok(bytes)
+    }
+}
+
+/// Whether the text nests deeper than `limit`: YAML flow collections and indentation in the
+/// front matter, block quotes, list markers and indentation at the start of body lines. A
+/// cheap look at line starts, so that no parser meets a 20,000-level document (the YAML parser
+/// gives up at 128 levels by itself; the markdown parser would go on).
+pub fn exceeds_nesting(bytes: &[u8], limit: usize) -> bool {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut lines = bytes.split(|&b| b == b'\n');
+    let mut in_front_matter = bytes.starts_with(b"---");
+    if in_front_matter {
+        lines.next();
+    }
+    let mut flow: usize = 0;
+    for line in lines {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if in_front_matter {
+            if line.starts_with(b"---") || line.starts_with(b"...") {
+                in_front_matter = false;
+                continue;
+            }
+            let indent = line.iter().take_while(|&&b| b == b' ').count();
+            let mut quote = None;
+            for &b in line {
+                match (quote, b) {
+                    (None, b'"' | b'\'') => quote = Some(b),
+                    (Some(q), _) if b == q => quote = None,
+                    (None, b'[' | b'{') => flow += 1,
+                    (None, b']' | b'}') => flow = flow.saturating_sub(1),
+                    _ => {}
+                }
+                if flow > limit {
+                    return true;
+                }
+            }
+            if indent / 2 > limit {
+                return true;
+            }
+            continue;
+        }
+        let mut depth = 0;
+        let mut columns = 0;
+        let mut i = 0;
+        while i < line.len() {
+            match line[i] {
+                b' ' => columns += 1,
+                b'\t' => columns += 4,
+                b'>' => depth += 1,
+                b'-' | b'*' | b'+' if line.get(i + 1).is_some_and(|&n| n == b' ') => depth += 1,
+                _ => break,
+            }
+            i += 1;
+            if depth + columns / 2 > limit {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// The bytes of one found file (from the overlay, else from disk), within the size limit.
 pub fn read(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Result<Vec<u8>, Unreadable> {
     use std::io::Read;
@@ -581,7 +653,7 @@ pub fn read(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Result<Vec<u8
                 limit,
             });
         }
-        return Ok(bytes.clone());
+        return within_nesting(cfg, bytes.clone());
     }
     let mut file = std::fs::File::open(&f.abs).map_err(|e| Unreadable::Io(e.to_string()))?;
     let size = file.metadata().map_or(0, |m| m.len());
@@ -595,7 +667,7 @@ pub fn read(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Result<Vec<u8
             size: n as u64,
             limit,
         }),
-        Ok(_) => Ok(bytes),
+        Ok(_) => within_nesting(cfg, bytes),
         Err(e) => Err(Unreadable::Io(e.to_string())),
     }
 }
@@ -808,6 +880,18 @@ impl Repository {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn nesting_is_measured_at_line_starts_and_in_flow_yaml() {
+        use super::exceeds_nesting;
+        assert!(!exceeds_nesting(b"---\na: [1, [2]]\n---\n> quote\n- item\n  - sub\n", 3));
+        assert!(exceeds_nesting(b"---\na: [[[[1]]]]\n---\n", 3));
+        assert!(!exceeds_nesting(b"---\na: \"[[[[\"\n---\n", 3));
+        assert!(exceeds_nesting(b"> > > > deep\n", 3));
+        assert!(exceeds_nesting(b"- - - - deep\n", 3));
+        assert!(exceeds_nesting(b"        indented\n", 3));
+        assert!(!exceeds_nesting(b"text with [[[[ brackets ]]]] in the body\n", 3));
+    }
+
     use super::*;
 
     fn decision_kind() -> Kind {

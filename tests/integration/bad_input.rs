@@ -75,7 +75,8 @@ fn hostile_files_get_diagnostics_and_nothing_is_written() {
         "E001 briefs/binary.md",
         "E001 briefs/latin1.md",
         "F001 briefs/alias-bomb.md",
-        "F001 briefs/deep-yaml.md",
+        "E001 briefs/deep-yaml.md",
+        "E001 briefs/deep-markdown.md",
         "F001 briefs/unclosed.md",
         "F001 briefs/list-front-matter.md",
         "E001 briefs/huge.md",
@@ -93,6 +94,34 @@ fn hostile_files_get_diagnostics_and_nothing_is_written() {
         "{got:#?}"
     );
     assert_eq!(before, env.snapshot_tree(), "check modified the repository");
+
+    // Without the nesting cap, the parsers meet the 20,000 levels themselves: the YAML parser
+    // refuses (F001), the markdown parser copes, and nothing panics.
+    let cfg = env.read("annals.toml") + "\n[limits]\nmax_nesting = 50000\n";
+    env.write("annals.toml", &cfg);
+    let (exit, out, err) = env.run(&["check", "--format", "json"]);
+    assert_eq!(exit, 1, "{err}");
+    let got = codes(&out);
+    assert!(got.iter().any(|g| g == "F001 briefs/deep-yaml.md"), "{got:#?}");
+    assert!(got.iter().all(|g| !g.contains("deep-markdown")), "{got:#?}");
+}
+
+#[test]
+fn a_100_mb_file_is_refused_by_the_size_cap_without_being_read() {
+    let env = TestEnv::with_config();
+    let line = "A line of a very long brief that nobody should ever write by hand.\n";
+    let text = format!(
+        "---\ntitle: T\nstatus: draft\nowner: alice\n---\n\n# T\n{}",
+        line.repeat(100 * 1024 * 1024 / line.len() + 1)
+    );
+    env.write("briefs/huge.md", &text);
+    drop(text);
+    let (exit, out, err) = env.run(&["check", "--format", "concise"]);
+    assert_eq!(exit, 1, "{err}");
+    assert!(
+        out.contains("briefs/huge.md: E001 file is 104857") && out.contains("`[limits] max_file_size`"),
+        "{out}"
+    );
 }
 
 #[test]
