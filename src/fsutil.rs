@@ -62,6 +62,9 @@ fn temp_beside(path: &Path, bytes: &[u8]) -> std::io::Result<Temp> {
         {
             Ok(mut f) => {
                 let guard = Temp(tmp, true);
+                if std::env::var_os("ANNALS_TEST_STALL_WRITES").is_some() {
+                    stall(&mut f, bytes);
+                }
                 f.write_all(bytes)?;
                 f.sync_all()?;
                 return Ok(guard);
@@ -70,6 +73,16 @@ fn temp_beside(path: &Path, bytes: &[u8]) -> std::io::Result<Temp> {
             Err(e) => return Err(e),
         }
     }
+}
+
+/// For the crash test (`tests/integration/bad_input.rs`): writes half the bytes, says so on
+/// stderr and waits to be killed, so the test can kill annals in the middle of a write.
+fn stall(f: &mut std::fs::File, bytes: &[u8]) {
+    let _ = f.write_all(&bytes[..bytes.len() / 2]);
+    let _ = f.sync_all();
+    let _ = writeln!(std::io::stderr(), "annals: stalled mid-write");
+    std::thread::sleep(std::time::Duration::from_secs(60));
+    std::process::abort();
 }
 
 #[cfg(test)]

@@ -883,13 +883,19 @@ mod tests {
     #[test]
     fn nesting_is_measured_at_line_starts_and_in_flow_yaml() {
         use super::exceeds_nesting;
-        assert!(!exceeds_nesting(b"---\na: [1, [2]]\n---\n> quote\n- item\n  - sub\n", 3));
+        assert!(!exceeds_nesting(
+            b"---\na: [1, [2]]\n---\n> quote\n- item\n  - sub\n",
+            3
+        ));
         assert!(exceeds_nesting(b"---\na: [[[[1]]]]\n---\n", 3));
         assert!(!exceeds_nesting(b"---\na: \"[[[[\"\n---\n", 3));
         assert!(exceeds_nesting(b"> > > > deep\n", 3));
         assert!(exceeds_nesting(b"- - - - deep\n", 3));
         assert!(exceeds_nesting(b"        indented\n", 3));
-        assert!(!exceeds_nesting(b"text with [[[[ brackets ]]]] in the body\n", 3));
+        assert!(!exceeds_nesting(
+            b"text with [[[[ brackets ]]]] in the body\n",
+            3
+        ));
     }
 
     use super::*;

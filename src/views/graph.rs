@@ -95,7 +95,9 @@ pub fn build(repo: &Repository, kind: usize, visitors: bool) -> Graph<'_> {
             for t in link_targets {
                 let p = pair(d.identity(), t.identity());
                 if !paired.contains(&p) {
-                    graph.edges.insert((p.0.clone(), "links".into(), p.1.clone()));
+                    graph
+                        .edges
+                        .insert((p.0.clone(), "links".into(), p.1.clone()));
                 }
             }
         }
@@ -116,13 +118,15 @@ pub fn build(repo: &Repository, kind: usize, visitors: bool) -> Graph<'_> {
         .filter(|d| in_kind(d))
         .map(Entry::new)
         .collect();
-    graph.nodes
+    graph
+        .nodes
         .sort_by(|a, b| a.doc.identity().cmp(b.doc.identity()));
     graph.visitors = linked_in
         .into_iter()
         .map(|i| Entry::new(&repo.docs[i]))
         .collect();
-    graph.visitors
+    graph
+        .visitors
         .sort_by(|a, b| a.doc.identity().cmp(b.doc.identity()));
     graph
 }

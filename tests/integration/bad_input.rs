@@ -102,7 +102,10 @@ fn hostile_files_get_diagnostics_and_nothing_is_written() {
     let (exit, out, err) = env.run(&["check", "--format", "json"]);
     assert_eq!(exit, 1, "{err}");
     let got = codes(&out);
-    assert!(got.iter().any(|g| g == "F001 briefs/deep-yaml.md"), "{got:#?}");
+    assert!(
+        got.iter().any(|g| g == "F001 briefs/deep-yaml.md"),
+        "{got:#?}"
+    );
     assert!(got.iter().all(|g| !g.contains("deep-markdown")), "{got:#?}");
 }
 
@@ -119,7 +122,8 @@ fn a_100_mb_file_is_refused_by_the_size_cap_without_being_read() {
     let (exit, out, err) = env.run(&["check", "--format", "concise"]);
     assert_eq!(exit, 1, "{err}");
     assert!(
-        out.contains("briefs/huge.md: E001 file is 104857") && out.contains("`[limits] max_file_size`"),
+        out.contains("briefs/huge.md: E001 file is 104857")
+            && out.contains("`[limits] max_file_size`"),
         "{out}"
     );
 }
@@ -146,5 +150,75 @@ fn non_ascii_names_and_dates_do_not_panic() {
         (exit, out.as_str()),
         (0, "meetings/2026-01-05-sync.md\n"),
         "{err}"
+    );
+}
+
+/// Kills annals in the middle of each writing command; the files it was writing must be
+/// intact, and the next run must work.
+#[test]
+fn killed_mid_write_leaves_every_file_intact() {
+    use std::io::{BufRead, BufReader};
+    let env = TestEnv::new();
+    env.copy_tree(&crate::common::repo_root().join("examples/handbook"));
+    let p = "decisions/0009-use-a-transactional-outbox-for-domain-events.md";
+    env.write(
+        p,
+        &env.read(p).replace(
+            "(0003-publish-domain-events-through-rabbitmq.md)",
+            "(0003-PUBLISH-DOMAIN-EVENTS-THROUGH-RABBITMQ.md)",
+        ),
+    );
+    let broken = env.read(p);
+    env.write("decisions/README.md", "# Decisions\n\nHand-written.\n");
+    let cfg = env.read("annals.toml") + "\n[codeowners]\npath = \"CODEOWNERS\"\n";
+    env.write("annals.toml", &cfg);
+    env.write("CODEOWNERS", "* @acme/leads\n");
+    let before = env.snapshot_tree();
+    for args in [
+        vec!["check", "--fix"],
+        vec!["status", "ADR-0012", "accepted"],
+        vec!["mv", "ADR-0012", "decisions/0013-trace-requests.md"],
+        vec!["catalog", "--write"],
+        vec!["codeowners", "--write"],
+        vec!["supersede", "ADR-0011", "Rotate secrets every 30 days"],
+        vec!["new", "decision", "Stalled"],
+    ] {
+        let mut child = env
+            .cmd(&args)
+            .env("ANNALS_TEST_STALL_WRITES", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stderr.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line, "annals: stalled mid-write\n", "{args:?}");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // Only hidden temp files may differ; every document is as it was.
+        let now: Vec<_> = env
+            .snapshot_tree()
+            .into_iter()
+            .filter(|(path, _)| {
+                !path
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
+            .collect();
+        assert_eq!(before, now, "{args:?} left a changed file behind");
+    }
+    // The leftovers are hidden temp files that no command reads; the next runs work.
+    assert_eq!(env.run(&["codeowners", "--write"]).0, 0);
+    let (exit, out, err) = env.run(&["check", "--fix", "--format", "concise"]);
+    assert_eq!((exit, out.as_str()), (0, ""), "{err}");
+    assert_ne!(env.read(p), broken);
+    assert_eq!(env.run(&["catalog", "--write"]).0, 0);
+    assert!(
+        env.read("decisions/README.md")
+            .starts_with("# Decisions\n\nHand-written.\n\n<!-- BEGIN")
     );
 }
