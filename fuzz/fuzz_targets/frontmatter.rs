@@ -2,6 +2,4 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    // fuzzed code goes here
-});
+fuzz_target!(|data: &[u8]| annals_fuzz::frontmatter(data));

@@ -56,8 +56,13 @@ impl TestEnv {
 
     /// `annals -C ROOT ARGS...` with a clean environment.
     pub fn cmd(&self, args: &[&str]) -> Command {
+        self.cmd_in(self.root(), args)
+    }
+
+    /// `annals -C DIR ARGS...` with the same clean environment.
+    pub fn cmd_in(&self, dir: &Path, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_annals"));
-        c.arg("-C").arg(self.root()).args(args);
+        c.arg("-C").arg(dir).args(args);
         c.env_clear()
             .env("HOME", self.root().join(".home"))
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -74,6 +79,16 @@ impl TestEnv {
             out.status.code().unwrap_or(-1),
             self.filter(&String::from_utf8_lossy(&out.stdout)),
             self.filter(&String::from_utf8_lossy(&out.stderr)),
+        )
+    }
+
+    /// Like [`TestEnv::run`], in another folder.
+    pub fn run_in(&self, dir: &Path, args: &[&str]) -> (i32, String, String) {
+        let out = self.cmd_in(dir, args).output().expect("run annals");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     }
 

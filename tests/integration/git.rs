@@ -794,3 +794,87 @@ fn new_takes_the_next_number_after_the_upstream_branch_too() {
         "{err}"
     );
 }
+
+/// A history of three commits: 0001 accepted, then edited, then 0002 added.
+fn three_commits() -> GitEnv {
+    let g = GitEnv::new(&[]);
+    g.commit("alice", MON, &[(DEC, &decision("proposed", ""))], &[]);
+    g.commit("alice", MON + DAY, &[(DEC, &decision("accepted", ""))], &[]);
+    let second = decision("proposed", "").replace("Use Postgres for events", "Retire cron");
+    g.commit(
+        "bruno",
+        MON + 2 * DAY,
+        &[("decisions/0002-retire-cron.md", &second)],
+        &[],
+    );
+    g
+}
+
+#[test]
+fn a_worktree_checks_with_its_history() {
+    let g = three_commits();
+    let wt_path = g.env.root().join(".worktrees-test/wt");
+    std::fs::create_dir_all(wt_path.parent().unwrap()).unwrap();
+    g.repo.worktree("wt", &wt_path, None).unwrap();
+    let run = |args: &[&str]| g.env.run_in(&wt_path, args);
+    let (exit, out, err) = run(&["check", "--format", "concise"]);
+    assert_eq!((exit, out.as_str()), (0, ""), "{err}");
+    let (exit, out, err) = run(&["show", "ADR-0001"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(out.contains("alice"), "{out}");
+    // Staged checks read the worktree's own index.
+    std::fs::write(
+        wt_path.join(DEC),
+        decision("accepted", "").replace("owner: alice", "owner: nobody"),
+    )
+    .unwrap();
+    let wt_repo = Repository::open(&wt_path).unwrap();
+    let mut index = wt_repo.index().unwrap();
+    index.add_path(Path::new(DEC)).unwrap();
+    index.write().unwrap();
+    let (exit, out, err) = run(&["check", "--staged", "--format", "concise"]);
+    assert_eq!(exit, 1, "{err}");
+    assert!(out.contains("O002"), "{out}");
+}
+
+#[test]
+fn a_shallow_clone_checks_without_the_missing_history() {
+    let g = three_commits();
+    let dst = g.env.root().join(".shallow-test/clone");
+    let url = format!("file://{}", g.env.root().display());
+    let cloned = std::process::Command::new("git")
+        .args(["clone", "--quiet", "--depth", "1", &url])
+        .arg(&dst)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", g.env.root().join(".home"))
+        .status();
+    match cloned {
+        Ok(s) if s.success() => {}
+        other => {
+            eprintln!("skipped: `git clone --depth 1` is not available here ({other:?})");
+            return;
+        }
+    }
+    assert!(dst.join(".git/shallow").is_file(), "not a shallow clone");
+    let run = |args: &[&str]| g.env.run_in(&dst, args);
+    let (exit, out, err) = run(&["check", "--format", "concise"]);
+    assert_eq!((exit, out.as_str()), (0, ""), "{err}");
+    // Only the newest commit is there: it "created" both documents.
+    let (exit, out, err) = run(&["show", "ADR-0001"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(out.contains("bruno"), "{out}");
+    let (exit, _, err) = run(&["check", "--since", "HEAD"]);
+    assert_eq!(exit, 0, "{err}");
+}
+
+#[test]
+fn a_bare_repository_is_a_folder_without_documents() {
+    let env = TestEnv::new();
+    let bare = env.root().join("bare.git");
+    Repository::init_bare(&bare).unwrap();
+    let (exit, out, err) = env.run_in(&bare, &["check", "--format", "concise"]);
+    assert_eq!((exit, out.as_str()), (0, ""), "{err}");
+    let (exit, _, err) = env.run_in(&bare, &["check", "--staged"]);
+    assert_eq!(exit, 2, "{err}");
+    assert!(err.starts_with("error:") && err.contains("not"), "{err}");
+}
