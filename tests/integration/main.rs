@@ -6,5 +6,6 @@ mod bad_input;
 mod cli;
 mod fix;
 mod git;
+mod props;
 mod rules;
 mod search;
