@@ -61,7 +61,10 @@ pub fn frontmatter(data: &[u8]) {
     assert!(split.data.is_object(), "metadata is not a JSON object");
     match &split.front_matter {
         FrontMatter::Absent => {
-            assert_eq!(split.body_start, 0, "no front matter, yet the body is moved");
+            assert_eq!(
+                split.body_start, 0,
+                "no front matter, yet the body is moved"
+            );
             assert!(split.fields.is_empty() && split.end.is_none());
         }
         FrontMatter::Invalid { message, offset } => {
@@ -76,7 +79,11 @@ pub fn frontmatter(data: &[u8]) {
             slice(src, &(end..split.body_start), "closing delimiter");
             for f in &split.fields {
                 let key = slice(src, &f.key_span, "key span");
-                assert!(key.contains(f.key.as_str()), "key {:?} not in {key:?}", f.key);
+                assert!(
+                    key.contains(f.key.as_str()),
+                    "key {:?} not in {key:?}",
+                    f.key
+                );
                 slice(src, &f.value_span, "value span");
                 slice(src, &f.extent, "field extent");
                 assert!(
@@ -123,7 +130,9 @@ fn check_markdown(src: &str, start: usize, md: &Markdown) {
     }
     for (i, h) in md.headings.iter().enumerate() {
         let _ = md.section_text(src, i);
-        let found = md.find_section(&h.text).expect("a heading finds its own section");
+        let found = md
+            .find_section(&h.text)
+            .expect("a heading finds its own section");
         assert!(found <= i);
     }
     let _ = md.h1();
@@ -239,8 +248,16 @@ pub fn slug(data: &[u8]) {
     let f = pattern::slugify(&text);
     assert_eq!(f, pattern::slugify(&text), "slugify is not deterministic");
     assert!(f.is_empty() || strict_slug(&f), "slugify gave {f:?}");
-    assert_eq!(pattern::slugify(&f), f, "slugify of a slugified title differs");
-    assert_eq!(slug::slug(&f), f, "the heading slug of a strict slug differs");
+    assert_eq!(
+        pattern::slugify(&f),
+        f,
+        "slugify of a slugified title differs"
+    );
+    assert_eq!(
+        slug::slug(&f),
+        f,
+        "the heading slug of a strict slug differs"
+    );
     if !f.is_empty() {
         static SLUG_MD: OnceLock<NamePattern> = OnceLock::new();
         let p = SLUG_MD.get_or_init(|| NamePattern::parse("{slug}.md").expect("pattern"));
@@ -261,10 +278,7 @@ pub fn config(data: &[u8]) {
             assert!(!shown.is_empty());
             if let annals::config::ConfigError::Invalid { line, column, .. } = e {
                 assert!(line >= 1 && column >= 1, "position {line}:{column}");
-                assert!(
-                    line <= text.split('\n').count(),
-                    "line {line} past the end"
-                );
+                assert!(line <= text.split('\n').count(), "line {line} past the end");
             }
         }
         Ok(cfg) => {
@@ -351,10 +365,7 @@ pub fn pattern(data: &[u8]) {
             c.date.as_deref().is_none_or(|d| d == "2024-02-29"),
             "date {c:?}"
         );
-        assert!(
-            c.slug.as_deref().is_none_or(|s| s == slug),
-            "slug {c:?}"
-        );
+        assert!(c.slug.as_deref().is_none_or(|s| s == slug), "slug {c:?}");
     }
 }
 
@@ -420,12 +431,7 @@ pub fn query(fixture: &QueryFixture, data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut lines = text.split('\n');
     let query = lines.next().unwrap_or("").to_string();
-    let mut next = || {
-        lines
-            .next()
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-    };
+    let mut next = || lines.next().filter(|l| !l.is_empty()).map(str::to_string);
     let opts = SearchOptions {
         query,
         since: next(),
@@ -444,7 +450,11 @@ pub fn query(fixture: &QueryFixture, data: &[u8]) {
     assert!(found.hits.len() <= found.total.min(opts.limit));
     assert_eq!(found.facets.is_some(), facets);
     for hit in &found.hits {
-        assert!(QUERY_DOCS.iter().any(|(p, _)| *p == hit.path), "{}", hit.path);
+        assert!(
+            QUERY_DOCS.iter().any(|(p, _)| *p == hit.path),
+            "{}",
+            hit.path
+        );
         for r in &hit.highlights {
             slice(&hit.snippet, r, "highlight");
         }

@@ -211,16 +211,16 @@ fn analyse(
         }
         _ => None,
     };
+    let t_pending = started.elapsed();
     let repo = match &pending {
         // The pre-commit hook must be fast: parse only what the staged change needs. CI
         // (`--since`) and fixes (which rewrite links anywhere) read everything.
-        Some(p) if args.staged && !args.fix => {
-            let needles = super::scope::needles(cfg, &p.changes);
-            let changed = &p.changes.changed;
-            Repository::load_selective(cfg.clone(), p.overlay.as_ref(), &|path, bytes| {
-                changed.contains(path) || needles.as_ref().is_some_and(|n| n.is_match(bytes))
-            })
-        }
+        Some(p) if args.staged && !args.fix => match (&git, &p.overlay) {
+            (Some(g), Some(overlay)) => {
+                crate::repo::staged::load(g, cfg.clone(), overlay, &p.changes)
+            }
+            _ => load_with(app, cfg.clone(), p.overlay.as_ref()),
+        },
         _ => load_with(
             app,
             cfg.clone(),
@@ -237,11 +237,27 @@ fn analyse(
             }
         }
     }
+    let t_loaded = started.elapsed();
     let mut view = lint::GitView::default();
     if let Some(g) = &git {
         view.prefix = g.prefix().to_string();
-        let mut history =
-            crate::repo::history::load(g, &repo.config).context("cannot read git history")?;
+        let mut history = if args.staged {
+            // Only the parsed documents (and the deleted ones, which a rename may continue)
+            // are judged: the rest of the cache stays unparsed.
+            let mut paths: HashSet<&str> = repo
+                .docs
+                .iter()
+                .filter(|d| !d.stub)
+                .map(|d| d.path.as_str())
+                .collect();
+            if let Some(p) = &pending {
+                paths.extend(p.changes.deleted.iter().map(String::as_str));
+            }
+            crate::repo::history::load_some(g, &repo.config, &paths)
+        } else {
+            crate::repo::history::load(g, &repo.config)
+        }
+        .context("cannot read git history")?;
         history.follow_moves(g, &repo);
         view.history = Some(history);
     }
@@ -266,12 +282,21 @@ fn analyse(
         });
         change_scope = Some(s);
     }
+    let t_view = started.elapsed();
     let ctx = Context::new(&repo, scope, now)?.with_git(view);
     let mut report = lint::run(&ctx, settings);
     drop(ctx);
     if let Some(s) = change_scope {
         report.diagnostics.retain(|d| s.keep(d));
         report.files = s.all().len();
+    }
+    if app.verbose {
+        super::note(&format!(
+            "timing: change {t_pending:.1?}, documents {:.1?}, history and scope {:.1?}, rules {:.1?}",
+            t_loaded - t_pending,
+            t_view - t_loaded,
+            started.elapsed() - t_view
+        ));
     }
     Ok((repo, report, loaded))
 }

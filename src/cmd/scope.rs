@@ -22,6 +22,7 @@ pub struct Pending {
     /// The tree whose IDs new documents must not take (HEAD, or REV itself).
     ids_from: Option<git2::Oid>,
     label: String,
+    staged: bool,
 }
 
 /// Reads what `--staged` or `--since REV` checks.
@@ -35,6 +36,7 @@ pub fn pending(git: &Git, staged: bool, since: Option<&str>) -> Result<Pending> 
             base: head,
             ids_from: head,
             label: "HEAD".to_string(),
+            staged: true,
         })
     } else {
         let rev = since.unwrap_or("HEAD");
@@ -46,35 +48,9 @@ pub fn pending(git: &Git, staged: bool, since: Option<&str>) -> Result<Pending> 
             base: Some(fork.id()),
             ids_from: Some(theirs.id()),
             label: rev.to_string(),
+            staged: false,
         })
     }
-}
-
-/// What a document that links to a changed or deleted one must contain: the file name (as
-/// written, or percent-encoded) or the ID, in any letter case (L007 finds case variants).
-pub fn needles(cfg: &crate::config::Config, changes: &Changes) -> Option<regex::bytes::Regex> {
-    let classifier = Classifier::new(cfg);
-    let mut words: Vec<String> = Vec::new();
-    for path in changes.changed.iter().chain(&changes.deleted) {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        words.push(regex::escape(name));
-        words.push(regex::escape(&name.replace(' ', "%20")));
-        if let Some((k, _)) = classifier.classify(path) {
-            let kind = &cfg.kinds[k];
-            if let Some(id) = id_of(kind, kind.filename.matches(name).as_ref()) {
-                words.push(regex::escape(&id));
-            }
-        }
-    }
-    if words.is_empty() {
-        return None;
-    }
-    words.sort();
-    words.dedup();
-    regex::bytes::RegexBuilder::new(&words.join("|"))
-        .case_insensitive(true)
-        .build()
-        .ok()
 }
 
 /// The documents to report on, and those to report only the change's link findings on.
@@ -110,7 +86,29 @@ pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
     let classifier = Classifier::new(&repo.config);
     let mut previous = HashMap::new();
     let mut base_ids = HashMap::new();
-    if let Some(tree) = &ids_from {
+    if p.staged && ids_from.is_some() {
+        // HEAD's files are the index's, but for the added ones, plus the deleted ones: the
+        // model already knows their IDs, so HEAD's tree needs no walk.
+        for d in &repo.docs {
+            if let Some(id) = &d.id
+                && !p.changes.added.contains(&d.path)
+            {
+                base_ids.insert(id.clone(), d.path.clone());
+            }
+        }
+        for path in &p.changes.deleted {
+            if let Some((k, false)) = classifier.classify(path) {
+                let kind = &repo.config.kinds[k];
+                let name = path
+                    .rsplit('/')
+                    .next()
+                    .and_then(|n| kind.filename.matches(n));
+                if let Some(id) = id_of(kind, name.as_ref()) {
+                    base_ids.insert(id, path.clone());
+                }
+            }
+        }
+    } else if let Some(tree) = &ids_from {
         for path in git.tree_paths(tree) {
             if let Some((k, false)) = classifier.classify(&path) {
                 let kind = &repo.config.kinds[k];

@@ -405,6 +405,9 @@ pub struct Overlay {
         std::collections::BTreeSet<String>,
         std::collections::BTreeSet<String>,
     )>,
+    /// The index's blob of each file (under `--staged`): unchanged files are read from the
+    /// object database, never from the work tree.
+    pub blobs: HashMap<String, git2::Oid>,
 }
 
 /// Which kind a repository-relative path belongs to, and whether it is excluded (a catalog).
@@ -575,6 +578,18 @@ fn exclude_set(patterns: &[String]) -> GlobSet {
     b.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
+/// The bytes, if they are within the size and nesting limits.
+pub fn within_limits(cfg: &Config, bytes: Vec<u8>) -> Result<Vec<u8>, Unreadable> {
+    let limit = cfg.limits.max_file_size;
+    if bytes.len() as u64 > limit {
+        return Err(Unreadable::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    within_nesting(cfg, bytes)
+}
+
 fn within_nesting(cfg: &Config, bytes: Vec<u8>) -> Result<Vec<u8>, Unreadable> {
     let limit = cfg.limits.max_nesting;
     if exceeds_nesting(&bytes, limit) {
@@ -732,75 +747,6 @@ impl Repository {
         );
         let mut repo = Repository::from_docs(config, docs, found.skipped);
         repo.catalogs = catalogs;
-        repo.files = files;
-        repo
-    }
-
-    /// Like [`Repository::load_with`], parsing only what a change needs: the documents
-    /// `wanted` picks from their bytes, and every document those link to or name. The
-    /// others are stubs (name and ID only). For `check --staged`, where one document changed.
-    pub fn load_selective(
-        config: Config,
-        overlay: Option<&Overlay>,
-        wanted: &(dyn Fn(&str, &[u8]) -> bool + Sync),
-    ) -> Repository {
-        let found = discover(&config, overlay);
-        let (read_all, files) = rayon::join(
-            || {
-                found
-                    .documents
-                    .par_iter()
-                    .map(|f| (f, read(&config, f, overlay)))
-                    .collect::<Vec<_>>()
-            },
-            || files::FileIndex::scan(&config.root, overlay),
-        );
-        let parse = |f: &Found, r: &Result<Vec<u8>, Unreadable>| {
-            let kind = &config.kinds[f.kind];
-            match r {
-                Ok(bytes) => Document::from_bytes(f.path.clone(), f.kind, kind, bytes),
-                Err(why) => Document::unreadable(f.path.clone(), f.kind, kind, why.clone()),
-            }
-        };
-        let mut docs: Vec<Document> = read_all
-            .par_iter()
-            .map(|(f, r)| {
-                let pick = r.as_ref().map_or(true, |b| wanted(&f.path, b));
-                if pick {
-                    parse(f, r)
-                } else {
-                    Document::stub(f.path.clone(), f.kind, &config.kinds[f.kind])
-                }
-            })
-            .collect();
-        // What the parsed documents point at must be parsed too (headings, supersede pairs).
-        let mut targets = std::collections::HashSet::new();
-        let ids: HashMap<&str, &str> = docs
-            .iter()
-            .filter_map(|d| Some((d.id.as_deref()?, d.path.as_str())))
-            .collect();
-        for d in docs.iter().filter(|d| !d.stub) {
-            for l in &d.md.links {
-                if let links::Target::Path { path, .. } = links::resolve(&d.path, &l.dest) {
-                    targets.insert(path);
-                }
-            }
-            for field in &config.kinds[d.kind].id_fields {
-                for (v, _) in d.list_field(field) {
-                    if let Some(p) = ids.get(v.to_ascii_uppercase().as_str()) {
-                        targets.insert((*p).to_string());
-                    } else if let links::Target::Path { path, .. } = links::resolve(&d.path, &v) {
-                        targets.insert(path);
-                    }
-                }
-            }
-        }
-        for (i, (f, r)) in read_all.iter().enumerate() {
-            if docs[i].stub && targets.contains(&f.path) {
-                docs[i] = parse(f, r);
-            }
-        }
-        let mut repo = Repository::from_docs(config, docs, found.skipped);
         repo.files = files;
         repo
     }

@@ -126,6 +126,8 @@ pub struct Context<'a> {
     other_markdown: std::sync::Mutex<HashMap<String, std::sync::Arc<crate::docs::Markdown>>>,
     /// Report only on these paths (the model stays complete); `None` is every document.
     scope: Option<HashSet<String>>,
+    /// The folders (`name/`) among `scope`.
+    folders: Vec<String>,
 }
 
 impl<'a> Context<'a> {
@@ -134,11 +136,35 @@ impl<'a> Context<'a> {
         scope: Option<HashSet<String>>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Self, LintError> {
+        // Only the kinds of documents to check need their schema (a `--staged` run checks
+        // one or two kinds' documents; the rest are names only).
+        let folders: Vec<String> = scope
+            .iter()
+            .flatten()
+            .filter(|p| p.ends_with('/'))
+            .cloned()
+            .collect();
+        let in_scope = |d: &Document| {
+            scope.as_ref().is_none_or(|s| {
+                s.contains(&d.path) || folders.iter().any(|p| d.path.starts_with(p.as_str()))
+            })
+        };
+        let mut used = vec![false; repo.config.kinds.len()];
+        for d in repo.docs.iter().filter(|d| !d.stub && in_scope(d)) {
+            used[d.kind] = true;
+        }
         let schemas = repo
             .config
             .kinds
             .iter()
-            .map(|k| compile_schema(&repo.config, k))
+            .zip(&used)
+            .map(|(k, &used)| {
+                if used {
+                    compile_schema(&repo.config, k)
+                } else {
+                    Ok(None)
+                }
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let by_email = repo
             .config
@@ -155,6 +181,7 @@ impl<'a> Context<'a> {
             schemas,
             other_markdown: std::sync::Mutex::default(),
             scope,
+            folders,
         })
     }
 
@@ -213,8 +240,10 @@ impl<'a> Context<'a> {
     pub fn in_scope(&self, doc: &Document) -> bool {
         self.scope.as_ref().is_none_or(|s| {
             s.contains(&doc.path)
-                || s.iter()
-                    .any(|p| p.ends_with('/') && doc.path.starts_with(p.as_str()))
+                || self
+                    .folders
+                    .iter()
+                    .any(|p| doc.path.starts_with(p.as_str()))
         })
     }
 

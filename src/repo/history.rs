@@ -1,6 +1,8 @@
 //! History facts from one pass over the commits: when each document was created (following
 //! renames), every commit that touched it and by whom, and when its `status` changed. Cached
-//! in `.git/annals/history.json` keyed by HEAD; a later HEAD extends the cache.
+//! in `.git/annals/history.txt` keyed by HEAD; a later HEAD extends the cache. The cache is a
+//! JSON header line, then one line per document (`"path"<TAB>facts`), so that a run that
+//! needs a few documents' facts parses just their lines.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::{Git, GitError};
 use crate::config::Config;
 
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
+const FILE: &str = "history.txt";
 
 /// One commit touching a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +86,7 @@ impl History {
         let missing: Vec<&crate::docs::Document> = repo
             .docs
             .iter()
-            .filter(|d| !self.facts.contains_key(&d.path))
+            .filter(|d| !d.stub && !self.facts.contains_key(&d.path))
             .collect();
         if missing.is_empty() {
             return;
@@ -128,6 +131,78 @@ fn scope(git: &Git, cfg: &Config) -> Vec<String> {
     dirs
 }
 
+/// The facts of `paths` only, when the cache is current: the rest of the cache is not even
+/// parsed (what `check --staged` needs). Otherwise the whole history, as [`load`] gives it.
+pub fn load_some(
+    git: &Git,
+    cfg: &Config,
+    paths: &std::collections::HashSet<&str>,
+) -> Result<History, GitError> {
+    let head = git.repo.head().and_then(|h| h.peel_to_commit()).ok();
+    let text = std::fs::read_to_string(git.cache_dir().join(FILE)).unwrap_or_default();
+    let mut lines = text.lines();
+    if let (Some(head), Some(Ok(mut h))) = (
+        head,
+        lines.next().map(serde_json::from_str::<History>),
+    ) && h.version == VERSION
+        && h.head == head.id().to_string()
+        && h.scope == scope(git, cfg)
+    {
+        let wanted: std::collections::HashMap<String, &str> = paths
+            .iter()
+            .filter_map(|p| Some((serde_json::to_string(p).ok()?, *p)))
+            .collect();
+        for line in lines {
+            if let Some((key, facts)) = line.split_once('\t')
+                && let Some(path) = wanted.get(key)
+                && let Ok(f) = serde_json::from_str::<Facts>(facts)
+            {
+                h.facts.insert((*path).to_string(), f);
+            }
+        }
+        return Ok(h);
+    }
+    load(git, cfg)
+}
+
+/// Reads the whole cache file, if it is one this version wrote.
+fn read_cache(path: &std::path::Path) -> Option<History> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines();
+    let mut h: History = serde_json::from_str(lines.next()?).ok()?;
+    if h.version != VERSION {
+        return None;
+    }
+    for line in lines {
+        let (key, facts) = line.split_once('\t')?;
+        h.facts.insert(
+            serde_json::from_str(key).ok()?,
+            serde_json::from_str(facts).ok()?,
+        );
+    }
+    Some(h)
+}
+
+/// The cache file's text: the header, then a line per document.
+fn cache_text(h: &History) -> Option<String> {
+    let header = History {
+        version: h.version,
+        head: h.head.clone(),
+        scope: h.scope.clone(),
+        facts: BTreeMap::new(),
+        scanned: 0,
+    };
+    let mut out = serde_json::to_string(&header).ok()?;
+    out.push('\n');
+    for (path, facts) in &h.facts {
+        out.push_str(&serde_json::to_string(path).ok()?);
+        out.push('\t');
+        out.push_str(&serde_json::to_string(facts).ok()?);
+        out.push('\n');
+    }
+    Some(out)
+}
+
 /// The facts at HEAD: from the cache when it is current, extended when HEAD moved on, else
 /// from a full scan. Writing the cache is best-effort (a read-only repository still works).
 pub fn load(git: &Git, cfg: &Config) -> Result<History, GitError> {
@@ -135,11 +210,8 @@ pub fn load(git: &Git, cfg: &Config) -> Result<History, GitError> {
         return Ok(History::default());
     };
     let scope = scope(git, cfg);
-    let path = git.cache_dir().join("history.json");
-    let cached: Option<History> = std::fs::read(&path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .filter(|h: &History| h.version == VERSION && h.scope == scope);
+    let path = git.cache_dir().join(FILE);
+    let cached: Option<History> = read_cache(&path).filter(|h| h.scope == scope);
     let mut history = match cached {
         Some(h) if h.head == head.id().to_string() => return Ok(h),
         Some(h) => match Oid::from_str(&h.head) {
@@ -158,9 +230,9 @@ pub fn load(git: &Git, cfg: &Config) -> Result<History, GitError> {
         None => fresh(git, head.id(), &scope)?,
     };
     history.head = head.id().to_string();
-    if let Ok(bytes) = serde_json::to_vec(&history) {
+    if let Some(bytes) = cache_text(&history) {
         let _ = std::fs::create_dir_all(git.cache_dir());
-        let _ = crate::fsutil::write_atomic(&path, &bytes);
+        let _ = crate::fsutil::write_atomic(&path, bytes.as_bytes());
     }
     Ok(history)
 }

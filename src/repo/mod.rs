@@ -2,6 +2,7 @@
 //! committed, trees at a revision, what changed, and history facts.
 
 pub mod history;
+pub mod staged;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -147,12 +148,16 @@ impl Git {
     }
 
     /// The commit being made: the index as an overlay on the work tree, and what it
-    /// changes against HEAD (everything, in a repository without commits).
+    /// changes against HEAD (everything, in a repository without commits). Changed files'
+    /// contents come with the overlay; every other file's index blob is named in
+    /// `Overlay::blobs`, to be read from the object database when needed: under `--staged`
+    /// the work tree is never read.
     pub fn staged(&self) -> Result<(Overlay, Changes), GitError> {
-        // Untracked files are not part of the commit: the index lists what exists, so the
-        // work tree needs no walk for them.
         let mut opts = StatusOptions::new();
-        opts.include_untracked(false)
+        // HEAD against the index only: comparing the work tree would stat every file, and
+        // untracked files are not part of the commit.
+        opts.show(git2::StatusShow::Index)
+            .include_untracked(false)
             .exclude_submodules(true)
             .renames_head_to_index(true);
         if !self.prefix.is_empty() {
@@ -168,6 +173,7 @@ impl Git {
                 if e.mode & 0o170_000 == 0o120_000 {
                     links.insert(p.clone());
                 }
+                overlay.blobs.insert(p.clone(), e.id);
                 only.insert(p);
             }
         }
@@ -175,8 +181,8 @@ impl Git {
         let mut changes = Changes::default();
         for entry in statuses.iter() {
             let st = entry.status();
-            // For a staged rename the entry's path is the old name; what the index and the
-            // work tree hold is under the new one.
+            // For a staged rename the entry's path is the old name; what the index holds is
+            // under the new one.
             let current = entry
                 .head_to_index()
                 .and_then(|d| d.new_file().path_bytes().map(<[u8]>::to_vec))
@@ -193,6 +199,7 @@ impl Git {
             }
             if st.contains(Status::INDEX_DELETED) {
                 changes.deleted.insert(path.clone());
+                overlay.files.insert(path.clone(), None);
             }
             if st.contains(Status::INDEX_RENAMED)
                 && let Some(d) = entry.head_to_index()
@@ -207,23 +214,11 @@ impl Git {
                     changes.renamed_from.insert(new, old);
                 }
             }
-            let in_index = index.get_path(Path::new(&self.git_path(&path)), 0);
-            if st.intersects(
-                Status::WT_MODIFIED
-                    | Status::WT_DELETED
-                    | Status::WT_TYPECHANGE
-                    | Status::WT_RENAMED,
-            ) || (st.contains(Status::INDEX_NEW)
-                && !self.workdir.join(self.git_path(&path)).exists())
+            if changes.changed.contains(&path)
+                && let Some(id) = overlay.blobs.get(&path)
             {
-                let content = match &in_index {
-                    Some(e) => Some(self.repo.find_blob(e.id)?.content().to_vec()),
-                    None => None,
-                };
-                overlay.files.insert(path.clone(), content);
-            }
-            if st.contains(Status::INDEX_DELETED) && in_index.is_none() {
-                overlay.files.insert(path, None);
+                let content = self.repo.find_blob(*id)?.content().to_vec();
+                overlay.files.insert(path, Some(content));
             }
         }
         Ok((overlay, changes))
