@@ -141,10 +141,8 @@ pub fn load_some(
     let head = git.repo.head().and_then(|h| h.peel_to_commit()).ok();
     let text = std::fs::read_to_string(git.cache_dir().join(FILE)).unwrap_or_default();
     let mut lines = text.lines();
-    if let (Some(head), Some(Ok(mut h))) = (
-        head,
-        lines.next().map(serde_json::from_str::<History>),
-    ) && h.version == VERSION
+    if let (Some(head), Some(Ok(mut h))) = (head, lines.next().map(serde_json::from_str::<History>))
+        && h.version == VERSION
         && h.head == head.id().to_string()
         && h.scope == scope(git, cfg)
     {

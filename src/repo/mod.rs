@@ -2,13 +2,14 @@
 //! committed, trees at a revision, what changed, and history facts.
 
 pub mod history;
+pub mod listing;
 pub mod staged;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use git2::{
-    Delta, DiffFindOptions, DiffOptions, ObjectType, Repository, Status, StatusOptions, Tree,
+    Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, Repository, Status, StatusOptions, Tree,
 };
 
 use crate::docs::Overlay;
@@ -153,22 +154,17 @@ impl Git {
     /// `Overlay::blobs`, to be read from the object database when needed: under `--staged`
     /// the work tree is never read.
     pub fn staged(&self) -> Result<(Overlay, Changes), GitError> {
-        let mut opts = StatusOptions::new();
-        // HEAD against the index only: comparing the work tree would stat every file, and
-        // untracked files are not part of the commit.
-        opts.show(git2::StatusShow::Index)
-            .include_untracked(false)
-            .exclude_submodules(true)
-            .renames_head_to_index(true);
-        if !self.prefix.is_empty() {
-            opts.pathspec(&self.prefix);
-        }
-        let statuses = self.repo.statuses(Some(&mut opts))?;
         let index = self.repo.index()?;
         let mut overlay = Overlay::default();
         let mut only = std::collections::BTreeSet::new();
         let mut links = std::collections::BTreeSet::new();
+        let mut entries = listing::Listing::with_capacity(index.len());
+        let mut unmerged = false;
         for e in index.iter() {
+            if e.flags & 0x3000 != 0 {
+                unmerged = true;
+            }
+            entries.push((e.path.clone(), (e.mode, e.id)));
             if let Some(p) = self.local(&e.path) {
                 if e.mode & 0o170_000 == 0o120_000 {
                     links.insert(p.clone());
@@ -178,11 +174,106 @@ impl Git {
             }
         }
         overlay.only = Some((only, links));
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let quick = match self.head_tree() {
+            Some(tree) if !unmerged => self.compare(&listing::head(self, &tree), &entries),
+            _ => None,
+        };
+        let changes = match quick {
+            Some(c) => c,
+            None => self.status_changes()?,
+        };
+        for path in &changes.deleted {
+            overlay.files.insert(path.clone(), None);
+        }
+        for path in &changes.changed {
+            if let Some(id) = overlay.blobs.get(path) {
+                let content = self.repo.find_blob(*id)?.content().to_vec();
+                overlay.files.insert(path.clone(), Some(content));
+            }
+        }
+        if !changes.changed.is_empty() || !changes.deleted.is_empty() {
+            listing::remember_index(self, &entries);
+        }
+        Ok((overlay, changes))
+    }
+
+    /// HEAD's listing against the index's, by blob ID. `None` when a rename may have changed
+    /// content (an added and a deleted file that are not the same blob): libgit2's
+    /// similarity detection decides those.
+    fn compare(&self, head: &listing::Listing, index: &listing::Listing) -> Option<Changes> {
+        use std::cmp::Ordering;
+        let mut changes = Changes::default();
+        let mut gone: BTreeMap<Oid, Vec<String>> = BTreeMap::new();
+        let mut added = Vec::new();
+        // Both are sorted by path: one merge pass.
+        let (mut h, mut i) = (head.iter().peekable(), index.iter().peekable());
+        loop {
+            let order = match (h.peek(), i.peek()) {
+                (None, None) => break,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(a), Some(b)) => a.0.cmp(&b.0),
+            };
+            match order {
+                Ordering::Less => {
+                    let (p, (_, oid)) = h.next()?;
+                    if let Some(local) = self.local(p) {
+                        gone.entry(*oid).or_default().push(local);
+                    }
+                }
+                Ordering::Greater => {
+                    let (p, (_, oid)) = i.next()?;
+                    if let Some(local) = self.local(p) {
+                        added.push((local, *oid));
+                    }
+                }
+                Ordering::Equal => {
+                    let (p, old) = h.next()?;
+                    let (_, new) = i.next()?;
+                    if old != new
+                        && let Some(local) = self.local(p)
+                    {
+                        changes.changed.insert(local);
+                    }
+                }
+            }
+        }
+        let mut unpaired = false;
+        for (local, oid) in added {
+            if let Some(old) = gone.get_mut(&oid).and_then(Vec::pop) {
+                changes.deleted.insert(old.clone());
+                changes.renamed_from.insert(local.clone(), old);
+            } else {
+                unpaired = true;
+            }
+            changes.added.insert(local.clone());
+            changes.changed.insert(local);
+        }
+        let rest: Vec<String> = gone.into_values().flatten().collect();
+        if unpaired && !rest.is_empty() {
+            return None;
+        }
+        changes.deleted.extend(rest);
+        Some(changes)
+    }
+
+    /// HEAD against the index by libgit2's status (with rename detection).
+    fn status_changes(&self) -> Result<Changes, GitError> {
+        let mut opts = StatusOptions::new();
+        // The work tree is not part of the commit: comparing it would stat every file.
+        opts.show(git2::StatusShow::Index)
+            .include_untracked(false)
+            .exclude_submodules(true)
+            .renames_head_to_index(true);
+        if !self.prefix.is_empty() {
+            opts.pathspec(&self.prefix);
+        }
+        let statuses = self.repo.statuses(Some(&mut opts))?;
         let mut changes = Changes::default();
         for entry in statuses.iter() {
             let st = entry.status();
-            // For a staged rename the entry's path is the old name; what the index holds is
-            // under the new one.
+            // For a staged rename the entry's path is the old name; the index holds the new.
             let current = entry
                 .head_to_index()
                 .and_then(|d| d.new_file().path_bytes().map(<[u8]>::to_vec))
@@ -199,7 +290,6 @@ impl Git {
             }
             if st.contains(Status::INDEX_DELETED) {
                 changes.deleted.insert(path.clone());
-                overlay.files.insert(path.clone(), None);
             }
             if st.contains(Status::INDEX_RENAMED)
                 && let Some(d) = entry.head_to_index()
@@ -208,20 +298,13 @@ impl Git {
                 let new = d.new_file().path_bytes().and_then(|p| self.local(p));
                 if let (Some(old), Some(new)) = (old, new) {
                     changes.deleted.insert(old.clone());
-                    overlay.files.entry(old.clone()).or_insert(None);
                     changes.added.insert(new.clone());
                     changes.changed.insert(new.clone());
                     changes.renamed_from.insert(new, old);
                 }
             }
-            if changes.changed.contains(&path)
-                && let Some(id) = overlay.blobs.get(&path)
-            {
-                let content = self.repo.find_blob(*id)?.content().to_vec();
-                overlay.files.insert(path, Some(content));
-            }
         }
-        Ok((overlay, changes))
+        Ok(changes)
     }
 
     /// What changed between `base` and the work tree (as committed plus staged plus edited).

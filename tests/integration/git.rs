@@ -637,6 +637,45 @@ fn staged_change_reports_links_it_broke_in_other_documents() {
         "briefs/retry-budget.md:9:5: L002 fragment `#decision` matches no heading or anchor in decisions/0001-use-postgres-for-events.md\n\
          decisions/0001-use-postgres-for-events.md: S001 required section `Decision` is missing (decision documents have: Context, Decision, Consequences)\n"
     );
+    // Warm: the reference cache, not the linker's text, says who links into the change.
+    assert!(g.repo.path().join("annals/refs.txt").is_file());
+    let (exit, again, _) = g.check(MON, &["--staged", "--format", "concise"]);
+    assert_eq!((exit, again.as_str()), (1, out.as_str()));
+}
+
+#[test]
+fn staged_runs_across_commits_adopt_the_checked_index_as_head() {
+    let g = GitEnv::new(&[]);
+    g.commit("alice", MON, &[(DEC, &decision("proposed", ""))], &[]);
+    let second = decision("proposed", "").replace("Use Postgres for events", "Retire cron");
+    g.stage("decisions/0002-retire-cron.md", &second);
+    let (exit, out, err) = g.check(MON, &["--staged", "--format", "concise"]);
+    assert_eq!((exit, out.as_str()), (0, ""), "{err}");
+    // The commit is exactly the index just checked: its listing becomes HEAD's.
+    let head = g.commit(
+        "alice",
+        MON + HOUR,
+        &[("decisions/0002-retire-cron.md", &second)],
+        &[],
+    );
+    let tree = g.repo.find_commit(head).unwrap().tree_id();
+    let third = second
+        .replace("Retire cron", "Adopt Kafka")
+        .replace("[storage]", "[Storage]");
+    g.stage("decisions/0003-adopt-kafka.md", &third);
+    g.stage(
+        DEC,
+        &decision("proposed", "").replace("owner: alice", "owner: nobody"),
+    );
+    let (exit, out, err) = g.check(MON + HOUR, &["--staged", "--format", "concise"]);
+    assert_eq!(exit, 1, "{err}");
+    let cached = std::fs::read_to_string(g.repo.path().join("annals/head-listing.txt")).unwrap();
+    assert_eq!(cached.lines().next(), Some(tree.to_string().as_str()));
+    assert_eq!(
+        out,
+        "decisions/0001-use-postgres-for-events.md:5:8: O002 owner `nobody` is not a key of [people] or [teams]\n\
+         decisions/0003-adopt-kafka.md:6:8: F003 tag `Storage` is not in the `[tags]` vocabulary\n"
+    );
 }
 
 #[test]
