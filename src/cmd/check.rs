@@ -293,9 +293,9 @@ fn analyse(
     if app.verbose {
         super::note(&format!(
             "timing: change {t_pending:.1?}, documents {:.1?}, history and scope {:.1?}, rules {:.1?}",
-            t_loaded - t_pending,
-            t_view - t_loaded,
-            started.elapsed() - t_view
+            t_loaded.saturating_sub(t_pending),
+            t_view.saturating_sub(t_loaded),
+            started.elapsed().saturating_sub(t_view)
         ));
     }
     Ok((repo, report, loaded))

@@ -133,10 +133,10 @@ fn scope(git: &Git, cfg: &Config) -> Vec<String> {
 
 /// The facts of `paths` only, when the cache is current: the rest of the cache is not even
 /// parsed (what `check --staged` needs). Otherwise the whole history, as [`load`] gives it.
-pub fn load_some(
+pub fn load_some<S: std::hash::BuildHasher>(
     git: &Git,
     cfg: &Config,
-    paths: &std::collections::HashSet<&str>,
+    paths: &std::collections::HashSet<&str, S>,
 ) -> Result<History, GitError> {
     let head = git.repo.head().and_then(|h| h.peel_to_commit()).ok();
     let text = std::fs::read_to_string(git.cache_dir().join(FILE)).unwrap_or_default();

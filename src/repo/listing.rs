@@ -170,7 +170,7 @@ pub fn head(git: &Git, tree: &Tree<'_>) -> Listing {
         if entry.kind() != Some(ObjectType::Tree) {
             let mut p = parent.as_bytes().to_vec();
             p.extend_from_slice(entry.name_bytes());
-            listing.push((p, (entry.filemode() as u32, entry.id())));
+            listing.push((p, (entry.filemode().cast_unsigned(), entry.id())));
         }
         git2::TreeWalkResult::Ok
     });

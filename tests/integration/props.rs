@@ -25,7 +25,10 @@ fn documents(env: &TestEnv) -> Vec<(String, String)> {
     for dir in ["decisions", "meetings", "briefs"] {
         for e in std::fs::read_dir(env.root().join(dir)).unwrap() {
             let name = e.unwrap().file_name().to_string_lossy().into_owned();
-            if name.ends_with(".md") && name != "README.md" {
+            let md = std::path::Path::new(&name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+            if md && name != "README.md" {
                 let path = format!("{dir}/{name}");
                 let text = env.read(&path);
                 out.push((path, text));
