@@ -9,6 +9,8 @@ pub struct FileIndex {
     dirs: HashSet<String>,
     /// Case-folded paths, built on the first miss (most checks never need it).
     lower: std::sync::OnceLock<HashMap<String, Vec<String>>>,
+    /// Names directly inside each folder, sorted, built on first use (for suggestions).
+    children: std::sync::OnceLock<HashMap<String, Vec<String>>>,
 }
 
 impl FileIndex {
@@ -97,19 +99,23 @@ impl FileIndex {
         }
     }
 
-    /// Files and folders directly inside `dir`.
-    pub fn children<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.files
-            .iter()
-            .chain(self.dirs.iter())
-            .filter_map(move |p| {
-                let rest = if dir.is_empty() {
-                    Some(p.as_str())
-                } else {
-                    p.strip_prefix(dir)?.strip_prefix('/')
-                };
-                rest.filter(|r| !r.is_empty() && !r.contains('/'))
-            })
+    /// Files and folders directly inside `dir`, sorted.
+    pub fn children<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a str> + 'a {
+        let all = self.children.get_or_init(|| {
+            let mut m: HashMap<String, Vec<String>> = HashMap::default();
+            for p in self.files.iter().chain(self.dirs.iter()) {
+                if p.is_empty() {
+                    continue;
+                }
+                let (parent, name) = p.rsplit_once('/').unwrap_or(("", p.as_str()));
+                m.entry(parent.to_string()).or_default().push(name.to_string());
+            }
+            for v in m.values_mut() {
+                v.sort();
+            }
+            m
+        });
+        all.get(dir).into_iter().flatten().map(String::as_str)
     }
 }
 

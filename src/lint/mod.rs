@@ -128,6 +128,7 @@ pub struct Context<'a> {
     scope: Option<HashSet<String>>,
     /// The folders (`name/`) among `scope`.
     folders: Vec<String>,
+    max_numbers: std::sync::OnceLock<Vec<u64>>,
 }
 
 impl<'a> Context<'a> {
@@ -182,6 +183,7 @@ impl<'a> Context<'a> {
             other_markdown: std::sync::Mutex::default(),
             scope,
             folders,
+            max_numbers: std::sync::OnceLock::new(),
         })
     }
 
@@ -260,10 +262,19 @@ impl<'a> Context<'a> {
     }
 
     /// `help:` for a duplicate number: the next free one.
+    /// The highest number of each kind, computed once (hints on many N002 findings need it).
+    fn max_numbers(&self) -> &[u64] {
+        self.max_numbers.get_or_init(|| {
+            (0..self.repo.config.kinds.len())
+                .map(|k| self.repo.max_number(k))
+                .collect()
+        })
+    }
+
     pub fn next_number_hint(&self, doc: &Document) -> Option<String> {
         let kind = self.kind(doc);
         let id = kind.id.as_ref()?.render(&crate::docs::pattern::Values {
-            number: Some(self.repo.max_number(doc.kind) + 1),
+            number: Some(self.max_numbers()[doc.kind] + 1),
             ..Default::default()
         })?;
         Some(format!("the next free ID is `{id}`"))
