@@ -108,7 +108,9 @@ impl FileIndex {
                     continue;
                 }
                 let (parent, name) = p.rsplit_once('/').unwrap_or(("", p.as_str()));
-                m.entry(parent.to_string()).or_default().push(name.to_string());
+                m.entry(parent.to_string())
+                    .or_default()
+                    .push(name.to_string());
             }
             for v in m.values_mut() {
                 v.sort();

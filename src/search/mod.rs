@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::docs::{Document, Repository};
 
 /// Bumped whenever the schema or what is indexed changes: an older index is rebuilt.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const RAW_LOWER: &str = "annals_raw_lower";
 
 #[derive(Debug, thiserror::Error)]
@@ -88,16 +88,70 @@ fn register_tokenizers(index: &Index) {
     );
 }
 
-/// Which files the index holds, and in which state.
+/// Which files the index holds, and in which state. Stored as a JSON header line (format,
+/// configuration fingerprint, folder stamps), then one `kind<TAB>stamp<TAB>path` line per
+/// file, sorted by path: a warm search reads it without building maps or classifying paths.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Manifest {
     format: u32,
-    /// `path -> stamp` (size and modification time).
-    files: BTreeMap<String, String>,
+    /// What classified the files: kinds' folders, patterns and exclusions.
+    #[serde(default)]
+    config: String,
     /// Folder stamps: while none changed, no document was added or removed, so a search
     /// checks the known files' stamps without walking the folders.
     #[serde(default)]
     dirs: BTreeMap<String, String>,
+    /// `(path, kind, stamp)` (size and modification time), sorted by path.
+    #[serde(skip)]
+    files: Vec<(String, usize, String)>,
+}
+
+impl Manifest {
+    fn read(path: &Path) -> Option<Manifest> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let mut lines = text.lines();
+        let mut m: Manifest = serde_json::from_str(lines.next()?).ok()?;
+        if m.format != FORMAT {
+            return None;
+        }
+        for line in lines {
+            let mut f = line.splitn(3, '\t');
+            let (kind, stamp, p) = (f.next()?, f.next()?, f.next()?);
+            m.files
+                .push((p.to_string(), kind.parse().ok()?, stamp.to_string()));
+        }
+        m.files.is_sorted_by(|a, b| a.0 < b.0).then_some(m)
+    }
+
+    fn text(&self) -> Option<String> {
+        let mut out = serde_json::to_string(self).ok()?;
+        out.push('\n');
+        for (p, kind, stamp) in &self.files {
+            if p.contains(['\n', '\r']) {
+                continue;
+            }
+            out.push_str(&format!("{kind}\t{stamp}\t{p}\n"));
+        }
+        Some(out)
+    }
+}
+
+/// What classifies files into documents: a manifest written under another configuration is
+/// not trusted for kinds.
+fn fingerprint(cfg: &Config) -> String {
+    cfg.kinds
+        .iter()
+        .map(|k| {
+            format!(
+                "{}|{}|{}|{}",
+                k.name,
+                k.dir,
+                k.filename,
+                k.exclude.join(",")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// An open index, refreshed.
@@ -147,15 +201,15 @@ fn stamp(abs: &Path) -> String {
 /// The stamps of many files. On unix each folder is opened once and its files are looked up
 /// relative to it: most of a warm search is these lookups, and resolving every full path
 /// again costs twice as much.
-fn stamps(root: &Path, found: &[crate::docs::Found]) -> Vec<String> {
+fn stamps(root: &Path, paths: &[&str]) -> Vec<String> {
     #[cfg(unix)]
     {
-        found
+        paths
             .par_chunks(256)
             .flat_map_iter(|chunk| {
                 let mut dir_fd: Option<(&str, rustix::fd::OwnedFd)> = None;
-                chunk.iter().map(move |f| {
-                    let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
+                chunk.iter().map(move |path| {
+                    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
                     if dir_fd.as_ref().is_none_or(|(d, _)| *d != dir) {
                         dir_fd = rustix::fs::open(
                             root.join(dir),
@@ -190,7 +244,7 @@ fn stamps(root: &Path, found: &[crate::docs::Found]) -> Vec<String> {
     }
     #[cfg(not(unix))]
     {
-        found.par_iter().map(|f| stamp(&f.abs)).collect()
+        paths.par_iter().map(|p| stamp(&root.join(p))).collect()
     }
 }
 
@@ -281,11 +335,8 @@ impl SearchIndex {
             });
         }
         let (schema, fields) = schema();
-        let manifest_path = dir.join("annals-manifest.json");
-        let manifest: Option<Manifest> = std::fs::read(&manifest_path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .filter(|m: &Manifest| m.format == FORMAT);
+        let manifest_path = dir.join("annals-manifest.txt");
+        let manifest = Manifest::read(&manifest_path);
         let opened = if rebuild || manifest.is_none() {
             None
         } else {
@@ -333,45 +384,69 @@ impl SearchIndex {
         tick: &(dyn Fn() + Sync),
     ) -> Result<(), SearchError> {
         let dirs_unchanged = !manifest.dirs.is_empty()
+            && manifest.config == fingerprint(cfg)
             && manifest
                 .dirs
                 .par_iter()
                 .all(|(d, st)| stamp(&cfg.root.join(d)) == *st);
-        let found: Vec<crate::docs::Found> = if dirs_unchanged {
-            // The same files as last time: only their contents can have changed.
-            let classifier = crate::docs::Classifier::new(cfg);
+        // The same files as last time (only their contents can have changed), or a walk.
+        let listed: Vec<(String, usize)> = if dirs_unchanged {
             manifest
                 .files
-                .keys()
-                .filter_map(|p| {
-                    let (kind, _) = classifier.classify(p)?;
-                    Some(crate::docs::Found {
-                        path: p.clone(),
-                        kind,
-                        abs: cfg.root.join(p),
-                    })
-                })
+                .iter()
+                .map(|(p, k, _)| (p.clone(), *k))
                 .collect()
         } else {
-            crate::docs::discover(cfg, None).documents
+            crate::docs::discover(cfg, None)
+                .documents
+                .into_iter()
+                .map(|f| (f.path, f.kind))
+                .collect()
         };
-        let stamps = stamps(&cfg.root, &found);
-        let current: BTreeMap<&str, (String, &crate::docs::Found)> = found
+        let mut listed = listed;
+        if !listed.is_sorted_by(|a, b| a.0 < b.0) {
+            listed.sort();
+        }
+        let paths: Vec<&str> = listed.iter().map(|(p, _)| p.as_str()).collect();
+        let stamps = stamps(&cfg.root, &paths);
+        let current: Vec<(&str, usize, String)> = listed
             .iter()
             .zip(stamps)
-            .map(|(f, s)| (f.path.as_str(), (s, f)))
+            .map(|((p, k), s)| (p.as_str(), *k, s))
             .collect();
-        let stale: Vec<&crate::docs::Found> = current
-            .iter()
-            .filter(|(p, (s, _))| manifest.files.get(**p) != Some(s))
-            .map(|(_, (_, f))| *f)
-            .collect();
-        let gone: Vec<String> = manifest
-            .files
-            .keys()
-            .filter(|p| !current.contains_key(p.as_str()))
-            .cloned()
-            .collect();
+        // Both sorted by path: one merge pass finds what changed and what is gone.
+        let mut stale: Vec<crate::docs::Found> = Vec::new();
+        let mut gone: Vec<String> = Vec::new();
+        let (mut old, mut new) = (manifest.files.iter().peekable(), current.iter().peekable());
+        loop {
+            match (old.peek(), new.peek()) {
+                (None, None) => break,
+                (Some(o), n) if n.is_none_or(|n| o.0.as_str() < n.0) => {
+                    gone.push(o.0.clone());
+                    old.next();
+                }
+                (o, Some(n)) if o.is_none_or(|o| n.0 < o.0.as_str()) => {
+                    stale.push(crate::docs::Found {
+                        path: n.0.to_string(),
+                        kind: n.1,
+                        abs: cfg.root.join(n.0),
+                    });
+                    new.next();
+                }
+                (Some(o), Some(n)) => {
+                    if o.2 != n.2 {
+                        stale.push(crate::docs::Found {
+                            path: n.0.to_string(),
+                            kind: n.1,
+                            abs: cfg.root.join(n.0),
+                        });
+                    }
+                    old.next();
+                    new.next();
+                }
+                _ => unreachable!("every case is covered above"),
+            }
+        }
         self.total = current.len();
         if stale.is_empty() && gone.is_empty() {
             return Ok(());
@@ -404,11 +479,12 @@ impl SearchIndex {
         self.refreshed = stale.len() + gone.len();
         manifest.files = current
             .into_iter()
-            .map(|(p, (s, _))| (p.to_string(), s))
+            .map(|(p, k, s)| (p.to_string(), k, s))
             .collect();
+        manifest.config = fingerprint(cfg);
         let mut dirs: std::collections::BTreeSet<String> =
             cfg.kinds.iter().map(|k| k.dir.clone()).collect();
-        for p in manifest.files.keys() {
+        for (p, _, _) in &manifest.files {
             let mut d = p.as_str();
             while let Some((parent, _)) = d.rsplit_once('/') {
                 dirs.insert(parent.to_string());
@@ -422,8 +498,10 @@ impl SearchIndex {
                 (d, st)
             })
             .collect();
-        let bytes = serde_json::to_vec(&manifest).map_err(std::io::Error::other)?;
-        crate::fsutil::write_atomic(path, &bytes)?;
+        let text = manifest
+            .text()
+            .ok_or_else(|| std::io::Error::other("cannot write the index manifest"))?;
+        crate::fsutil::write_atomic(path, text.as_bytes())?;
         Ok(())
     }
 

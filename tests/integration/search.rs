@@ -181,10 +181,10 @@ fn concurrent_indexers_and_a_search_neither_corrupt_nor_fail() {
 fn an_index_from_another_format_version_is_rebuilt() {
     let env = repo();
     assert_eq!(env.run(&["index"]).0, 0);
-    let manifest = env.root().join(".annals/index/annals-manifest.json");
-    let text = std::fs::read_to_string(&manifest)
-        .unwrap()
-        .replace("\"format\":1", "\"format\":0");
+    let manifest = env.root().join(".annals/index/annals-manifest.txt");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(text.starts_with("{\"format\":2,"), "{text}");
+    let text = text.replacen("\"format\":2", "\"format\":1", 1);
     std::fs::write(&manifest, text).unwrap();
     let (exit, out, err) = env.run(&["index"]);
     assert_eq!(exit, 0, "{err}");
