@@ -38,6 +38,9 @@ pub struct Values<'a> {
     pub slug: Option<&'a str>,
 }
 
+/// The widest `{number:W}`.
+const MAX_WIDTH: usize = 32;
+
 const SLUG_RE: &str = "[a-z0-9]+(?:-[a-z0-9]+)*";
 
 impl NamePattern {
@@ -55,9 +58,13 @@ impl NamePattern {
             let inner = &rest[open + 1..close];
             let part = match inner.split_once(':') {
                 Some(("number", w)) => Part::Number {
+                    // A width is a handful of digits; a huge one would not render (found by
+                    // fuzzing: `{number:65536}` made every check panic).
                     width: w
                         .parse()
-                        .map_err(|_| format!("`{{number:{w}}}` in `{source}`: expected a width such as `{{number:04}}`"))?,
+                        .ok()
+                        .filter(|w| *w <= MAX_WIDTH)
+                        .ok_or_else(|| format!("`{{number:{w}}}` in `{source}`: expected a width from 0 to {MAX_WIDTH}, such as `{{number:04}}`"))?,
                 },
                 None if inner == "number" => Part::Number { width: 0 },
                 None if inner == "date" => Part::Date,

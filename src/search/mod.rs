@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::docs::{Document, Repository};
 
 /// Bumped whenever the schema or what is indexed changes: an older index is rebuilt.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const RAW_LOWER: &str = "annals_raw_lower";
 
 #[derive(Debug, thiserror::Error)]
@@ -101,9 +101,9 @@ struct Manifest {
     /// checks the known files' stamps without walking the folders.
     #[serde(default)]
     dirs: BTreeMap<String, String>,
-    /// `(path, kind, stamp)` (size and modification time), sorted by path.
+    /// `(path, kind, stamp)`, sorted by path.
     #[serde(skip)]
-    files: Vec<(String, usize, String)>,
+    files: Vec<(String, usize, Stamp)>,
 }
 
 impl Manifest {
@@ -118,7 +118,7 @@ impl Manifest {
             let mut f = line.splitn(3, '\t');
             let (kind, stamp, p) = (f.next()?, f.next()?, f.next()?);
             m.files
-                .push((p.to_string(), kind.parse().ok()?, stamp.to_string()));
+                .push((p.to_string(), kind.parse().ok()?, stamp.parse().ok()?));
         }
         m.files.is_sorted_by(|a, b| a.0 < b.0).then_some(m)
     }
@@ -183,25 +183,60 @@ fn temp_dir_for(root: &Path) -> PathBuf {
     std::env::temp_dir().join(format!("annals-index-{:016x}", h.finish()))
 }
 
-/// The stamp that says a file changed: size and modification time.
-fn stamp(abs: &Path) -> String {
-    std::fs::metadata(abs).map_or_else(
-        |_| String::new(),
-        |m| {
-            let mtime = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            format!("{}:{mtime}", m.len())
-        },
-    )
+/// What says a file changed: size and modification time (numbers, compared as numbers: a
+/// warm search makes one per document).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Stamp {
+    size: u64,
+    secs: i64,
+    nanos: u32,
+}
+
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}.{}", self.size, self.secs, self.nanos)
+    }
+}
+
+impl std::str::FromStr for Stamp {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Stamp, ()> {
+        let (size, time) = s.split_once(':').ok_or(())?;
+        let (secs, nanos) = time.split_once('.').ok_or(())?;
+        Ok(Stamp {
+            size: size.parse().map_err(|_| ())?,
+            secs: secs.parse().map_err(|_| ())?,
+            nanos: nanos.parse().map_err(|_| ())?,
+        })
+    }
+}
+
+/// A missing file's stamp: never equal to a real one's.
+const MISSING: Stamp = Stamp {
+    size: u64::MAX,
+    secs: i64::MIN,
+    nanos: u32::MAX,
+};
+
+fn stamp(abs: &Path) -> Stamp {
+    std::fs::metadata(abs).map_or(MISSING, |m| {
+        let d = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        Stamp {
+            size: m.len(),
+            secs: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            nanos: d.subsec_nanos(),
+        }
+    })
 }
 
 /// The stamps of many files. On unix each folder is opened once and its files are looked up
 /// relative to it: most of a warm search is these lookups, and resolving every full path
 /// again costs twice as much.
-fn stamps(root: &Path, paths: &[&str]) -> Vec<String> {
+fn stamps(root: &Path, paths: &[&str]) -> Vec<Stamp> {
     #[cfg(unix)]
     {
         paths
@@ -224,19 +259,13 @@ fn stamps(root: &Path, paths: &[&str]) -> Vec<String> {
                     match &dir_fd {
                         Some((_, fd)) => {
                             rustix::fs::statat(fd, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
-                                .map_or_else(
-                                    |_| String::new(),
-                                    |st| {
-                                        format!(
-                                            "{}:{}",
-                                            st.st_size,
-                                            i128::from(st.st_mtime) * 1_000_000_000
-                                                + i128::from(st.st_mtime_nsec)
-                                        )
-                                    },
-                                )
+                                .map_or(MISSING, |st| Stamp {
+                                    size: u64::try_from(st.st_size).unwrap_or(0),
+                                    secs: st.st_mtime,
+                                    nanos: u32::try_from(st.st_mtime_nsec).unwrap_or(0),
+                                })
                         }
-                        None => String::new(),
+                        None => MISSING,
                     }
                 })
             })
@@ -388,7 +417,7 @@ impl SearchIndex {
             && manifest
                 .dirs
                 .par_iter()
-                .all(|(d, st)| stamp(&cfg.root.join(d)) == *st);
+                .all(|(d, st)| stamp(&cfg.root.join(d)).to_string() == *st);
         // The same files as last time (only their contents can have changed), or a walk.
         let listed: Vec<(String, usize)> = if dirs_unchanged {
             manifest
@@ -409,7 +438,7 @@ impl SearchIndex {
         }
         let paths: Vec<&str> = listed.iter().map(|(p, _)| p.as_str()).collect();
         let stamps = stamps(&cfg.root, &paths);
-        let current: Vec<(&str, usize, String)> = listed
+        let current: Vec<(&str, usize, Stamp)> = listed
             .iter()
             .zip(stamps)
             .map(|((p, k), s)| (p.as_str(), *k, s))
@@ -494,7 +523,7 @@ impl SearchIndex {
         manifest.dirs = dirs
             .into_iter()
             .map(|d| {
-                let st = stamp(&cfg.root.join(&d));
+                let st = stamp(&cfg.root.join(&d)).to_string();
                 (d, st)
             })
             .collect();

@@ -183,8 +183,8 @@ fn an_index_from_another_format_version_is_rebuilt() {
     assert_eq!(env.run(&["index"]).0, 0);
     let manifest = env.root().join(".annals/index/annals-manifest.txt");
     let text = std::fs::read_to_string(&manifest).unwrap();
-    assert!(text.starts_with("{\"format\":2,"), "{text}");
-    let text = text.replacen("\"format\":2", "\"format\":1", 1);
+    assert!(text.starts_with("{\"format\":3,"), "{text}");
+    let text = text.replacen("\"format\":3", "\"format\":2", 1);
     std::fs::write(&manifest, text).unwrap();
     let (exit, out, err) = env.run(&["index"]);
     assert_eq!(exit, 0, "{err}");
