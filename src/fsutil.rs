@@ -16,6 +16,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Replaces a cache file under `.git/annals/`: atomic (temp file and rename) like every write,
+/// but without fsync. A cache lost in a crash is rebuilt; a hook should not wait on the disk.
+pub fn write_cache(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    let tmp = temp_beside_with(path, bytes, false)?;
+    std::fs::rename(&tmp.0, path)?;
+    tmp.disarm();
+    Ok(())
+}
+
 /// Creates `path` atomically; fails with `AlreadyExists` instead of replacing a file.
 pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_beside(path, bytes)?;
@@ -43,6 +55,10 @@ impl Drop for Temp {
 }
 
 fn temp_beside(path: &Path, bytes: &[u8]) -> std::io::Result<Temp> {
+    temp_beside_with(path, bytes, true)
+}
+
+fn temp_beside_with(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<Temp> {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let dir = path
         .parent()
@@ -66,7 +82,9 @@ fn temp_beside(path: &Path, bytes: &[u8]) -> std::io::Result<Temp> {
                     stall(&mut f, bytes);
                 }
                 f.write_all(bytes)?;
-                f.sync_all()?;
+                if sync {
+                    f.sync_all()?;
+                }
                 return Ok(guard);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}

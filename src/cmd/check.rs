@@ -48,16 +48,16 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
     }
     let started = std::time::Instant::now();
     let (mut repo, mut report, loaded) = analyse(app, &cfg, args, &settings, scope.as_ref(), now)?;
-    let wanted = |f: &&fix::Fix| f.applicability == Applicability::Safe || args.unsafe_fixes;
+    let wanted = |report: &crate::diagnostic::Report| -> Vec<fix::Fix> {
+        report
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.fix.clone())
+            .filter(|f| f.applicability == Applicability::Safe || args.unsafe_fixes)
+            .collect()
+    };
     if args.diff {
-        let plan = fix::plan(
-            &repo,
-            report
-                .diagnostics
-                .iter()
-                .filter_map(|d| d.fix.as_ref())
-                .filter(wanted),
-        );
+        let plan = fix::plan(&repo, &wanted(&report));
         super::out(&fix::diff(&repo, &plan))?;
         refusals(app, &plan.refused);
         if !app.quiet {
@@ -81,14 +81,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
         // until nothing more applies.
         let mut applied = (0, std::collections::BTreeSet::new());
         for _ in 0..MAX_FIX_PASSES {
-            let plan = fix::plan(
-                &repo,
-                report
-                    .diagnostics
-                    .iter()
-                    .filter_map(|d| d.fix.as_ref())
-                    .filter(wanted),
-            );
+            let plan = fix::plan(&repo, &wanted(&report));
             if plan.fixes == 0 {
                 refusals(app, &plan.refused);
                 break;

@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use crate::diagnostic::Diagnostic;
 use crate::docs::links::{Target, resolve};
-use crate::docs::{Classifier, Document, Overlay, Repository, id_of};
+use crate::docs::{Classifier, Document, Overlay, Repository};
 use crate::lint::ChangeView;
 use crate::repo::{Changes, Git};
 
@@ -97,28 +97,14 @@ pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
             }
         }
         for path in &p.changes.deleted {
-            if let Some((k, false)) = classifier.classify(path) {
-                let kind = &repo.config.kinds[k];
-                let name = path
-                    .rsplit('/')
-                    .next()
-                    .and_then(|n| kind.filename.matches(n));
-                if let Some(id) = id_of(kind, name.as_ref()) {
-                    base_ids.insert(id, path.clone());
-                }
+            if let Some(id) = classifier.id(path) {
+                base_ids.insert(id, path.clone());
             }
         }
     } else if let Some(tree) = &ids_from {
         for path in git.tree_paths(tree) {
-            if let Some((k, false)) = classifier.classify(&path) {
-                let kind = &repo.config.kinds[k];
-                let name = path
-                    .rsplit('/')
-                    .next()
-                    .and_then(|n| kind.filename.matches(n));
-                if let Some(id) = id_of(kind, name.as_ref()) {
-                    base_ids.insert(id, path);
-                }
+            if let Some(id) = classifier.id(&path) {
+                base_ids.insert(id, path);
             }
         }
     }

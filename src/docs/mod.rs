@@ -428,6 +428,16 @@ impl<'c> Classifier<'c> {
         Classifier { kinds }
     }
 
+    /// The ID a document at `path` has by its name, if it is a document of a kind with IDs.
+    pub fn id(&self, path: &str) -> Option<String> {
+        let (k, false) = self.classify(path)? else {
+            return None;
+        };
+        let kind = self.kinds.iter().find(|(i, _, _)| *i == k)?.1;
+        let name = path.rsplit('/').next()?;
+        id_of(kind, kind.filename.matches(name).as_ref())
+    }
+
     /// `(kind index, is a catalog)`, or `None` when the path is no document.
     pub fn classify(&self, rel: &str) -> Option<(usize, bool)> {
         let ext = Path::new(rel).extension()?;
@@ -810,13 +820,7 @@ impl Repository {
 
     /// The ID a document at `path` would have (from its kind's patterns).
     pub fn id_for_path(&self, path: &str) -> Option<String> {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        Classifier::new(&self.config)
-            .classify(path)
-            .and_then(|(k, _)| {
-                let kind = &self.config.kinds[k];
-                id_of(kind, kind.filename.matches(name).as_ref())
-            })
+        Classifier::new(&self.config).id(path)
     }
 
     pub fn root(&self) -> &Path {

@@ -230,7 +230,7 @@ pub fn load(git: &Git, cfg: &Config) -> Result<History, GitError> {
     history.head = head.id().to_string();
     if let Some(bytes) = cache_text(&history) {
         let _ = std::fs::create_dir_all(git.cache_dir());
-        let _ = crate::fsutil::write_atomic(&path, bytes.as_bytes());
+        let _ = crate::fsutil::write_cache(&path, bytes.as_bytes());
     }
     Ok(history)
 }

@@ -146,7 +146,7 @@ fn write(path: &std::path::Path, id: Oid, listing: &Listing) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = crate::fsutil::write_atomic(path, &out);
+    let _ = crate::fsutil::write_cache(path, &out);
 }
 
 /// HEAD's listing: cached, or the last checked index's when HEAD's tree is what it made, or

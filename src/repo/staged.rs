@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::{Changes, Git};
 use crate::config::Config;
 use crate::docs::links::{Target, resolve};
-use crate::docs::{Classifier, Document, Overlay, Repository, discover, files, id_of};
+use crate::docs::{Classifier, Document, Overlay, Repository, discover, files};
 
 const HEADER: &str = "annals-refs 1";
 
@@ -82,7 +82,7 @@ impl RefCache {
             out.push_str(&format!("{oid}\t{p}\t{refs}\n"));
         }
         let _ = std::fs::create_dir_all(git.cache_dir());
-        let _ = crate::fsutil::write_atomic(&git.cache_dir().join("refs.txt"), out.as_bytes());
+        let _ = crate::fsutil::write_cache(&git.cache_dir().join("refs.txt"), out.as_bytes());
     }
 }
 
@@ -120,12 +120,8 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
     let mut wanted: HashSet<String> = HashSet::default();
     for path in changes.changed.iter().chain(&changes.deleted) {
         wanted.insert(path.to_lowercase());
-        let name = path.rsplit('/').next().unwrap_or(path);
-        if let Some((k, _)) = classifier.classify(path) {
-            let kind = &config.kinds[k];
-            if let Some(id) = id_of(kind, kind.filename.matches(name).as_ref()) {
-                wanted.insert(id.to_uppercase());
-            }
+        if let Some(id) = classifier.id(path) {
+            wanted.insert(id.to_uppercase());
         }
     }
     let git_dir = git.repo.path().to_path_buf();
