@@ -46,8 +46,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
             "--fix edits the work tree, and --staged checks the index: run `annals check --fix`, then stage the result"
         );
     }
-    let started = std::time::Instant::now();
-    let (mut repo, mut report, loaded) = analyse(app, &cfg, args, &settings, scope.as_ref(), now)?;
+    let (mut repo, mut report) = analyse(app, &cfg, args, &settings, scope.as_ref(), now)?;
     let wanted = |report: &crate::diagnostic::Report| -> Vec<fix::Fix> {
         report
             .diagnostics
@@ -93,17 +92,9 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
                 applied.1.remove(from);
             }
             applied.1.extend(written);
-            (repo, report, _) = analyse(app, &cfg, args, &settings, scope.as_ref(), now)?;
+            (repo, report) = analyse(app, &cfg, args, &settings, scope.as_ref(), now)?;
         }
         fixed = Some(applied);
-    }
-    if app.verbose {
-        super::note(&format!(
-            "timing: read and parsed {} documents in {:.1?}, checked in {:.1?}",
-            repo.docs.len(),
-            loaded,
-            started.elapsed().saturating_sub(loaded)
-        ));
     }
     let text = render::render(&report, &repo, args.format, Options { color: app.color });
     super::out(&text)?;
@@ -179,7 +170,7 @@ fn refusals(app: &App, refused: &[fix::Refused]) {
 }
 
 /// Loads the repository as the mode says (work tree, or the index under `--staged`), reads
-/// history, and runs the rules; returns the model, the report and how long loading took.
+/// history, and runs the rules; returns the model and the report.
 fn analyse(
     app: &App,
     cfg: &crate::config::Config,
@@ -187,7 +178,7 @@ fn analyse(
     settings: &Settings,
     paths: Option<&HashSet<String>>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(Repository, crate::diagnostic::Report, std::time::Duration)> {
+) -> Result<(Repository, crate::diagnostic::Report)> {
     let started = std::time::Instant::now();
     let git = crate::repo::Git::open(&cfg.root);
     let changing = args.staged || args.since.is_some();
@@ -205,22 +196,16 @@ fn analyse(
         _ => None,
     };
     let t_pending = started.elapsed();
-    let repo = match &pending {
-        // The pre-commit hook must be fast: parse only what the staged change needs. CI
-        // (`--since`) and fixes (which rewrite links anywhere) read everything.
-        Some(p) if args.staged && !args.fix => match (&git, &p.overlay) {
-            (Some(g), Some(overlay)) => {
-                crate::repo::staged::load(g, cfg.clone(), overlay, &p.changes)
-            }
-            _ => load_with(app, cfg.clone(), p.overlay.as_ref()),
-        },
-        _ => load_with(
-            app,
-            cfg.clone(),
-            pending.as_ref().and_then(|p| p.overlay.as_ref()),
-        ),
+    // The pre-commit hook must be fast: under `--staged` (the only mode with an overlay: the
+    // index) parse only what the change needs. CI (`--since`) reads everything.
+    let staged = git
+        .as_ref()
+        .zip(pending.as_ref())
+        .and_then(|(g, p)| Some((g, p.overlay.as_ref()?, &p.changes)));
+    let repo = match staged {
+        Some((g, overlay, changes)) => crate::repo::staged::load(g, cfg.clone(), overlay, changes),
+        None => load(app, cfg.clone()),
     };
-    let loaded = started.elapsed();
     if let Some(paths) = paths {
         for p in paths {
             if !p.ends_with('/') && !repo.by_path.contains_key(p) && app.verbose {
@@ -285,13 +270,14 @@ fn analyse(
     }
     if app.verbose {
         super::note(&format!(
-            "timing: change {t_pending:.1?}, documents {:.1?}, history and scope {:.1?}, rules {:.1?}",
+            "timing: change {t_pending:.1?}, {} documents {:.1?}, history and scope {:.1?}, rules {:.1?}",
+            repo.docs.len(),
             t_loaded.saturating_sub(t_pending),
             t_view.saturating_sub(t_loaded),
             started.elapsed().saturating_sub(t_view)
         ));
     }
-    Ok((repo, report, loaded))
+    Ok((repo, report))
 }
 
 /// The clock: `--now` (or `ANNALS_NOW`, which clap reads into it) else the system's.
@@ -334,23 +320,15 @@ pub fn context(
 
 /// Loads the repository, with a progress bar on a terminal.
 pub fn load(app: &App, cfg: crate::config::Config) -> Repository {
-    load_with(app, cfg, None)
-}
-
-fn load_with(
-    app: &App,
-    cfg: crate::config::Config,
-    overlay: Option<&crate::docs::Overlay>,
-) -> Repository {
     if !app.progress() {
-        return Repository::load_with(cfg, overlay, &|| {});
+        return Repository::load(cfg, &|| {});
     }
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} reading documents {pos}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
-    let repo = Repository::load_with(cfg, overlay, &|| bar.inc(1));
+    let repo = Repository::load(cfg, &|| bar.inc(1));
     bar.finish_and_clear();
     repo
 }

@@ -5,8 +5,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::Result;
 
 use crate::diagnostic::Diagnostic;
-use crate::docs::links::{Target, resolve};
-use crate::docs::{Classifier, Document, Overlay, Repository};
+use crate::docs::{Classifier, Document, Overlay, Reference, Repository};
 use crate::lint::ChangeView;
 use crate::repo::{Changes, Git};
 
@@ -177,13 +176,11 @@ pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
 }
 
 fn links_into(repo: &Repository, d: &Document, affected: &HashSet<String>) -> bool {
-    d.md.links.iter().any(|l| match resolve(&d.path, &l.dest) {
-        Target::Path { path, .. } => affected.contains(&path),
-        _ => false,
-    }) || repo.kind_of(d).id_fields.iter().any(|f| {
-        d.list_field(f).iter().any(|(v, _)| {
-            affected.contains(&v.to_ascii_uppercase())
-                || matches!(resolve(&d.path, v), Target::Path { path, .. } if affected.contains(&path))
-        })
+    d.references(&repo.kind_of(d).id_fields).any(|r| match r {
+        Reference::Link(path) => affected.contains(&path),
+        Reference::Field { value, path } => {
+            affected.contains(&value.to_ascii_uppercase())
+                || path.is_some_and(|p| affected.contains(&p))
+        }
     })
 }

@@ -43,13 +43,6 @@ impl Fix {
         }
     }
 
-    pub fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
-        Fix {
-            applicability: Applicability::Unsafe,
-            ..Fix::safe(message, edits)
-        }
-    }
-
     /// Renames the document at `from` to `to`, rewriting every link and reference to it.
     pub fn rename(message: impl Into<String>, from: &str, to: &str) -> Fix {
         Fix {
@@ -70,13 +63,6 @@ impl Fix {
 pub struct Refused {
     pub message: String,
     pub reason: String,
-}
-
-/// What applying fixes did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Applied {
-    pub fixes: usize,
-    pub files: Vec<String>,
 }
 
 /// The new text of each file the fixes touch. A fix whose edits overlap an earlier fix's is
@@ -255,19 +241,6 @@ impl Plan {
         }
         Ok(written)
     }
-}
-
-/// Applies the fixes: each changed file is written atomically, every other byte kept.
-pub fn apply<'f>(
-    repo: &Repository,
-    fixes: impl IntoIterator<Item = &'f Fix>,
-) -> std::io::Result<Applied> {
-    let plan = plan(repo, fixes);
-    let fixes = plan.fixes;
-    Ok(Applied {
-        fixes,
-        files: plan.write(repo)?,
-    })
 }
 
 /// The plan as a unified diff (git's headers for renames), files in path order.

@@ -239,6 +239,33 @@ impl Document {
         self.field(key).map_or(0..0, |f| f.value_span.clone())
     }
 
+    /// Where the document points: each link's resolved path, and each value of the ID fields
+    /// (`supersedes`, `related`...) with the path it resolves to when read as one. What
+    /// link checks and the `--staged` scope walk.
+    pub fn references<'d>(
+        &'d self,
+        id_fields: &'d [String],
+    ) -> impl Iterator<Item = Reference> + 'd {
+        let links =
+            self.md
+                .links
+                .iter()
+                .filter_map(|l| match links::resolve(&self.path, &l.dest) {
+                    links::Target::Path { path, .. } => Some(Reference::Link(path)),
+                    _ => None,
+                });
+        let fields = id_fields.iter().flat_map(move |f| {
+            self.list_field(f).into_iter().map(|(value, _)| {
+                let path = match links::resolve(&self.path, &value) {
+                    links::Target::Path { path, .. } => Some(path),
+                    _ => None,
+                };
+                Reference::Field { value, path }
+            })
+        });
+        links.chain(fields)
+    }
+
     /// The items of a list field (a single string counts as one item), each with its span.
     pub fn list_field(&self, key: &str) -> Vec<(String, Range<usize>)> {
         let items: Vec<String> = match self.data.get(key) {
@@ -278,6 +305,15 @@ impl Document {
     pub fn identity(&self) -> &str {
         self.id.as_deref().unwrap_or(&self.path)
     }
+}
+
+/// One place a document points to (see [`Document::references`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reference {
+    /// A link, resolved to a repository-relative path.
+    Link(String),
+    /// A value of an ID field: an ID, or a path (`path` is what it resolves to as one).
+    Field { value: String, path: Option<String> },
 }
 
 /// A document's ID from its file name's captures and the kind's `id` pattern.
@@ -667,19 +703,10 @@ pub fn exceeds_nesting(bytes: &[u8], limit: usize) -> bool {
     false
 }
 
-/// The bytes of one found file (from the overlay, else from disk), within the size limit.
-pub fn read(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Result<Vec<u8>, Unreadable> {
+/// The bytes of one found file, within the size and nesting limits.
+pub fn read(cfg: &Config, f: &Found) -> Result<Vec<u8>, Unreadable> {
     use std::io::Read;
     let limit = cfg.limits.max_file_size;
-    if let Some(Some(bytes)) = overlay.and_then(|o| o.files.get(&f.path)) {
-        if bytes.len() as u64 > limit {
-            return Err(Unreadable::TooLarge {
-                size: bytes.len() as u64,
-                limit,
-            });
-        }
-        return within_nesting(cfg, bytes.clone());
-    }
     let mut file = std::fs::File::open(&f.abs).map_err(|e| Unreadable::Io(e.to_string()))?;
     let size = file.metadata().map_or(0, |m| m.len());
     if size > limit {
@@ -698,9 +725,9 @@ pub fn read(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Result<Vec<u8
 }
 
 /// Reads and parses one found file.
-pub fn load(cfg: &Config, f: &Found, overlay: Option<&Overlay>) -> Document {
+pub fn load(cfg: &Config, f: &Found) -> Document {
     let kind = &cfg.kinds[f.kind];
-    match read(cfg, f, overlay) {
+    match read(cfg, f) {
         Ok(bytes) => Document::from_vec(f.path.clone(), f.kind, kind, bytes),
         Err(why) => Document::unreadable(f.path.clone(), f.kind, kind, why),
     }
@@ -724,24 +751,16 @@ pub struct Repository {
 impl Repository {
     /// Discovers and parses every document from the work tree, in parallel.
     /// `tick` is called once per file read (for a progress bar).
+    /// (`check --staged` builds its model from the index instead: [`crate::repo::staged`].)
     pub fn load(config: Config, tick: &(dyn Fn() + Sync)) -> Repository {
-        Repository::load_with(config, None, tick)
-    }
-
-    /// Like [`Repository::load`], with contents from `overlay` where it has them.
-    pub fn load_with(
-        config: Config,
-        overlay: Option<&Overlay>,
-        tick: &(dyn Fn() + Sync),
-    ) -> Repository {
-        let found = discover(&config, overlay);
+        let found = discover(&config, None);
         let ((docs, catalogs), files) = rayon::join(
             || {
                 let docs: Vec<Document> = found
                     .documents
                     .par_iter()
                     .map(|f| {
-                        let d = load(&config, f, overlay);
+                        let d = load(&config, f);
                         tick();
                         d
                     })
@@ -749,11 +768,11 @@ impl Repository {
                 let catalogs = found
                     .catalogs
                     .par_iter()
-                    .map(|f| load(&config, f, overlay))
+                    .map(|f| load(&config, f))
                     .collect();
                 (docs, catalogs)
             },
-            || files::FileIndex::scan(&config.root, overlay),
+            || files::FileIndex::scan(&config.root, None),
         );
         let mut repo = Repository::from_docs(config, docs, found.skipped);
         repo.catalogs = catalogs;

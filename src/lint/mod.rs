@@ -137,24 +137,37 @@ impl<'a> Context<'a> {
         scope: Option<HashSet<String>>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Self, LintError> {
-        // Only the kinds of documents to check need their schema (a `--staged` run checks
-        // one or two kinds' documents; the rest are names only).
         let folders: Vec<String> = scope
             .iter()
             .flatten()
             .filter(|p| p.ends_with('/'))
             .cloned()
             .collect();
-        let in_scope = |d: &Document| {
-            scope.as_ref().is_none_or(|s| {
-                s.contains(&d.path) || folders.iter().any(|p| d.path.starts_with(p.as_str()))
-            })
+        let by_email = repo
+            .config
+            .people
+            .iter()
+            .flat_map(|(k, p)| p.email.iter().map(move |e| (e.to_lowercase(), k.clone())))
+            .collect();
+        let mut ctx = Context {
+            repo,
+            git: GitView::default(),
+            by_email,
+            now,
+            calendar: crate::time::Calendar::new(&repo.config),
+            schemas: Vec::new(),
+            other_markdown: std::sync::Mutex::default(),
+            scope,
+            folders,
+            max_numbers: std::sync::OnceLock::new(),
         };
+        // Only the kinds of documents to check need their schema (a `--staged` run checks
+        // one or two kinds' documents; the rest are names only).
         let mut used = vec![false; repo.config.kinds.len()];
-        for d in repo.docs.iter().filter(|d| !d.stub && in_scope(d)) {
+        for d in repo.docs.iter().filter(|d| !d.stub && ctx.in_scope(d)) {
             used[d.kind] = true;
         }
-        let schemas = repo
+        ctx.schemas = repo
             .config
             .kinds
             .iter()
@@ -167,24 +180,7 @@ impl<'a> Context<'a> {
                 }
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let by_email = repo
-            .config
-            .people
-            .iter()
-            .flat_map(|(k, p)| p.email.iter().map(move |e| (e.to_lowercase(), k.clone())))
-            .collect();
-        Ok(Context {
-            repo,
-            git: GitView::default(),
-            by_email,
-            now,
-            calendar: crate::time::Calendar::new(&repo.config),
-            schemas,
-            other_markdown: std::sync::Mutex::default(),
-            scope,
-            folders,
-            max_numbers: std::sync::OnceLock::new(),
-        })
+        Ok(ctx)
     }
 
     /// Calls `f` with the parsed markdown of the repository file at `path`, when it is a

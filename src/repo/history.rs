@@ -139,32 +139,25 @@ pub fn load_some<S: std::hash::BuildHasher>(
     paths: &std::collections::HashSet<&str, S>,
 ) -> Result<History, GitError> {
     let head = git.repo.head().and_then(|h| h.peel_to_commit()).ok();
-    let text = std::fs::read_to_string(git.cache_dir().join(FILE)).unwrap_or_default();
-    let mut lines = text.lines();
-    if let (Some(head), Some(Ok(mut h))) = (head, lines.next().map(serde_json::from_str::<History>))
-        && h.version == VERSION
+    let wanted: std::collections::HashMap<String, &str> = paths
+        .iter()
+        .filter_map(|p| Some((serde_json::to_string(p).ok()?, *p)))
+        .collect();
+    if let (Some(head), Some(h)) = (head, read_cache(&git.cache_dir().join(FILE), Some(&wanted)))
         && h.head == head.id().to_string()
         && h.scope == scope(git, cfg)
     {
-        let wanted: std::collections::HashMap<String, &str> = paths
-            .iter()
-            .filter_map(|p| Some((serde_json::to_string(p).ok()?, *p)))
-            .collect();
-        for line in lines {
-            if let Some((key, facts)) = line.split_once('\t')
-                && let Some(path) = wanted.get(key)
-                && let Ok(f) = serde_json::from_str::<Facts>(facts)
-            {
-                h.facts.insert((*path).to_string(), f);
-            }
-        }
         return Ok(h);
     }
     load(git, cfg)
 }
 
-/// Reads the whole cache file, if it is one this version wrote.
-fn read_cache(path: &std::path::Path) -> Option<History> {
+/// Reads the cache file, if it is one this version wrote: every document's facts, or with
+/// `only` (JSON-quoted path -> path) just those documents' lines.
+fn read_cache(
+    path: &std::path::Path,
+    only: Option<&std::collections::HashMap<String, &str>>,
+) -> Option<History> {
     let text = std::fs::read_to_string(path).ok()?;
     let mut lines = text.lines();
     let mut h: History = serde_json::from_str(lines.next()?).ok()?;
@@ -173,10 +166,14 @@ fn read_cache(path: &std::path::Path) -> Option<History> {
     }
     for line in lines {
         let (key, facts) = line.split_once('\t')?;
-        h.facts.insert(
-            serde_json::from_str(key).ok()?,
-            serde_json::from_str(facts).ok()?,
-        );
+        let path = match only {
+            Some(only) => match only.get(key) {
+                Some(p) => (*p).to_string(),
+                None => continue,
+            },
+            None => serde_json::from_str(key).ok()?,
+        };
+        h.facts.insert(path, serde_json::from_str(facts).ok()?);
     }
     Some(h)
 }
@@ -209,7 +206,7 @@ pub fn load(git: &Git, cfg: &Config) -> Result<History, GitError> {
     };
     let scope = scope(git, cfg);
     let path = git.cache_dir().join(FILE);
-    let cached: Option<History> = read_cache(&path).filter(|h| h.scope == scope);
+    let cached: Option<History> = read_cache(&path, None).filter(|h| h.scope == scope);
     let mut history = match cached {
         Some(h) if h.head == head.id().to_string() => return Ok(h),
         Some(h) => match Oid::from_str(&h.head) {

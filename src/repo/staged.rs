@@ -13,8 +13,7 @@ use rayon::prelude::*;
 
 use super::{Changes, Git};
 use crate::config::Config;
-use crate::docs::links::{Target, resolve};
-use crate::docs::{Classifier, Document, Overlay, Repository, discover, files};
+use crate::docs::{Classifier, Document, Overlay, Reference, Repository, discover, files};
 
 const HEADER: &str = "annals-refs 1";
 
@@ -89,16 +88,14 @@ impl RefCache {
 /// Where a parsed document points, joined by tabs: what the cache keeps of it.
 fn refs_of(cfg: &Config, d: &Document) -> String {
     let mut out = BTreeSet::new();
-    for l in &d.md.links {
-        if let Target::Path { path, .. } = resolve(&d.path, &l.dest) {
-            out.insert(path.to_lowercase());
-        }
-    }
-    for field in &cfg.kinds[d.kind].id_fields {
-        for (v, _) in d.list_field(field) {
-            out.insert(v.trim().to_uppercase());
-            if let Target::Path { path, .. } = resolve(&d.path, &v) {
+    for r in d.references(&cfg.kinds[d.kind].id_fields) {
+        match r {
+            Reference::Link(path) => {
                 out.insert(path.to_lowercase());
+            }
+            Reference::Field { value, path } => {
+                out.insert(value.trim().to_uppercase());
+                out.extend(path.map(|p| p.to_lowercase()));
             }
         }
     }
@@ -205,17 +202,16 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
         .collect();
     let mut targets = HashSet::default();
     for d in docs.iter().filter(|d| !d.stub) {
-        for l in &d.md.links {
-            if let Target::Path { path, .. } = resolve(&d.path, &l.dest) {
-                targets.insert(path);
-            }
-        }
-        for field in &config.kinds[d.kind].id_fields {
-            for (v, _) in d.list_field(field) {
-                if let Some(p) = ids.get(v.to_ascii_uppercase().as_str()) {
-                    targets.insert((*p).to_string());
-                } else if let Target::Path { path, .. } = resolve(&d.path, &v) {
+        for r in d.references(&config.kinds[d.kind].id_fields) {
+            match r {
+                Reference::Link(path) => {
                     targets.insert(path);
+                }
+                Reference::Field { value, path } => {
+                    match ids.get(value.to_ascii_uppercase().as_str()) {
+                        Some(p) => targets.insert((*p).to_string()),
+                        None => path.is_some_and(|p| targets.insert(p)),
+                    };
                 }
             }
         }

@@ -496,7 +496,7 @@ impl SearchIndex {
             .par_iter()
             .map(|f| {
                 tick();
-                crate::docs::load(cfg, f, None)
+                crate::docs::load(cfg, f)
             })
             .filter(|d| d.unreadable.is_none())
             .map(|d| to_doc(&fields, cfg, &d))

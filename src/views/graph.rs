@@ -32,7 +32,6 @@ pub fn build(repo: &Repository, kind: usize, visitors: bool) -> Graph<'_> {
     let mut graph = Graph::default();
     let in_kind = |d: &Document| d.kind == kind;
     let mut linked_in: BTreeSet<usize> = BTreeSet::new();
-    let mut paired: BTreeSet<(String, String)> = BTreeSet::new();
     let pair = |a: &str, b: &str| {
         if a <= b {
             (a.to_string(), b.to_string())
@@ -73,8 +72,11 @@ pub fn build(repo: &Repository, kind: usize, visitors: bool) -> Graph<'_> {
                     }
                     _ => (a.to_string(), field.clone(), b.to_string()),
                 };
-                paired.insert(pair(a, b));
                 graph.edges.insert(edge);
+            }
+            for t in link_targets {
+                let (x, y) = pair(d.identity(), t.identity());
+                graph.edges.insert((x, "links".into(), y));
             }
         } else if visitors && (!field_targets.is_empty() || !link_targets.is_empty()) {
             linked_in.insert(i);
@@ -89,29 +91,19 @@ pub fn build(repo: &Repository, kind: usize, visitors: bool) -> Graph<'_> {
                     t.identity().to_string(),
                 ));
             }
-            continue;
-        }
-        if in_kind(d) {
-            for t in link_targets {
-                let p = pair(d.identity(), t.identity());
-                if !paired.contains(&p) {
-                    graph
-                        .edges
-                        .insert((p.0.clone(), "links".into(), p.1.clone()));
-                }
-            }
         }
     }
-    // A body link between two nodes that an ID field already relates says nothing more.
+    // A body link between two nodes that an ID field already relates says nothing more (a
+    // visitor's links never pair with an ID field: those relate nodes only).
     let fields: BTreeSet<(String, String)> = graph
         .edges
         .iter()
         .filter(|(_, r, _)| r != "links")
         .map(|(a, _, b)| pair(a, b))
         .collect();
-    graph.edges.retain(|(a, r, b)| {
-        r != "links" || !fields.contains(&pair(a, b)) || !repo.find(a).is_some_and(in_kind)
-    });
+    graph
+        .edges
+        .retain(|(a, r, b)| r != "links" || !fields.contains(&pair(a, b)));
     graph.nodes = repo
         .docs
         .iter()
