@@ -86,15 +86,9 @@ pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
     let mut previous = HashMap::new();
     let mut base_ids = HashMap::new();
     if p.staged && ids_from.is_some() {
-        // HEAD's files are the index's, but for the added ones, plus the deleted ones: the
-        // model already knows their IDs, so HEAD's tree needs no walk.
-        for d in &repo.docs {
-            if let Some(id) = &d.id
-                && !p.changes.added.contains(&d.path)
-            {
-                base_ids.insert(id.clone(), d.path.clone());
-            }
-        }
+        // HEAD's files are the index's, but for the added ones, plus the deleted ones. An ID
+        // HEAD gives to a file the index still has is the model's to judge (plain N002), and
+        // its number is the model's too: only the deleted files' IDs are needed.
         for path in &p.changes.deleted {
             if let Some(id) = classifier.id(path) {
                 base_ids.insert(id, path.clone());
@@ -116,7 +110,12 @@ pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
             if p.changes.added.contains(path) && !p.changes.renamed_from.contains_key(path) {
                 continue;
             }
-            if let Some(text) = git.text_at(tree, old) {
+            // A large folder's tree object costs more to read than the blob itself.
+            let text = match p.changes.base_blobs.get(old) {
+                Some(&id) => git.blob_text(id),
+                None => git.text_at(tree, old),
+            };
+            if let Some(text) = text {
                 let kind = &repo.config.kinds[doc.kind];
                 previous.insert(
                     path.clone(),

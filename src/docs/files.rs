@@ -16,8 +16,8 @@ pub struct FileIndex {
 impl FileIndex {
     /// Lists the work tree (honouring `.gitignore`, skipping `.git`, never following links).
     pub fn scan(root: &Path, overlay: Option<&super::Overlay>) -> FileIndex {
-        if let Some((only, _)) = overlay.and_then(|o| o.only.as_ref()) {
-            return FileIndex::from_paths(only.iter().cloned());
+        if let Some(index) = overlay.and_then(|o| o.index.as_ref()) {
+            return FileIndex::from_paths(index.iter().map(|f| f.path.clone()));
         }
         let walker = ignore::WalkBuilder::new(root)
             .hidden(false)
@@ -58,7 +58,14 @@ impl FileIndex {
 
     /// An index of the given repository-relative files (their folders are derived).
     pub fn from_paths(paths: impl IntoIterator<Item = String>) -> FileIndex {
-        let mut idx = FileIndex::default();
+        let paths = paths.into_iter();
+        let mut idx = FileIndex {
+            files: HashSet::with_capacity_and_hasher(
+                paths.size_hint().0,
+                rustc_hash::FxBuildHasher,
+            ),
+            ..FileIndex::default()
+        };
         idx.dirs.insert(String::new());
         for p in paths {
             let mut d = p.as_str();

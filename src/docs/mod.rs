@@ -9,9 +9,9 @@ pub mod pattern;
 pub mod slug;
 pub mod template;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -411,7 +411,6 @@ fn inline_metadata(src: &str, md: &Markdown) -> (Map<String, Value>, Vec<Field>)
 pub struct Found {
     pub path: String,
     pub kind: usize,
-    pub abs: PathBuf,
 }
 
 /// A path that could not be taken as a document at all (not UTF-8, a link, a loop).
@@ -435,15 +434,26 @@ pub struct Discovered {
 #[derive(Debug, Default, Clone)]
 pub struct Overlay {
     pub files: std::collections::BTreeMap<String, Option<Vec<u8>>>,
-    /// When set, the only files that exist (the index's), with the symbolic links among
-    /// them: nothing else is walked or read.
-    pub only: Option<(
-        std::collections::BTreeSet<String>,
-        std::collections::BTreeSet<String>,
-    )>,
-    /// The index's blob of each file (under `--staged`): unchanged files are read from the
-    /// object database, never from the work tree.
-    pub blobs: HashMap<String, git2::Oid>,
+    /// When set, the only files that exist (the index's, sorted by path): nothing else is
+    /// walked, and unchanged files are read from the object database, never the work tree.
+    pub index: Option<Vec<IndexFile>>,
+}
+
+/// A file of the git index.
+#[derive(Debug, Clone)]
+pub struct IndexFile {
+    pub path: String,
+    pub blob: git2::Oid,
+    pub symlink: bool,
+}
+
+impl Overlay {
+    /// The index's blob of `path` (under `--staged`).
+    pub fn blob(&self, path: &str) -> Option<git2::Oid> {
+        let index = self.index.as_ref()?;
+        let i = index.binary_search_by(|f| f.path.as_str().cmp(path)).ok()?;
+        Some(index[i].blob)
+    }
 }
 
 /// Which kind a repository-relative path belongs to, and whether it is excluded (a catalog).
@@ -500,17 +510,13 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
     let mut found = Vec::new();
     let mut catalogs = Vec::new();
     let mut skipped = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::default();
     let mut take =
-        |rel: String, abs: PathBuf, found: &mut Vec<Found>, catalogs: &mut Vec<Found>| {
+        |rel: String, unique: bool, found: &mut Vec<Found>, catalogs: &mut Vec<Found>| {
             if let Some((kind, is_catalog)) = classifier.classify(&rel)
-                && seen.insert(rel.clone())
+                && (unique || seen.insert(rel.clone()))
             {
-                let f = Found {
-                    path: rel,
-                    kind,
-                    abs,
-                };
+                let f = Found { path: rel, kind };
                 if is_catalog {
                     catalogs.push(f);
                 } else {
@@ -521,10 +527,11 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
     let mut dirs: Vec<&str> = cfg.kinds.iter().map(|k| k.dir.as_str()).collect();
     dirs.sort_unstable();
     dirs.dedup();
-    if let Some((only, links)) = overlay.and_then(|o| o.only.as_ref()) {
+    if let Some(index) = overlay.and_then(|o| o.index.as_ref()) {
         dirs.clear();
-        for path in only {
-            if links.contains(path) {
+        found.reserve(index.len());
+        for IndexFile { path, symlink, .. } in index {
+            if *symlink {
                 if classifier.classify(path).is_some() {
                     skipped.push(Skipped {
                         path: path.clone(),
@@ -532,7 +539,8 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
                     });
                 }
             } else {
-                take(path.clone(), cfg.root.join(path), &mut found, &mut catalogs);
+                // The index lists each path once, and nothing is walked besides.
+                take(path.clone(), true, &mut found, &mut catalogs);
             }
         }
     }
@@ -588,19 +596,15 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
                 continue;
             }
             if ft.is_file() {
-                take(
-                    rel_str,
-                    entry.path().to_path_buf(),
-                    &mut found,
-                    &mut catalogs,
-                );
+                take(rel_str, false, &mut found, &mut catalogs);
             }
         }
     }
-    if let Some(o) = overlay {
+    // With the index as the listing, the overlay's contents are of files it lists already.
+    if let Some(o) = overlay.filter(|o| o.index.is_none()) {
         for (path, content) in &o.files {
             if content.is_some() {
-                take(path.clone(), cfg.root.join(path), &mut found, &mut catalogs);
+                take(path.clone(), false, &mut found, &mut catalogs);
             }
         }
     }
@@ -707,7 +711,8 @@ pub fn exceeds_nesting(bytes: &[u8], limit: usize) -> bool {
 pub fn read(cfg: &Config, f: &Found) -> Result<Vec<u8>, Unreadable> {
     use std::io::Read;
     let limit = cfg.limits.max_file_size;
-    let mut file = std::fs::File::open(&f.abs).map_err(|e| Unreadable::Io(e.to_string()))?;
+    let mut file =
+        std::fs::File::open(cfg.root.join(&f.path)).map_err(|e| Unreadable::Io(e.to_string()))?;
     let size = file.metadata().map_or(0, |m| m.len());
     if size > limit {
         return Err(Unreadable::TooLarge { size, limit });
@@ -774,23 +779,29 @@ impl Repository {
             },
             || files::FileIndex::scan(&config.root, None),
         );
-        let mut repo = Repository::from_docs(config, docs, found.skipped);
+        let mut repo = Repository::from_docs(config, docs, found.skipped, Some(files));
         repo.catalogs = catalogs;
-        repo.files = files;
         repo
     }
 
     /// A repository of the given documents; the file index holds just them.
-    pub fn from_docs(config: Config, docs: Vec<Document>, skipped: Vec<Skipped>) -> Repository {
-        let mut by_id: HashMap<String, Vec<usize>> = HashMap::default();
-        let mut by_path = HashMap::default();
+    pub fn from_docs(
+        config: Config,
+        docs: Vec<Document>,
+        skipped: Vec<Skipped>,
+        files: Option<files::FileIndex>,
+    ) -> Repository {
+        let mut by_id: HashMap<String, Vec<usize>> =
+            HashMap::with_capacity_and_hasher(docs.len(), rustc_hash::FxBuildHasher);
+        let mut by_path = HashMap::with_capacity_and_hasher(docs.len(), rustc_hash::FxBuildHasher);
         for (i, d) in docs.iter().enumerate() {
             if let Some(id) = &d.id {
                 by_id.entry(id.clone()).or_default().push(i);
             }
             by_path.insert(d.path.clone(), i);
         }
-        let files = files::FileIndex::from_paths(docs.iter().map(|d| d.path.clone()));
+        let files = files
+            .unwrap_or_else(|| files::FileIndex::from_paths(docs.iter().map(|d| d.path.clone())));
         Repository {
             config,
             docs,

@@ -487,7 +487,7 @@ members = ["alice"]
             .position(|k| path.starts_with(&format!("{}/", k.dir)))
             .unwrap();
         let doc = Document::from_text(path.to_string(), kind, &cfg.kinds[kind], text);
-        let repo = Repository::from_docs(cfg, vec![doc], Vec::new());
+        let repo = Repository::from_docs(cfg, vec![doc], Vec::new(), None);
         let ctx = Context::new(
             &repo,
             None,

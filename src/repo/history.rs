@@ -159,7 +159,7 @@ fn read_cache(
     only: Option<&std::collections::HashMap<String, &str>>,
 ) -> Option<History> {
     let text = std::fs::read_to_string(path).ok()?;
-    let mut lines = text.lines();
+    let mut lines = crate::fsutil::lines(&text);
     let mut h: History = serde_json::from_str(lines.next()?).ok()?;
     if h.version != VERSION {
         return None;

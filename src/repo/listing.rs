@@ -16,12 +16,15 @@ use super::Git;
 /// work tree).
 pub type Listing = Vec<(Vec<u8>, (u32, Oid))>;
 
+/// A listing borrowing its paths from a cache file's text.
+pub type Borrowed<'t> = Vec<(&'t [u8], (u32, Oid))>;
+
 /// The ID of the tree `entries` make (as `git write-tree` would), or `None` when an entry
 /// cannot be in a tree (an unmerged path, a name with a NUL).
-pub fn tree_id(entries: &Listing) -> Option<Oid> {
+pub fn tree_id<P: AsRef<[u8]>>(entries: &[(P, (u32, Oid))]) -> Option<Oid> {
     let items: Vec<(&[u8], u32, Oid)> = entries
         .iter()
-        .map(|(p, (m, o))| (p.as_slice(), *m, *o))
+        .map(|(p, (m, o))| (p.as_ref(), *m, *o))
         .collect();
     build(&items)
 }
@@ -94,7 +97,7 @@ fn push_hex(out: &mut Vec<u8>, oid: &Oid) {
     }
 }
 
-fn parse_hex(hex: &[u8]) -> Option<Oid> {
+pub(super) fn parse_hex(hex: &[u8]) -> Option<Oid> {
     if hex.len() != 40 {
         return None;
     }
@@ -110,28 +113,52 @@ fn parse_hex(hex: &[u8]) -> Option<Oid> {
     Oid::from_bytes(&bytes).ok()
 }
 
-fn read(path: &std::path::Path) -> Option<(Oid, Listing)> {
+/// A cache file's text (its tree ID line, then `blob mode path` lines sorted by path) and
+/// the ID on its first line.
+fn read(path: &std::path::Path) -> Option<(Oid, Vec<u8>)> {
     let text = std::fs::read(path).ok()?;
-    let mut lines = text.split(|&b| b == b'\n');
-    let id = Oid::from_str(std::str::from_utf8(lines.next()?).ok()?).unwrap_or(Oid::ZERO_SHA1);
-    let mut listing = Listing::new();
-    for line in lines.filter(|l| !l.is_empty()) {
-        let (hex, rest) = line.split_at(line.iter().position(|&b| b == b' ')?);
-        let rest = &rest[1..];
-        let (mode, path) = rest.split_at(rest.iter().position(|&b| b == b' ')?);
-        let oid = parse_hex(hex)?;
-        let mode = u32::from_str_radix(std::str::from_utf8(mode).ok()?, 8).ok()?;
-        listing.push((path[1..].to_vec(), (mode, oid)));
+    let first = &text[..memchr::memchr(b'\n', &text)?];
+    let id = Oid::from_str(std::str::from_utf8(first).ok()?).ok()?;
+    Some((id, text))
+}
+
+/// The tree ID and the entries of a cache file's text, or `None` when it is damaged.
+pub fn parse(text: &[u8]) -> Option<(Oid, Borrowed<'_>)> {
+    let first = memchr::memchr(b'\n', text)?;
+    let id = Oid::from_str(std::str::from_utf8(&text[..first]).ok()?).unwrap_or(Oid::ZERO_SHA1);
+    let mut listing = Borrowed::with_capacity(text.len() / 64);
+    let body = first + 1;
+    let mut start = body;
+    // Each line: 40 hex digits, a space, the octal mode, a space, the path.
+    for end in memchr::memchr_iter(b'\n', &text[body..]).map(|i| i + body) {
+        let line = &text[start..end];
+        start = end + 1;
+        let (hex, rest) = (line.get(..40)?, line.get(41..)?);
+        let space = memchr::memchr(b' ', rest)?;
+        let mode = rest[..space].iter().try_fold(0u32, |m, &d| {
+            (b'0'..=b'7')
+                .contains(&d)
+                .then(|| m * 8 + u32::from(d - b'0'))
+        })?;
+        listing.push((&rest[space + 1..], (mode, parse_hex(hex)?)));
     }
-    listing
-        .is_sorted_by(|a, b| a.0 < b.0)
-        .then_some((id, listing))
+    (start == text.len() && listing.is_sorted_by(|a, b| a.0 < b.0)).then_some((id, listing))
 }
 
 /// Best-effort, like every cache here.
-fn write(path: &std::path::Path, id: Oid, listing: &Listing) {
-    if listing.iter().any(|(p, _)| p.contains(&b'\n')) {
-        return;
+fn write<P: AsRef<[u8]>>(path: &std::path::Path, id: Oid, listing: &[(P, (u32, Oid))]) {
+    if let Some(out) = render(id, listing) {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = crate::fsutil::write_cache(path, &out);
+    }
+}
+
+/// The cache file's text, or `None` when a path cannot be written on one line.
+fn render<P: AsRef<[u8]>>(id: Oid, listing: &[(P, (u32, Oid))]) -> Option<Vec<u8>> {
+    if listing.iter().any(|(p, _)| p.as_ref().contains(&b'\n')) {
+        return None;
     }
     let mut out = Vec::with_capacity(listing.len() * 80);
     out.extend_from_slice(format!("{id}\n").as_bytes());
@@ -140,30 +167,29 @@ fn write(path: &std::path::Path, id: Oid, listing: &Listing) {
         out.push(b' ');
         push_mode(&mut out, *mode);
         out.push(b' ');
-        out.extend_from_slice(p);
+        out.extend_from_slice(p.as_ref());
         out.push(b'\n');
     }
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let _ = crate::fsutil::write_cache(path, &out);
+    Some(out)
 }
 
-/// HEAD's listing: cached, or the last checked index's when HEAD's tree is what it made, or
-/// read from the tree (and cached).
-pub fn head(git: &Git, tree: &Tree<'_>) -> Listing {
+/// HEAD's listing as a cache file's text (see [`parse`], which checks the rest): cached, or the last checked
+/// index's when HEAD's tree is what it made, or read from the tree (and cached). `None` when
+/// HEAD's paths cannot be listed one per line.
+pub fn head(git: &Git, tree: &Tree<'_>) -> Option<Vec<u8>> {
     let dir = git.cache_dir();
     let head_file = dir.join("head-listing.txt");
-    if let Some((id, listing)) = read(&head_file)
+    if let Some((id, text)) = read(&head_file)
         && id == tree.id()
     {
-        return listing;
+        return Some(text);
     }
-    if let Some((_, listing)) = read(&dir.join("index-listing.txt"))
+    if let Some((_, text)) = read(&dir.join("index-listing.txt"))
+        && let Some((_, listing)) = parse(&text)
         && tree_id(&listing) == Some(tree.id())
     {
         write(&head_file, tree.id(), &listing);
-        return listing;
+        return render(tree.id(), &listing);
     }
     let mut listing = Listing::new();
     let _ = tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
@@ -176,7 +202,12 @@ pub fn head(git: &Git, tree: &Tree<'_>) -> Listing {
     });
     listing.sort_by(|a, b| a.0.cmp(&b.0));
     write(&head_file, tree.id(), &listing);
-    listing
+    render(tree.id(), &listing)
+}
+
+/// Drops a cached HEAD listing that did not parse, so the next run lists the tree anew.
+pub fn forget_head(git: &Git) {
+    let _ = std::fs::remove_file(git.cache_dir().join("head-listing.txt"));
 }
 
 /// Keeps the index just checked, for the commit it is about to become (its tree ID is

@@ -43,6 +43,9 @@ pub struct Changes {
     pub deleted: BTreeSet<String>,
     /// `new path -> old path` for renames.
     pub renamed_from: BTreeMap<String, String>,
+    /// The base's blob of a changed or deleted path (by its path in the base), where the
+    /// comparison knew it without reading trees (`--staged`).
+    pub base_blobs: BTreeMap<String, Oid>,
 }
 
 impl Git {
@@ -129,7 +132,12 @@ impl Git {
         if entry.kind() != Some(ObjectType::Blob) {
             return None;
         }
-        let blob = self.repo.find_blob(entry.id()).ok()?;
+        self.blob_text(entry.id())
+    }
+
+    /// A blob's text, if it is UTF-8.
+    pub fn blob_text(&self, id: Oid) -> Option<String> {
+        let blob = self.repo.find_blob(id).ok()?;
         String::from_utf8(blob.content().to_vec()).ok()
     }
 
@@ -151,32 +159,51 @@ impl Git {
     /// The commit being made: the index as an overlay on the work tree, and what it
     /// changes against HEAD (everything, in a repository without commits). Changed files'
     /// contents come with the overlay; every other file's index blob is named in
-    /// `Overlay::blobs`, to be read from the object database when needed: under `--staged`
+    /// `Overlay::index`, to be read from the object database when needed: under `--staged`
     /// the work tree is never read.
     pub fn staged(&self) -> Result<(Overlay, Changes), GitError> {
         let index = self.repo.index()?;
         let mut overlay = Overlay::default();
-        let mut only = std::collections::BTreeSet::new();
-        let mut links = std::collections::BTreeSet::new();
+        let mut files = Vec::with_capacity(index.len());
         let mut entries = listing::Listing::with_capacity(index.len());
         let mut unmerged = false;
         for e in index.iter() {
             if e.flags & 0x3000 != 0 {
                 unmerged = true;
             }
-            entries.push((e.path.clone(), (e.mode, e.id)));
-            if let Some(p) = self.local(&e.path) {
-                if e.mode & 0o170_000 == 0o120_000 {
-                    links.insert(p.clone());
-                }
-                overlay.blobs.insert(p.clone(), e.id);
-                only.insert(p);
+            if let Some(path) = self.local(&e.path) {
+                files.push(crate::docs::IndexFile {
+                    path,
+                    blob: e.id,
+                    symlink: e.mode & 0o170_000 == 0o120_000,
+                });
             }
+            entries.push((e.path, (e.mode, e.id)));
         }
-        overlay.only = Some((only, links));
+        // Git sorts the index by path already; an unmerged path appears once per stage, and
+        // the last stage's blob stands for it.
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.dedup_by(|later, kept| {
+            let same = later.path == kept.path;
+            if same {
+                std::mem::swap(later, kept);
+            }
+            same
+        });
+        overlay.index = Some(files);
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let quick = match self.head_tree() {
-            Some(tree) if !unmerged => self.compare(&listing::head(self, &tree), &entries),
+            Some(tree) if !unmerged => {
+                let text = listing::head(self, &tree);
+                match text.as_deref().map(listing::parse) {
+                    Some(Some((_, head))) => self.compare(&head, &entries),
+                    Some(None) => {
+                        listing::forget_head(self);
+                        None
+                    }
+                    None => None,
+                }
+            }
             _ => None,
         };
         let changes = match quick {
@@ -187,8 +214,8 @@ impl Git {
             overlay.files.insert(path.clone(), None);
         }
         for path in &changes.changed {
-            if let Some(id) = overlay.blobs.get(path) {
-                let content = self.repo.find_blob(*id)?.content().to_vec();
+            if let Some(id) = overlay.blob(path) {
+                let content = self.repo.find_blob(id)?.content().to_vec();
                 overlay.files.insert(path.clone(), Some(content));
             }
         }
@@ -201,7 +228,7 @@ impl Git {
     /// HEAD's listing against the index's, by blob ID. `None` when a rename may have changed
     /// content (an added and a deleted file that are not the same blob): libgit2's
     /// similarity detection decides those.
-    fn compare(&self, head: &listing::Listing, index: &listing::Listing) -> Option<Changes> {
+    fn compare(&self, head: &listing::Borrowed<'_>, index: &listing::Listing) -> Option<Changes> {
         use std::cmp::Ordering;
         let mut changes = Changes::default();
         let mut gone: BTreeMap<Oid, Vec<String>> = BTreeMap::new();
@@ -219,6 +246,7 @@ impl Git {
                 Ordering::Less => {
                     let (p, (_, oid)) = h.next()?;
                     if let Some(local) = self.local(p) {
+                        changes.base_blobs.insert(local.clone(), *oid);
                         gone.entry(*oid).or_default().push(local);
                     }
                 }
@@ -234,6 +262,7 @@ impl Git {
                     if old != new
                         && let Some(local) = self.local(p)
                     {
+                        changes.base_blobs.insert(local.clone(), old.1);
                         changes.changed.insert(local);
                     }
                 }

@@ -17,15 +17,6 @@ use crate::docs::{Classifier, Document, Overlay, Reference, Repository, discover
 
 const HEADER: &str = "annals-refs 1";
 
-/// What each document (by path and blob) points at: resolved link paths in lower case and
-/// ID-field values in upper case.
-#[derive(Default)]
-struct RefCache {
-    /// Path -> (blob, references joined by tabs).
-    entries: HashMap<String, (Oid, Box<str>)>,
-    dirty: bool,
-}
-
 /// What the cache must be rebuilt for: the kinds' folders and ID fields.
 fn fingerprint(cfg: &Config) -> String {
     let mut parts: Vec<String> = cfg
@@ -37,52 +28,52 @@ fn fingerprint(cfg: &Config) -> String {
     format!("{HEADER} {}", parts.join(" "))
 }
 
-impl RefCache {
-    fn load(git: &Git, cfg: &Config) -> RefCache {
-        let mut cache = RefCache::default();
-        let Ok(text) = std::fs::read_to_string(git.cache_dir().join("refs.txt")) else {
-            return cache;
-        };
-        let mut lines = text.lines();
-        if lines.next() != Some(fingerprint(cfg).as_str()) {
-            return cache;
-        }
-        for line in lines {
-            let mut fields = line.splitn(3, '\t');
-            let (Some(hex), Some(path)) = (fields.next(), fields.next()) else {
-                continue;
-            };
-            if let Ok(oid) = Oid::from_str(hex) {
-                let refs = line.get(hex.len() + path.len() + 2..).unwrap_or("").into();
-                cache.entries.insert(path.to_string(), (oid, refs));
+/// The cache file's text: one line per document, `blob\tpath\treferences…` (resolved link
+/// paths in lower case, ID-field values in upper case), sorted by path.
+fn read_cache(git: &Git, cfg: &Config) -> String {
+    let text = std::fs::read_to_string(git.cache_dir().join("refs.txt")).unwrap_or_default();
+    match text.split_once('\n') {
+        Some((header, _)) if header == fingerprint(cfg) => text,
+        _ => String::new(),
+    }
+}
+
+/// The cached `(blob, references)` of each found document, in `found`'s order: both are
+/// sorted by path, so one merge pass over borrowed lines, no map.
+fn align<'t>(text: &'t str, found: &[crate::docs::Found]) -> Vec<Option<(Oid, &'t str)>> {
+    let mut out = vec![None; found.len()];
+    let mut lines = crate::fsutil::lines(text).skip(1).filter_map(|line| {
+        let (hex, rest) = line.split_once('\t')?;
+        let (path, refs) = rest.split_once('\t').unwrap_or((rest, ""));
+        Some((path, super::listing::parse_hex(hex.as_bytes())?, refs))
+    });
+    let mut next = lines.next();
+    for (slot, f) in out.iter_mut().zip(found) {
+        while let Some((path, oid, refs)) = next {
+            match path.cmp(f.path.as_str()) {
+                std::cmp::Ordering::Less => next = lines.next(),
+                std::cmp::Ordering::Equal => {
+                    *slot = Some((oid, refs));
+                    next = lines.next();
+                    break;
+                }
+                std::cmp::Ordering::Greater => break,
             }
         }
-        cache
     }
+    out
+}
 
-    fn get(&self, path: &str, oid: Oid) -> Option<&str> {
-        self.entries
-            .get(path)
-            .filter(|(o, _)| *o == oid)
-            .map(|(_, r)| &**r)
+/// Best-effort, like the history cache: a read-only repository still works. Documents no
+/// longer in the index drop out.
+fn save_cache(git: &Git, cfg: &Config, entries: impl Iterator<Item = (String, Oid, String)>) {
+    let mut out = fingerprint(cfg);
+    out.push('\n');
+    for (path, oid, refs) in entries {
+        out.push_str(&format!("{oid}\t{path}\t{refs}\n"));
     }
-
-    /// Best-effort, like the history cache: a read-only repository still works.
-    fn save(&self, git: &Git, cfg: &Config) {
-        if !self.dirty {
-            return;
-        }
-        let mut out = fingerprint(cfg);
-        out.push('\n');
-        let mut paths: Vec<&String> = self.entries.keys().collect();
-        paths.sort();
-        for p in paths {
-            let (oid, refs) = &self.entries[p];
-            out.push_str(&format!("{oid}\t{p}\t{refs}\n"));
-        }
-        let _ = std::fs::create_dir_all(git.cache_dir());
-        let _ = crate::fsutil::write_cache(&git.cache_dir().join("refs.txt"), out.as_bytes());
-    }
+    let _ = std::fs::create_dir_all(git.cache_dir());
+    let _ = crate::fsutil::write_cache(&git.cache_dir().join("refs.txt"), out.as_bytes());
 }
 
 /// Where a parsed document points, joined by tabs: what the cache keeps of it.
@@ -107,11 +98,45 @@ fn refs_of(cfg: &Config, d: &Document) -> String {
         .join("\t")
 }
 
+/// What [`load`] does with one document.
+#[derive(Clone, Copy)]
+enum Need {
+    /// Parse the changed content the overlay holds.
+    Content,
+    Stub,
+    /// Parse the blob: the reference cache says it links into the change.
+    Linker(Oid),
+    /// Parse the blob to learn where it points (not in the reference cache).
+    Miss(Oid),
+}
+
+/// The blobs' contents, in order. A warm run reads a few, on this thread; a cold one reads
+/// thousands, in parallel chunks, each with its own repository handle (opening one costs
+/// more than reading a blob, and a handle cannot be shared between threads).
+fn read_blobs(git: &Git, oids: &[Oid]) -> Vec<Option<Vec<u8>>> {
+    let read = |repo: &git2::Repository, oid: &Oid| {
+        repo.find_blob(*oid).ok().map(|b| b.content().to_vec())
+    };
+    if oids.len() < 64 {
+        return oids.iter().map(|oid| read(&git.repo, oid)).collect();
+    }
+    let chunk = oids.len().div_ceil(rayon::current_num_threads() * 4);
+    let git_dir = git.repo.path();
+    oids.par_chunks(chunk)
+        .map(|part| match git2::Repository::open(git_dir) {
+            Ok(repo) => part.iter().map(|oid| read(&repo, oid)).collect(),
+            Err(_) => vec![None; part.len()],
+        })
+        .collect::<Vec<Vec<_>>>()
+        .concat()
+}
+
 /// The model of the commit being made. See the module documentation.
 pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> Repository {
     let found = discover(&config, Some(overlay));
     let file_index = files::FileIndex::scan(&config.root, Some(overlay));
-    let mut cache = RefCache::load(git, &config);
+    let text = read_cache(git, &config);
+    let cached = align(&text, &found.documents);
     let classifier = Classifier::new(&config);
     // What a linker points at: a changed or deleted path, or such a document's ID.
     let mut wanted: HashSet<String> = HashSet::default();
@@ -121,17 +146,6 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
             wanted.insert(id.to_uppercase());
         }
     }
-    let git_dir = git.repo.path().to_path_buf();
-    // Each thread opens the repository when it first needs a blob (a warm run needs few).
-    let read_blob = |repo: &mut Option<git2::Repository>, oid: Oid| -> Option<Vec<u8>> {
-        if repo.is_none() {
-            *repo = git2::Repository::open(&git_dir).ok();
-        }
-        repo.as_ref()?
-            .find_blob(oid)
-            .ok()
-            .map(|b| b.content().to_vec())
-    };
     let parse = |f: &crate::docs::Found, bytes: Option<Vec<u8>>| {
         let kind = &config.kinds[f.kind];
         match bytes {
@@ -147,54 +161,78 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
             ),
         }
     };
-    // Changed documents, linkers known from the cache, and cache misses (parsed to learn
-    // where they point): one parallel pass, each thread with its own repository handle.
+    // What each document needs: its changed content, nothing (a stub), its blob because the
+    // cache says it links into the change, or its blob to learn where it points.
     let links_in = |refs: &str| refs.split('\t').any(|r| wanted.contains(r));
-    let results: Vec<(Document, Option<String>)> = found
+    let needs: Vec<Need> = found
         .documents
         .par_iter()
-        .map_init(
-            || None,
-            |repo, f| {
-                let kind = &config.kinds[f.kind];
-                if let Some(content) = overlay.files.get(&f.path) {
-                    return (parse(f, content.clone()), None);
-                }
-                let Some(&oid) = overlay.blobs.get(&f.path) else {
-                    return (Document::stub(f.path.clone(), f.kind, kind), None);
-                };
-                match cache.get(&f.path, oid) {
-                    Some(refs) if !links_in(refs) => {
-                        (Document::stub(f.path.clone(), f.kind, kind), None)
-                    }
-                    Some(_) => (parse(f, read_blob(repo, oid)), None),
-                    None => {
-                        let d = parse(f, read_blob(repo, oid));
-                        let refs = refs_of(&config, &d);
-                        if links_in(&refs) {
-                            (d, Some(refs))
-                        } else {
-                            (Document::stub(f.path.clone(), f.kind, kind), Some(refs))
-                        }
-                    }
-                }
-            },
-        )
+        .zip(&cached)
+        .map(|(f, cached)| {
+            if overlay.files.contains_key(&f.path) {
+                return Need::Content;
+            }
+            let Some(oid) = overlay.blob(&f.path) else {
+                return Need::Stub;
+            };
+            match cached.filter(|(o, _)| *o == oid).map(|(_, refs)| refs) {
+                Some(refs) if !links_in(refs) => Need::Stub,
+                Some(_) => Need::Linker(oid),
+                None => Need::Miss(oid),
+            }
+        })
         .collect();
-    let mut docs = Vec::with_capacity(results.len());
-    for (f, (d, learned)) in found.documents.iter().zip(results) {
-        if let (Some(refs), Some(&oid)) = (learned, overlay.blobs.get(&f.path)) {
-            cache.entries.insert(f.path.clone(), (oid, refs.into()));
-            cache.dirty = true;
-        }
-        docs.push(d);
+    let oids: Vec<Oid> = needs
+        .iter()
+        .filter_map(|n| match n {
+            Need::Linker(oid) | Need::Miss(oid) => Some(*oid),
+            _ => None,
+        })
+        .collect();
+    let mut blobs = read_blobs(git, &oids).into_iter();
+    let work: Vec<(&crate::docs::Found, Need, Option<Vec<u8>>)> = found
+        .documents
+        .iter()
+        .zip(needs)
+        .map(|(f, need)| match need {
+            Need::Linker(_) | Need::Miss(_) => (f, need, blobs.next().flatten()),
+            _ => (f, need, None),
+        })
+        .collect();
+    let results: Vec<(Document, Option<String>)> = work
+        .into_par_iter()
+        .map(|(f, need, blob)| {
+            let kind = &config.kinds[f.kind];
+            match need {
+                Need::Content => (parse(f, overlay.files[&f.path].clone()), None),
+                Need::Stub => (Document::stub(f.path.clone(), f.kind, kind), None),
+                Need::Linker(_) => (parse(f, blob), None),
+                Need::Miss(_) => {
+                    let d = parse(f, blob);
+                    let refs = refs_of(&config, &d);
+                    if links_in(&refs) {
+                        (d, Some(refs))
+                    } else {
+                        (Document::stub(f.path.clone(), f.kind, kind), Some(refs))
+                    }
+                }
+            }
+        })
+        .collect();
+    if results.iter().any(|(_, learned)| learned.is_some()) {
+        let entries = found.documents.iter().enumerate().filter_map(|(i, f)| {
+            let oid = overlay.blob(&f.path)?;
+            match (&results[i].1, cached[i]) {
+                (Some(refs), _) => Some((f.path.clone(), oid, refs.clone())),
+                (None, Some((o, refs))) if o == oid => {
+                    Some((f.path.clone(), oid, refs.to_string()))
+                }
+                _ => None,
+            }
+        });
+        save_cache(git, &config, entries);
     }
-    // Entries of files no longer in the index go when the cache is next written.
-    if cache.dirty {
-        let present: HashSet<&str> = found.documents.iter().map(|f| f.path.as_str()).collect();
-        cache.entries.retain(|p, _| present.contains(p.as_str()));
-        cache.save(git, &config);
-    }
+    let mut docs: Vec<Document> = results.into_iter().map(|(d, _)| d).collect();
     // What the parsed documents point at must be parsed too (headings, supersede pairs).
     let ids: HashMap<&str, &str> = docs
         .iter()
@@ -216,16 +254,13 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
             }
         }
     }
-    let mut repo = None;
     for (i, f) in found.documents.iter().enumerate() {
         if docs[i].stub
             && targets.contains(&f.path)
-            && let Some(&oid) = overlay.blobs.get(&f.path)
+            && let Some(oid) = overlay.blob(&f.path)
         {
-            docs[i] = parse(f, read_blob(&mut repo, oid));
+            docs[i] = parse(f, read_blobs(git, &[oid]).pop().flatten());
         }
     }
-    let mut model = Repository::from_docs(config, docs, found.skipped);
-    model.files = file_index;
-    model
+    Repository::from_docs(config, docs, found.skipped, Some(file_index))
 }

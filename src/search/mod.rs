@@ -458,7 +458,6 @@ impl SearchIndex {
                     stale.push(crate::docs::Found {
                         path: n.0.to_string(),
                         kind: n.1,
-                        abs: cfg.root.join(n.0),
                     });
                     new.next();
                 }
@@ -467,7 +466,6 @@ impl SearchIndex {
                         stale.push(crate::docs::Found {
                             path: n.0.to_string(),
                             kind: n.1,
-                            abs: cfg.root.join(n.0),
                         });
                     }
                     old.next();

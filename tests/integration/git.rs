@@ -214,6 +214,23 @@ fn a002_responses_overdue_and_answered_by_commit() {
 }
 
 #[test]
+fn staged_edit_is_judged_with_its_committed_history() {
+    // The deadline runs from the commit that opened the brief: `--staged` must read that
+    // document's facts from the history cache, not treat the edit as a new document.
+    let g = GitEnv::new(&[]);
+    let p = "briefs/retry-budget.md";
+    g.commit("alice", MON, &[(p, &brief(""))], &[]);
+    g.stage(p, &(brief("") + "\nA staged afterthought.\n"));
+    for _ in 0..2 {
+        // Cold, then warm (the history cache read for just the staged document).
+        let (_, out, _) = g.check(MON + DAY, &["--staged", "--select", "A002"]);
+        assert!(out.contains("alice, bruno have not responded"), "{out}");
+        let (_, out, _) = g.check(MON + 2 * HOUR, &["--staged", "--select", "A002"]);
+        assert_eq!(out.matches("[A002]").count(), 0, "{out}");
+    }
+}
+
+#[test]
 fn a003_stale_after_review_every_unless_touched() {
     let g = GitEnv::new(&[("decision", "review_every = \"365d\"")]);
     let dec = std::fs::read_to_string(
