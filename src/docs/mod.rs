@@ -500,7 +500,9 @@ impl<'c> Classifier<'c> {
         if inside.split('/').any(|c| c.starts_with('.')) {
             return None;
         }
-        Some((*idx, excludes.is_match(name) || excludes.is_match(inside)))
+        let excluded =
+            excludes.is_match(name) || (inside.len() != name.len() && excludes.is_match(inside));
+        Some((*idx, excluded))
     }
 }
 

@@ -98,17 +98,33 @@ fn push_hex(out: &mut Vec<u8>, oid: &Oid) {
 }
 
 pub(super) fn parse_hex(hex: &[u8]) -> Option<Oid> {
+    // Ten thousand IDs per run: a table, not a match per digit.
+    const NIBBLE: [u8; 256] = {
+        let mut t = [0xff; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t
+    };
     if hex.len() != 40 {
         return None;
     }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
     let mut bytes = [0u8; 20];
-    for (i, pair) in hex.chunks_exact(2).enumerate() {
-        bytes[i] = nibble(pair[0])? << 4 | nibble(pair[1])?;
+    let mut bad = 0u8;
+    for (out, pair) in bytes.iter_mut().zip(hex.chunks_exact(2)) {
+        let (hi, lo) = (NIBBLE[usize::from(pair[0])], NIBBLE[usize::from(pair[1])]);
+        bad |= hi | lo;
+        *out = hi << 4 | lo;
+    }
+    if bad & 0xf0 != 0 {
+        return None;
     }
     Oid::from_bytes(&bytes).ok()
 }
@@ -211,18 +227,42 @@ pub fn forget_head(git: &Git) {
 }
 
 /// Keeps the index just checked, for the commit it is about to become (its tree ID is
-/// computed when HEAD has moved, once per commit, not on every run).
+/// computed when HEAD has moved, once per commit, not on every run). The first line holds
+/// the index file's own checksum, so checking the same index again writes nothing.
 pub fn remember_index(git: &Git, index: &Listing) {
-    write(
-        &git.cache_dir().join("index-listing.txt"),
-        Oid::ZERO_SHA1,
-        index,
-    );
+    use std::io::Read;
+    let file = git.cache_dir().join("index-listing.txt");
+    let checksum = index_checksum(&git.repo.path().join("index")).unwrap_or(Oid::ZERO_SHA1);
+    let mut first = [0u8; 40];
+    let known = std::fs::File::open(&file).and_then(|mut f| f.read_exact(&mut first));
+    if checksum != Oid::ZERO_SHA1 && known.is_ok() && first == *checksum.to_string().as_bytes() {
+        return;
+    }
+    write(&file, checksum, index);
+}
+
+/// The SHA-1 git writes at the end of its index file.
+fn index_checksum(path: &std::path::Path) -> Option<Oid> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    f.seek(SeekFrom::End(-20)).ok()?;
+    let mut sum = [0u8; 20];
+    f.read_exact(&mut sum).ok()?;
+    Oid::from_bytes(&sum).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_ids_parse_in_lower_case_only() {
+        let hex = "0123456789abcdef0123456789abcdef01234567";
+        assert_eq!(parse_hex(hex.as_bytes()), Oid::from_str(hex).ok());
+        assert_eq!(parse_hex(hex.to_uppercase().as_bytes()), None);
+        assert_eq!(parse_hex(&hex.as_bytes()[1..]), None);
+        assert_eq!(parse_hex(hex.replace('7', "g").as_bytes()), None);
+    }
 
     #[test]
     fn tree_ids_match_git() {

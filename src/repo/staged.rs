@@ -4,9 +4,11 @@
 //! or a parsed document links to it. Which documents link where is cached per index blob in
 //! `.git/annals/refs.txt`, so a warm run reads no unchanged file at all.
 
+use std::cmp::Ordering;
 use std::collections::BTreeSet;
+use std::ops::Range;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 
 use git2::Oid;
 use rayon::prelude::*;
@@ -30,34 +32,79 @@ fn fingerprint(cfg: &Config) -> String {
 
 /// The cache file's text: one line per document, `blob\tpath\treferences…` (resolved link
 /// paths in lower case, ID-field values in upper case), sorted by path.
-fn read_cache(git: &Git, cfg: &Config) -> String {
-    let text = std::fs::read_to_string(git.cache_dir().join("refs.txt")).unwrap_or_default();
+fn read_cache(file: &std::path::Path, cfg: &Config) -> String {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
     match text.split_once('\n') {
         Some((header, _)) if header == fingerprint(cfg) => text,
         _ => String::new(),
     }
 }
 
-/// The cached `(blob, references)` of each found document, in `found`'s order: both are
-/// sorted by path, so one merge pass over borrowed lines, no map.
-fn align<'t>(text: &'t str, found: &[crate::docs::Found]) -> Vec<Option<(Oid, &'t str)>> {
+/// The cached blob of each found document and where its references lie in `text`, in
+/// `found`'s order: both are sorted by path, so one merge pass over the lines, no map.
+fn align(text: &str, found: &[crate::docs::Found]) -> Vec<Option<(Oid, Range<usize>)>> {
     let mut out = vec![None; found.len()];
-    let mut lines = crate::fsutil::lines(text).skip(1).filter_map(|line| {
-        let (hex, rest) = line.split_once('\t')?;
-        let (path, refs) = rest.split_once('\t').unwrap_or((rest, ""));
-        Some((path, super::listing::parse_hex(hex.as_bytes())?, refs))
+    let bytes = text.as_bytes();
+    let mut start = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
+    // Each line: the blob's 40 hex digits, a tab, the path, a tab, the references.
+    let mut lines = memchr::memchr_iter(b'\n', bytes).skip(1).filter_map(|end| {
+        let line = start..end;
+        start = end + 1;
+        let oid = super::listing::parse_hex(bytes.get(line.start..line.start + 40)?)?;
+        let rest = line.start + 41..line.end;
+        let tab = memchr::memchr(b'\t', &bytes[rest.clone()]).map_or(rest.end, |t| rest.start + t);
+        Some((
+            text.get(rest.start..tab)?,
+            oid,
+            (tab + 1).min(rest.end)..rest.end,
+        ))
     });
     let mut next = lines.next();
     for (slot, f) in out.iter_mut().zip(found) {
-        while let Some((path, oid, refs)) = next {
-            match path.cmp(f.path.as_str()) {
-                std::cmp::Ordering::Less => next = lines.next(),
-                std::cmp::Ordering::Equal => {
-                    *slot = Some((oid, refs));
+        while let Some((path, oid, refs)) = &next {
+            match (*path).cmp(f.path.as_str()) {
+                Ordering::Less => next = lines.next(),
+                Ordering::Equal => {
+                    *slot = Some((*oid, refs.clone()));
                     next = lines.next();
                     break;
                 }
-                std::cmp::Ordering::Greater => break,
+                Ordering::Greater => break,
+            }
+        }
+    }
+    out
+}
+
+/// Which cached documents point at a wanted reference. Each wanted reference (a handful) is
+/// searched for in the whole text with SIMD, instead of splitting ten thousand documents'
+/// references: a hit counts when it is a whole reference of one document's list.
+fn linking(
+    text: &str,
+    cached: &[Option<(Oid, Range<usize>)>],
+    wanted: &HashSet<String>,
+) -> Vec<bool> {
+    let mut out = vec![false; cached.len()];
+    let lists: Vec<(usize, &Range<usize>)> = cached
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((i, &c.as_ref()?.1)))
+        .collect();
+    let bytes = text.as_bytes();
+    for w in wanted.iter().filter(|w| !w.is_empty()) {
+        for pos in memchr::memmem::find_iter(bytes, w.as_bytes()) {
+            let end = pos + w.len();
+            let Some(&(i, refs)) = lists
+                .partition_point(|(_, r)| r.start <= pos)
+                .checked_sub(1)
+                .map(|k| &lists[k])
+            else {
+                continue;
+            };
+            let whole = (pos == refs.start || bytes[pos - 1] == b'\t')
+                && (end == refs.end || bytes.get(end) == Some(&b'\t'));
+            if end <= refs.end && whole {
+                out[i] = true;
             }
         }
     }
@@ -98,6 +145,22 @@ fn refs_of(cfg: &Config, d: &Document) -> String {
         .join("\t")
 }
 
+/// The index's blob of each found document, in order: both are sorted by path, so one
+/// merge pass instead of a search per document.
+fn index_blobs(overlay: &Overlay, found: &[crate::docs::Found]) -> Vec<Option<Oid>> {
+    let index = overlay.index.as_deref().unwrap_or_default();
+    let mut at = 0;
+    found
+        .iter()
+        .map(|f| {
+            while at < index.len() && index[at].path < f.path {
+                at += 1;
+            }
+            (at < index.len() && index[at].path == f.path).then(|| index[at].blob)
+        })
+        .collect()
+}
+
 /// What [`load`] does with one document.
 #[derive(Clone, Copy)]
 enum Need {
@@ -131,11 +194,36 @@ fn read_blobs(git: &Git, oids: &[Oid]) -> Vec<Option<Vec<u8>>> {
         .concat()
 }
 
+/// A document from its blob (`None`: the index names a blob the object database lacks).
+fn parse(config: &Config, f: &crate::docs::Found, bytes: Option<Vec<u8>>) -> Document {
+    let kind = &config.kinds[f.kind];
+    match bytes {
+        Some(b) => match crate::docs::within_limits(config, b) {
+            Ok(b) => Document::from_vec(f.path.clone(), f.kind, kind, b),
+            Err(why) => Document::unreadable(f.path.clone(), f.kind, kind, why),
+        },
+        None => Document::unreadable(
+            f.path.clone(),
+            f.kind,
+            kind,
+            crate::docs::Unreadable::Io("not in the index".into()),
+        ),
+    }
+}
+
 /// The model of the commit being made. See the module documentation.
 pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> Repository {
-    let found = discover(&config, Some(overlay));
-    let file_index = files::FileIndex::scan(&config.root, Some(overlay));
-    let text = read_cache(git, &config);
+    // Three independent passes over ten thousand paths or lines: on both cores.
+    let cache_file = git.cache_dir().join("refs.txt");
+    let ((found, file_index), text) = rayon::join(
+        || {
+            rayon::join(
+                || discover(&config, Some(overlay)),
+                || files::FileIndex::scan(&config.root, Some(overlay)),
+            )
+        },
+        || read_cache(&cache_file, &config),
+    );
     let cached = align(&text, &found.documents);
     let classifier = Classifier::new(&config);
     // What a linker points at: a changed or deleted path, or such a document's ID.
@@ -146,42 +234,31 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
             wanted.insert(id.to_uppercase());
         }
     }
-    let parse = |f: &crate::docs::Found, bytes: Option<Vec<u8>>| {
-        let kind = &config.kinds[f.kind];
-        match bytes {
-            Some(b) => match crate::docs::within_limits(&config, b) {
-                Ok(b) => Document::from_vec(f.path.clone(), f.kind, kind, b),
-                Err(why) => Document::unreadable(f.path.clone(), f.kind, kind, why),
-            },
-            None => Document::unreadable(
-                f.path.clone(),
-                f.kind,
-                kind,
-                crate::docs::Unreadable::Io("not in the index".into()),
-            ),
-        }
-    };
     // What each document needs: its changed content, nothing (a stub), its blob because the
     // cache says it links into the change, or its blob to learn where it points.
-    let links_in = |refs: &str| refs.split('\t').any(|r| wanted.contains(r));
+    let linkers = linking(&text, &cached, &wanted);
+    let blobs_found = index_blobs(overlay, &found.documents);
     let needs: Vec<Need> = found
         .documents
-        .par_iter()
+        .iter()
         .zip(&cached)
-        .map(|(f, cached)| {
+        .zip(linkers)
+        .zip(&blobs_found)
+        .map(|(((f, cached), linker), blob)| {
             if overlay.files.contains_key(&f.path) {
                 return Need::Content;
             }
-            let Some(oid) = overlay.blob(&f.path) else {
+            let Some(oid) = *blob else {
                 return Need::Stub;
             };
-            match cached.filter(|(o, _)| *o == oid).map(|(_, refs)| refs) {
-                Some(refs) if !links_in(refs) => Need::Stub,
-                Some(_) => Need::Linker(oid),
-                None => Need::Miss(oid),
+            match cached {
+                Some((o, _)) if *o == oid && linker => Need::Linker(oid),
+                Some((o, _)) if *o == oid => Need::Stub,
+                _ => Need::Miss(oid),
             }
         })
         .collect();
+    let links_in = |refs: &str| refs.split('\t').any(|r| wanted.contains(r));
     let oids: Vec<Oid> = needs
         .iter()
         .filter_map(|n| match n {
@@ -204,11 +281,11 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
         .map(|(f, need, blob)| {
             let kind = &config.kinds[f.kind];
             match need {
-                Need::Content => (parse(f, overlay.files[&f.path].clone()), None),
+                Need::Content => (parse(&config, f, overlay.files[&f.path].clone()), None),
                 Need::Stub => (Document::stub(f.path.clone(), f.kind, kind), None),
-                Need::Linker(_) => (parse(f, blob), None),
+                Need::Linker(_) => (parse(&config, f, blob), None),
                 Need::Miss(_) => {
-                    let d = parse(f, blob);
+                    let d = parse(&config, f, blob);
                     let refs = refs_of(&config, &d);
                     if links_in(&refs) {
                         (d, Some(refs))
@@ -221,46 +298,109 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
         .collect();
     if results.iter().any(|(_, learned)| learned.is_some()) {
         let entries = found.documents.iter().enumerate().filter_map(|(i, f)| {
-            let oid = overlay.blob(&f.path)?;
-            match (&results[i].1, cached[i]) {
+            let oid = blobs_found[i]?;
+            match (&results[i].1, &cached[i]) {
                 (Some(refs), _) => Some((f.path.clone(), oid, refs.clone())),
-                (None, Some((o, refs))) if o == oid => {
-                    Some((f.path.clone(), oid, refs.to_string()))
+                (None, Some((o, refs))) if *o == oid => {
+                    Some((f.path.clone(), oid, text[refs.clone()].to_string()))
                 }
                 _ => None,
             }
         });
         save_cache(git, &config, entries);
     }
-    let mut docs: Vec<Document> = results.into_iter().map(|(d, _)| d).collect();
-    // What the parsed documents point at must be parsed too (headings, supersede pairs).
-    let ids: HashMap<&str, &str> = docs
-        .iter()
-        .filter_map(|d| Some((d.id.as_deref()?, d.path.as_str())))
-        .collect();
-    let mut targets = HashSet::default();
-    for d in docs.iter().filter(|d| !d.stub) {
-        for r in d.references(&config.kinds[d.kind].id_fields) {
-            match r {
-                Reference::Link(path) => {
-                    targets.insert(path);
-                }
+    let docs: Vec<Document> = results.into_iter().map(|(d, _)| d).collect();
+    // IDs come from file names, so a stub's are final: the model's ID map can resolve what
+    // the parsed documents point at, which must be parsed too (headings, supersede pairs).
+    let mut model = Repository::from_docs(config, docs, found.skipped, Some(file_index));
+    let mut targets: HashSet<usize> = HashSet::default();
+    for d in model.docs.iter().filter(|d| !d.stub) {
+        for r in d.references(&model.config.kinds[d.kind].id_fields) {
+            let path = match r {
+                Reference::Link(path) => Some(path),
                 Reference::Field { value, path } => {
-                    match ids.get(value.to_ascii_uppercase().as_str()) {
-                        Some(p) => targets.insert((*p).to_string()),
-                        None => path.is_some_and(|p| targets.insert(p)),
-                    };
+                    match model.by_id.get(value.to_ascii_uppercase().as_str()) {
+                        Some(i) => i.first().map(|&i| model.docs[i].path.clone()),
+                        None => path,
+                    }
                 }
+            };
+            if let Some(&i) = path.and_then(|p| model.by_path.get(&p)) {
+                targets.insert(i);
             }
         }
     }
-    for (i, f) in found.documents.iter().enumerate() {
-        if docs[i].stub
-            && targets.contains(&f.path)
-            && let Some(oid) = overlay.blob(&f.path)
+    for i in targets {
+        let f = &found.documents[i];
+        if model.docs[i].stub
+            && let Some(oid) = blobs_found[i]
         {
-            docs[i] = parse(f, read_blobs(git, &[oid]).pop().flatten());
+            model.docs[i] = parse(&model.config, f, read_blobs(git, &[oid]).pop().flatten());
         }
     }
-    Repository::from_docs(config, docs, found.skipped, Some(file_index))
+    model
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reference_cache_finds_whole_references_only() {
+        let blob = "0123456789abcdef0123456789abcdef01234567";
+        let text = format!(
+            "{HEADER} x\n\
+             {blob}\ta.md\tdecisions/0001-x.md\tADR-0001\n\
+             {blob}\tb.md\tdecisions/0001-x.md.bak\tADR-00011\n\
+             {blob}\tc.md\tother/decisions/0001-x.md\n\
+             {blob}\td.md\t\n\
+             {blob}\tdecisions/0001-x.md\tADR-0002\n\
+             {blob}\te.md\tADR-0002\tADR-0001\n"
+        );
+        let found: Vec<crate::docs::Found> = [
+            "a.md",
+            "b.md",
+            "c.md",
+            "d.md",
+            "decisions/0001-x.md",
+            "e.md",
+            "f.md",
+        ]
+        .iter()
+        .map(|p| crate::docs::Found {
+            path: (*p).to_string(),
+            kind: 0,
+        })
+        .collect();
+        let mut sorted = found.clone();
+        sorted.sort_by(|a, b| a.path.cmp(&b.path));
+        let cached = align(&text, &sorted);
+        let refs: Vec<Option<&str>> = cached
+            .iter()
+            .map(|c| c.as_ref().map(|(_, r)| &text[r.clone()]))
+            .collect();
+        assert_eq!(
+            refs,
+            [
+                Some("decisions/0001-x.md\tADR-0001"),
+                Some("decisions/0001-x.md.bak\tADR-00011"),
+                Some("other/decisions/0001-x.md"),
+                Some(""),
+                Some("ADR-0002"),
+                Some("ADR-0002\tADR-0001"),
+                None, // not in the cache
+            ]
+        );
+        let wanted: HashSet<String> = ["decisions/0001-x.md".to_string(), "ADR-0001".to_string()]
+            .into_iter()
+            .collect();
+        let linking: Vec<&str> = linking(&text, &cached, &wanted)
+            .iter()
+            .zip(&sorted)
+            .filter(|(l, _)| **l)
+            .map(|(_, f)| f.path.as_str())
+            .collect();
+        // The path column of a line is not a reference, nor are longer names that contain one.
+        assert_eq!(linking, ["a.md", "e.md"]);
+    }
 }
