@@ -275,6 +275,10 @@ pub struct IndexArgs {
     /// Throw the index away and build it again
     #[arg(long)]
     pub rebuild: bool,
+    /// Keep running, keeping the index fresh as files change: searches then skip their own
+    /// check of every document (Ctrl-C stops)
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,4 +1,5 @@
-//! `annals index [--rebuild]`: brings the search index up to date (search does it itself).
+//! `annals index [--rebuild] [--watch]`: brings the search index up to date (search does it
+//! itself), and with `--watch` keeps it so.
 
 use anyhow::Result;
 
@@ -32,5 +33,27 @@ pub fn run(app: &App, args: &IndexArgs) -> Result<Exit> {
             index.dir.display()
         ))?;
     }
+    if args.watch {
+        drop(index);
+        watch(app, &cfg)?;
+    }
     Ok(Exit::Clean)
+}
+
+#[cfg(unix)]
+fn watch(app: &App, cfg: &crate::config::Config) -> Result<()> {
+    crate::search::watch::serve(cfg, |socket| {
+        if !app.quiet {
+            super::note(&format!(
+                "watching {} (socket {}); searches skip their refresh while this runs",
+                cfg.root.display(),
+                socket.display()
+            ));
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn watch(_: &App, _: &crate::config::Config) -> Result<()> {
+    anyhow::bail!("--watch needs Unix sockets; searches refresh the index themselves here")
 }

@@ -32,9 +32,12 @@ fn highlight(snippet: &str, ranges: &[std::ops::Range<usize>], color: bool) -> S
 
 pub fn run(app: &App, args: &SearchArgs) -> Result<Exit> {
     let cfg = app.config()?;
-    let index = SearchIndex::open(&cfg, false)?;
+    let index = SearchIndex::open_fresh(&cfg)?;
     for n in &index.notes {
         super::note(n);
+    }
+    if index.watched && app.verbose {
+        super::note("note: `annals index --watch` kept the index fresh");
     }
     let opts = SearchOptions {
         query: args.query.clone(),

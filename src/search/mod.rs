@@ -3,6 +3,8 @@
 //! each file's stamp (size and modification time) so results never show stale text.
 
 mod query;
+#[cfg(unix)]
+pub mod watch;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -165,6 +167,10 @@ pub struct SearchIndex {
     pub refreshed: usize,
     /// Documents in the repository.
     pub total: usize,
+    /// A watcher kept the index fresh: this search did not refresh it.
+    pub watched: bool,
+    /// Another process held the index: it may not show the latest changes.
+    pub lagging: bool,
 }
 
 /// Where the index lives for this repository.
@@ -315,6 +321,39 @@ impl SearchIndex {
         SearchIndex::open_with(cfg, rebuild, &|| {})
     }
 
+    /// The index to search: as it is when a watcher (`annals index --watch`) says it has
+    /// seen every change made so far, else refreshed here first.
+    pub fn open_fresh(cfg: &Config) -> Result<SearchIndex, SearchError> {
+        #[cfg(unix)]
+        if watch::sync(cfg) {
+            let dir = index_dir(&cfg.root);
+            if let Ok(mut index) = SearchIndex::open_as_is(dir, Vec::new())
+                && index.index.schema() == schema().0
+            {
+                index.watched = true;
+                return Ok(index);
+            }
+        }
+        SearchIndex::open(cfg, false)
+    }
+
+    /// The index in `dir` without refreshing it.
+    fn open_as_is(dir: PathBuf, notes: Vec<String>) -> Result<SearchIndex, SearchError> {
+        let index = Index::open_in_dir(&dir)?;
+        register_tokenizers(&index);
+        let (_, fields) = schema();
+        Ok(SearchIndex {
+            index,
+            fields,
+            dir,
+            notes,
+            refreshed: 0,
+            total: 0,
+            watched: false,
+            lagging: false,
+        })
+    }
+
     /// Like [`SearchIndex::open`]; `tick` is called once per document (re)indexed.
     pub fn open_with(
         cfg: &Config,
@@ -351,17 +390,9 @@ impl SearchIndex {
                 "note: another annals process is updating the search index; searching it as it is"
                     .to_string(),
             );
-            let index = Index::open_in_dir(&dir)?;
-            register_tokenizers(&index);
-            let (_, fields) = schema();
-            return Ok(SearchIndex {
-                index,
-                fields,
-                dir,
-                notes,
-                refreshed: 0,
-                total: 0,
-            });
+            let mut index = SearchIndex::open_as_is(dir, notes)?;
+            index.lagging = true;
+            return Ok(index);
         }
         let (schema, fields) = schema();
         let manifest_path = dir.join("annals-manifest.txt");
@@ -399,6 +430,8 @@ impl SearchIndex {
             notes,
             refreshed: 0,
             total: 0,
+            watched: false,
+            lagging: false,
         };
         s.refresh(cfg, &mut manifest, &manifest_path, tick)?;
         Ok(s)
@@ -479,6 +512,7 @@ impl SearchIndex {
             return Ok(());
         }
         let Some(mut writer) = self.writer()? else {
+            self.lagging = true;
             self.notes.push("note: another annals process is updating the search index; results may lag by one change".to_string());
             return Ok(());
         };

@@ -221,3 +221,106 @@ fn an_unwritable_index_folder_falls_back_to_a_temp_folder() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(v["total"].as_u64().unwrap() > 0);
 }
+
+/// `annals index --watch` running in the background, stopped when dropped.
+#[cfg(unix)]
+struct Watcher(std::process::Child);
+
+#[cfg(unix)]
+impl Watcher {
+    fn start(env: &TestEnv, socket: &std::path::Path) -> Watcher {
+        let child = env
+            .cmd(&["index", "--watch"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let watcher = Watcher(child);
+        for _ in 0..200 {
+            if std::os::unix::net::UnixStream::connect(socket).is_ok() {
+                return watcher;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the watcher never listened on {}", socket.display());
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Searches `word` verbosely: the paths found, and whether the watcher vouched for the index.
+#[cfg(unix)]
+fn watched_search(env: &TestEnv, word: &str) -> (Vec<String>, bool) {
+    let (exit, out, err) = env.run(&["search", word, "--format", "json", "-v"]);
+    assert_eq!(exit, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let found = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap().to_string())
+        .collect();
+    (
+        found,
+        err.contains("`annals index --watch` kept the index fresh"),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_watcher_keeps_searches_fresh_without_their_refresh() {
+    for git in [false, true] {
+        let env = repo();
+        let socket = if git {
+            git2::Repository::init(env.root()).unwrap();
+            env.root().join(".git/annals/index.sock")
+        } else {
+            env.root().join(".annals/index.sock")
+        };
+        let watcher = Watcher::start(&env, &socket);
+        let brief = "briefs/consolidate-staging-environments.md";
+        assert_eq!(watched_search(&env, "quokka"), (vec![], true));
+        // An edit, a new document and a deletion, each seen by the very next search.
+        let text = env.read(brief);
+        env.write(brief, &format!("{text}\nThe quokka plan.\n"));
+        assert_eq!(
+            watched_search(&env, "quokka"),
+            (vec![brief.to_string()], true)
+        );
+        env.write(
+            "briefs/quokka-census.md",
+            "---\ntitle: Quokka census\nstatus: draft\nowner: alice\n---\n\n# Quokka census\n\nCount them.\n",
+        );
+        let (mut found, watched) = watched_search(&env, "quokka");
+        found.sort();
+        assert_eq!(
+            (found, watched),
+            (
+                vec![brief.to_string(), "briefs/quokka-census.md".to_string()],
+                true
+            )
+        );
+        std::fs::remove_file(env.path(brief)).unwrap();
+        assert_eq!(
+            watched_search(&env, "quokka"),
+            (vec!["briefs/quokka-census.md".to_string()], true)
+        );
+        // One watcher per repository.
+        let (exit, _, err) = env.run(&["index", "--watch"]);
+        assert_eq!(exit, 2, "{err}");
+        assert!(err.contains("another `annals index --watch`"), "{err}");
+        // Without a watcher (its socket left behind), searches refresh the index themselves.
+        drop(watcher);
+        env.write(
+            "briefs/quokka-census.md",
+            "---\ntitle: Census\nstatus: draft\nowner: alice\n---\n\n# Census\n\nGone.\n",
+        );
+        assert_eq!(watched_search(&env, "quokka"), (vec![], false));
+    }
+}

@@ -1,0 +1,156 @@
+//! `annals index --watch`: keeps the search index fresh between searches, so that a search
+//! need not look at every document first. At 100,000 documents that look (a `stat` per file)
+//! costs about 80 ms, most of a warm search; with a watcher a search costs about 5 ms.
+//!
+//! A search asks the watcher, over a Unix socket beside the index, to sync. The watcher then
+//! creates a cookie file and waits for its own event: inotify delivers a watcher's events in
+//! order, so by then it has seen every change made before the search asked. If it saw any, it
+//! refreshes the index (the same refresh a search does itself), and answers `ok`; the search
+//! reads the index as it is. No watcher, or no answer in time, and the search refreshes the
+//! index itself: a watcher only ever makes searches faster, never staler. (The technique is
+//! watchman's.)
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use super::{SearchIndex, index_dir};
+use crate::config::Config;
+
+/// How long a search waits for the watcher before refreshing the index itself.
+const PATIENCE: Duration = Duration::from_secs(2);
+
+const COOKIE: &str = "annals-watch-cookie-";
+
+/// The socket a watcher listens on, beside the index.
+pub fn socket_path(cfg: &Config) -> PathBuf {
+    index_dir(&cfg.root).with_extension("sock")
+}
+
+/// Asks a running watcher to catch up with every change made so far; `true` when it did and
+/// the index can be searched as it is.
+pub fn sync(cfg: &Config) -> bool {
+    let Ok(mut stream) = UnixStream::connect(socket_path(cfg)) else {
+        return false;
+    };
+    let asked = stream
+        .set_read_timeout(Some(PATIENCE))
+        .and_then(|()| stream.set_write_timeout(Some(PATIENCE)))
+        .and_then(|()| stream.write_all(b"sync\n"));
+    let mut answer = String::new();
+    asked.is_ok() && BufReader::new(stream).read_line(&mut answer).is_ok() && answer == "ok\n"
+}
+
+/// Whether an event can change what the index holds (reading a file cannot).
+fn changes(kind: EventKind) -> bool {
+    use notify::event::{MetadataKind, ModifyKind};
+    !matches!(
+        kind,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
+    )
+}
+
+enum Msg {
+    Fs(notify::Result<notify::Event>),
+    Sync(UnixStream),
+}
+
+/// Watches the repository and answers searches until the process is stopped. `ready` is
+/// called once the socket is listening.
+pub fn serve(cfg: &Config, ready: impl FnOnce(&Path)) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let socket = socket_path(cfg);
+    if UnixStream::connect(&socket).is_ok() {
+        anyhow::bail!("another `annals index --watch` is watching this repository");
+    }
+    let _ = std::fs::remove_file(&socket);
+    let listener = UnixListener::bind(&socket)
+        .with_context(|| format!("cannot listen on {}", socket.display()))?;
+    let cookies = socket
+        .parent()
+        .map_or_else(|| cfg.root.clone(), Path::to_path_buf);
+    let git_dir = crate::repo::Git::open(&cfg.root).map(|g| g.repo.path().to_path_buf());
+
+    let (tx, rx) = mpsc::channel();
+    let fs_tx = tx.clone();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = fs_tx.send(Msg::Fs(event));
+    })?;
+    watcher.watch(&cfg.root, RecursiveMode::Recursive)?;
+    if !cookies.starts_with(&cfg.root) {
+        watcher.watch(&cookies, RecursiveMode::NonRecursive)?;
+    }
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut line = String::new();
+            let _ = stream.set_read_timeout(Some(PATIENCE));
+            let asked = stream
+                .try_clone()
+                .is_ok_and(|s| BufReader::new(s).read_line(&mut line).is_ok());
+            if asked && line == "sync\n" && tx.send(Msg::Sync(stream)).is_err() {
+                return;
+            }
+        }
+    });
+    // Changes before the watch began were not seen: the first sync refreshes.
+    let mut dirty = true;
+    let mut next = 0u64;
+    let mut waiting: Vec<(u64, UnixStream)> = Vec::new();
+    ready(&socket);
+    let cookie_of = |p: &Path| -> Option<u64> {
+        (p.parent()? == cookies)
+            .then(|| p.file_name()?.to_str()?.strip_prefix(COOKIE)?.parse().ok())
+            .flatten()
+    };
+    // The index's own folder (index, lock, socket, cookies) and git's.
+    let ignored =
+        |p: &Path| p.starts_with(&cookies) || git_dir.as_deref().is_some_and(|g| p.starts_with(g));
+    for msg in rx {
+        match msg {
+            Msg::Sync(stream) => {
+                next += 1;
+                let cookie = cookies.join(format!("{COOKIE}{next}"));
+                if std::fs::write(&cookie, b"").is_ok() {
+                    waiting.push((next, stream));
+                }
+                // A stream dropped here tells the search to refresh the index itself.
+            }
+            Msg::Fs(Err(_)) => dirty = true,
+            Msg::Fs(Ok(event)) => {
+                if event.need_rescan() {
+                    dirty = true;
+                }
+                let mut seen = 0;
+                for p in &event.paths {
+                    match cookie_of(p) {
+                        Some(n) if matches!(event.kind, EventKind::Create(_)) => {
+                            seen = seen.max(n);
+                            let _ = std::fs::remove_file(p);
+                        }
+                        None if changes(event.kind) && !ignored(p) => dirty = true,
+                        _ => {}
+                    }
+                }
+                if seen == 0 {
+                    continue;
+                }
+                let fresh =
+                    !dirty || SearchIndex::open(cfg, false).is_ok_and(|index| !index.lagging);
+                dirty = !fresh;
+                let (done, rest): (Vec<_>, Vec<_>) =
+                    waiting.drain(..).partition(|(n, _)| *n <= seen);
+                waiting = rest;
+                for (_, mut stream) in done {
+                    if fresh {
+                        let _ = stream.write_all(b"ok\n");
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
