@@ -342,7 +342,12 @@ impl SearchIndex {
         let index = Index::open_in_dir(&dir)?;
         register_tokenizers(&index);
         let (_, fields) = schema();
-        Ok(SearchIndex {
+        Ok(SearchIndex::new(index, fields, dir, notes))
+    }
+
+    /// An opened index, before any refresh.
+    fn new(index: Index, fields: Fields, dir: PathBuf, notes: Vec<String>) -> SearchIndex {
+        SearchIndex {
             index,
             fields,
             dir,
@@ -351,7 +356,7 @@ impl SearchIndex {
             total: 0,
             watched: false,
             lagging: false,
-        })
+        }
     }
 
     /// Like [`SearchIndex::open`]; `tick` is called once per document (re)indexed.
@@ -423,16 +428,7 @@ impl SearchIndex {
             )
         };
         register_tokenizers(&index);
-        let mut s = SearchIndex {
-            index,
-            fields,
-            dir,
-            notes,
-            refreshed: 0,
-            total: 0,
-            watched: false,
-            lagging: false,
-        };
+        let mut s = SearchIndex::new(index, fields, dir, notes);
         s.refresh(cfg, &mut manifest, &manifest_path, tick)?;
         Ok(s)
     }
