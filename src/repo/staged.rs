@@ -52,6 +52,9 @@ fn align(text: &str, found: &[crate::docs::Found]) -> Vec<Option<(Oid, Range<usi
         start = end + 1;
         let oid = super::listing::parse_hex(bytes.get(line.start..line.start + 40)?)?;
         let rest = line.start + 41..line.end;
+        if rest.is_empty() {
+            return None; // a damaged line: no path
+        }
         let tab = memchr::memchr(b'\t', &bytes[rest.clone()]).map_or(rest.end, |t| rest.start + t);
         Some((
             text.get(rest.start..tab)?,
@@ -355,7 +358,9 @@ mod tests {
              {blob}\tc.md\tother/decisions/0001-x.md\n\
              {blob}\td.md\t\n\
              {blob}\tdecisions/0001-x.md\tADR-0002\n\
-             {blob}\te.md\tADR-0002\tADR-0001\n"
+             {blob}\te.md\tADR-0002\tADR-0001\n\
+             {blob}\n\
+             {blob}\t\n"
         );
         let found: Vec<crate::docs::Found> = [
             "a.md",

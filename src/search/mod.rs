@@ -140,7 +140,7 @@ impl Manifest {
 
 /// What classifies files into documents: a manifest written under another configuration is
 /// not trusted for kinds.
-fn fingerprint(cfg: &Config) -> String {
+pub(crate) fn fingerprint(cfg: &Config) -> String {
     cfg.kinds
         .iter()
         .map(|k| {

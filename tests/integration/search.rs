@@ -311,12 +311,38 @@ fn a_watcher_keeps_searches_fresh_without_their_refresh() {
             watched_search(&env, "quokka"),
             (vec!["briefs/quokka-census.md".to_string()], true)
         );
+        // A folder made while watching, and a document made in it at once.
+        std::fs::create_dir(env.path("briefs/archive")).unwrap();
+        assert_eq!(watched_search(&env, "wombat"), (vec![], true));
+        env.write(
+            "briefs/archive/wombat-count.md",
+            "---\ntitle: Wombat count\nstatus: draft\nowner: alice\n---\n\n# Wombat count\n\nCount them.\n",
+        );
+        assert_eq!(
+            watched_search(&env, "wombat"),
+            (vec!["briefs/archive/wombat-count.md".to_string()], true)
+        );
         // One watcher per repository.
         let (exit, _, err) = env.run(&["index", "--watch"]);
         assert_eq!(exit, 2, "{err}");
         assert!(err.contains("another `annals index --watch`"), "{err}");
-        // Without a watcher (its socket left behind), searches refresh the index themselves.
-        drop(watcher);
+        // A changed configuration stops the watcher: it can no longer vouch for the index.
+        let mut watcher = watcher;
+        env.write("annals.toml", &(env.read("annals.toml") + "\n"));
+        let mut stopped = None;
+        for _ in 0..100 {
+            stopped = watcher.0.try_wait().unwrap();
+            if stopped.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert_eq!(stopped.and_then(|s| s.code()), Some(2));
+        assert!(!watched_search(&env, "wombat").1, "the stopped watcher vouched");
+        // Without a watcher (killed, its socket left behind), searches refresh the index
+        // themselves.
+        drop(Watcher::start(&env, &socket));
+        assert!(socket.exists());
         env.write(
             "briefs/quokka-census.md",
             "---\ntitle: Census\nstatus: draft\nowner: alice\n---\n\n# Census\n\nGone.\n",
