@@ -338,7 +338,10 @@ fn a_watcher_keeps_searches_fresh_without_their_refresh() {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         assert_eq!(stopped.and_then(|s| s.code()), Some(2));
-        assert!(!watched_search(&env, "wombat").1, "the stopped watcher vouched");
+        assert!(
+            !watched_search(&env, "wombat").1,
+            "the stopped watcher vouched"
+        );
         // Without a watcher (killed, its socket left behind), searches refresh the index
         // themselves.
         drop(Watcher::start(&env, &socket));
