@@ -162,13 +162,22 @@ pub fn parse(text: &[u8]) -> Option<(Oid, Borrowed<'_>)> {
 }
 
 /// Best-effort, like every cache here.
-fn write<P: AsRef<[u8]>>(path: &std::path::Path, id: Oid, listing: &[(P, (u32, Oid))]) {
-    if let Some(out) = render(id, listing) {
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let _ = crate::fsutil::write_cache(path, &out);
+fn store(path: &std::path::Path, text: &[u8]) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
     }
+    let _ = crate::fsutil::write_cache(path, text);
+}
+
+/// Renders HEAD's listing and caches it.
+fn keep_head(
+    file: &std::path::Path,
+    id: Oid,
+    listing: &[(impl AsRef<[u8]>, (u32, Oid))],
+) -> Option<Vec<u8>> {
+    let text = render(id, listing)?;
+    store(file, &text);
+    Some(text)
 }
 
 /// The cache file's text, or `None` when a path cannot be written on one line.
@@ -189,9 +198,9 @@ fn render<P: AsRef<[u8]>>(id: Oid, listing: &[(P, (u32, Oid))]) -> Option<Vec<u8
     Some(out)
 }
 
-/// HEAD's listing as a cache file's text (see [`parse`], which checks the rest): cached, or the last checked
-/// index's when HEAD's tree is what it made, or read from the tree (and cached). `None` when
-/// HEAD's paths cannot be listed one per line.
+/// HEAD's listing as a cache file's text (see [`parse`], which checks the rest): cached, or
+/// the last checked index's when HEAD's tree is what it made, or read from the tree (and
+/// cached). `None` when HEAD's paths cannot be listed one per line.
 pub fn head(git: &Git, tree: &Tree<'_>) -> Option<Vec<u8>> {
     let dir = git.cache_dir();
     let head_file = dir.join("head-listing.txt");
@@ -204,8 +213,7 @@ pub fn head(git: &Git, tree: &Tree<'_>) -> Option<Vec<u8>> {
         && let Some((_, listing)) = parse(&text)
         && tree_id(&listing) == Some(tree.id())
     {
-        write(&head_file, tree.id(), &listing);
-        return render(tree.id(), &listing);
+        return keep_head(&head_file, tree.id(), &listing);
     }
     let mut listing = Listing::new();
     let _ = tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
@@ -217,8 +225,7 @@ pub fn head(git: &Git, tree: &Tree<'_>) -> Option<Vec<u8>> {
         git2::TreeWalkResult::Ok
     });
     listing.sort_by(|a, b| a.0.cmp(&b.0));
-    write(&head_file, tree.id(), &listing);
-    render(tree.id(), &listing)
+    keep_head(&head_file, tree.id(), &listing)
 }
 
 /// Drops a cached HEAD listing that did not parse, so the next run lists the tree anew.
@@ -238,7 +245,9 @@ pub fn remember_index(git: &Git, index: &Listing) {
     if checksum != Oid::ZERO_SHA1 && known.is_ok() && first == *checksum.to_string().as_bytes() {
         return;
     }
-    write(&file, checksum, index);
+    if let Some(text) = render(checksum, index) {
+        store(&file, &text);
+    }
 }
 
 /// The SHA-1 git writes at the end of its index file.

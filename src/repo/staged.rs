@@ -216,17 +216,9 @@ fn parse(config: &Config, f: &crate::docs::Found, bytes: Option<Vec<u8>>) -> Doc
 
 /// The model of the commit being made. See the module documentation.
 pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> Repository {
-    // Three independent passes over ten thousand paths or lines: on both cores.
-    let cache_file = git.cache_dir().join("refs.txt");
-    let ((found, file_index), text) = rayon::join(
-        || {
-            rayon::join(
-                || discover(&config, Some(overlay)),
-                || files::FileIndex::scan(&config.root, Some(overlay)),
-            )
-        },
-        || read_cache(&cache_file, &config),
-    );
+    let found = discover(&config, Some(overlay));
+    let file_index = files::FileIndex::scan(&config.root, Some(overlay));
+    let text = read_cache(&git.cache_dir().join("refs.txt"), &config);
     let cached = align(&text, &found.documents);
     let classifier = Classifier::new(&config);
     // What a linker points at: a changed or deleted path, or such a document's ID.

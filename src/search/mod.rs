@@ -324,17 +324,16 @@ impl SearchIndex {
     /// The index to search: as it is when a watcher (`annals index --watch`) says it has
     /// seen every change made so far, else refreshed here first.
     pub fn open_fresh(cfg: &Config) -> Result<SearchIndex, SearchError> {
+        let dir = index_dir(&cfg.root);
         #[cfg(unix)]
-        if watch::sync(cfg) {
-            let dir = index_dir(&cfg.root);
-            if let Ok(mut index) = SearchIndex::open_as_is(dir, Vec::new())
-                && index.index.schema() == schema().0
-            {
-                index.watched = true;
-                return Ok(index);
-            }
+        if watch::sync(cfg, &watch::socket_of(&dir))
+            && let Ok(mut index) = SearchIndex::open_as_is(dir.clone(), Vec::new())
+            && index.index.schema() == schema().0
+        {
+            index.watched = true;
+            return Ok(index);
         }
-        SearchIndex::open(cfg, false)
+        SearchIndex::open_in(cfg, dir, false, &|| {})
     }
 
     /// The index in `dir` without refreshing it.
@@ -365,7 +364,17 @@ impl SearchIndex {
         rebuild: bool,
         tick: &(dyn Fn() + Sync),
     ) -> Result<SearchIndex, SearchError> {
-        let mut dir = index_dir(&cfg.root);
+        SearchIndex::open_in(cfg, index_dir(&cfg.root), rebuild, tick)
+    }
+
+    /// Like [`SearchIndex::open_with`], with the index folder already found (finding it
+    /// opens the git repository).
+    fn open_in(
+        cfg: &Config,
+        mut dir: PathBuf,
+        rebuild: bool,
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<SearchIndex, SearchError> {
         let mut notes = Vec::new();
         if std::fs::create_dir_all(&dir).is_err() || !writable(&dir) {
             dir = temp_dir_for(&cfg.root);

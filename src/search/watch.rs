@@ -26,9 +26,9 @@ const PATIENCE: Duration = Duration::from_secs(2);
 
 const COOKIE: &str = "annals-watch-cookie-";
 
-/// The socket a watcher listens on, beside the index.
-pub fn socket_path(cfg: &Config) -> PathBuf {
-    index_dir(&cfg.root).with_extension("sock")
+/// The socket a watcher listens on, beside the index folder.
+pub fn socket_of(index_dir: &Path) -> PathBuf {
+    index_dir.with_extension("sock")
 }
 
 /// What a search and its watcher must agree on: the same root and the same kinds (a search
@@ -43,8 +43,8 @@ fn request(cfg: &Config) -> String {
 
 /// Asks a running watcher to catch up with every change made so far; `true` when it did and
 /// the index can be searched as it is.
-pub fn sync(cfg: &Config) -> bool {
-    let Ok(mut stream) = UnixStream::connect(socket_path(cfg)) else {
+pub fn sync(cfg: &Config, socket: &Path) -> bool {
+    let Ok(mut stream) = UnixStream::connect(socket) else {
         return false;
     };
     let asked = stream
@@ -92,7 +92,7 @@ impl Drop for Socket {
 #[allow(clippy::too_many_lines)] // one event loop; its cases read best together
 pub fn serve(cfg: &Config, ready: impl FnOnce(&Path)) -> anyhow::Result<()> {
     use anyhow::Context as _;
-    let socket = socket_path(cfg);
+    let socket = socket_of(&index_dir(&cfg.root));
     if UnixStream::connect(&socket).is_ok() {
         anyhow::bail!("another `annals index --watch` is watching this repository");
     }
