@@ -392,6 +392,9 @@ pub struct MvArgs {
     pub old: PathBuf,
     /// The new path (a folder keeps the file name)
     pub new: PathBuf,
+    /// Allow a destination in another kind's folder (the document changes kind)
+    #[arg(long)]
+    pub change_kind: bool,
 }
 
 #[derive(Debug, Args)]

@@ -286,6 +286,8 @@ pub struct Config {
     pub codeowners_path: Option<String>,
     pub catalog: Catalog,
     pub limits: Limits,
+    /// The gate every configured path and every write goes through.
+    pub fs: crate::gate::Root,
 }
 
 /// Where `annals catalog` writes its pages: `{dir}` and `{kind}` for a kind's page, `{tag}`
@@ -332,7 +334,7 @@ struct RawConfig {
     #[serde(default)]
     kinds: BTreeMap<String, toml::Spanned<RawKind>>,
     #[serde(default)]
-    tags: BTreeMap<String, String>,
+    tags: BTreeMap<toml::Spanned<String>, String>,
     #[serde(default)]
     response: RawResponse,
     #[serde(default)]
@@ -344,9 +346,16 @@ struct RawConfig {
     #[serde(default)]
     codeowners: RawCodeowners,
     #[serde(default)]
-    catalog: Catalog,
+    catalog: RawCatalog,
     #[serde(default)]
     limits: Limits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    kinds: Option<toml::Spanned<String>>,
+    tags: Option<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -368,17 +377,17 @@ struct RawResponse {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCodeowners {
-    path: Option<String>,
+    path: Option<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawKind {
-    dir: Option<String>,
+    dir: Option<toml::Spanned<String>>,
     filename: Option<NamePattern>,
     id: Option<NamePattern>,
-    schema: Option<PathBuf>,
-    template: Option<PathBuf>,
+    schema: Option<toml::Spanned<PathBuf>>,
+    template: Option<toml::Spanned<PathBuf>>,
     sections: Option<Vec<String>>,
     statuses: Option<Vec<String>>,
     open: Option<Vec<String>>,
@@ -485,6 +494,7 @@ impl Config {
             codeowners_path: None,
             catalog: Catalog::default(),
             limits: Limits::default(),
+            fs: crate::gate::Root::new(root),
         }
     }
 
@@ -555,6 +565,28 @@ impl Config {
             // The zero-config leniency is for adopting repositories without configuration;
             // a kind a team configures requires front matter unless it says otherwise.
             cfg.kinds[idx].front_matter = FrontMatterMode::Required;
+            let at = |span: std::ops::Range<usize>, message: String| {
+                let (line, column) = line_col(text, span.start);
+                ConfigError::Invalid {
+                    path: shown.clone(),
+                    line,
+                    column,
+                    message: format!("[kinds.{name}] {message}"),
+                }
+            };
+            if let Some(dir) = &rk.dir {
+                validate_dir(&cfg.fs, dir.get_ref()).map_err(|m| at(dir.span(), m))?;
+            }
+            for (key, value) in [("schema", &rk.schema), ("template", &rk.template)] {
+                if let Some(v) = value {
+                    contained(&cfg.fs, v.get_ref()).map_err(|why| {
+                        at(
+                            v.span(),
+                            format!("`{key} = \"{}\"`: {why}", v.get_ref().display()),
+                        )
+                    })?;
+                }
+            }
             apply_kind(&mut cfg.kinds[idx], rk);
             validate_kind(&cfg.kinds[idx]).map_err(|message| ConfigError::Invalid {
                 path: shown.clone(),
@@ -563,7 +595,6 @@ impl Config {
                 message: format!("[kinds.{name}]: {message}"),
             })?;
         }
-        cfg.tags = raw.tags;
         if let Some(d) = raw.response.urgent {
             cfg.response.urgent = d;
         }
@@ -594,8 +625,97 @@ impl Config {
             cfg.teams.insert(team, t.into_inner());
         }
         cfg.rules = raw.rules.into_iter().map(|(k, v)| (k.0, v)).collect();
-        cfg.codeowners_path = raw.codeowners.path;
-        cfg.catalog = raw.catalog;
+        let invalid = |span: std::ops::Range<usize>, message: String| {
+            let (line, column) = line_col(text, span.start);
+            ConfigError::Invalid {
+                path: shown.clone(),
+                line,
+                column,
+                message,
+            }
+        };
+        if let Some(p) = raw.codeowners.path {
+            contained(&cfg.fs, p.get_ref()).map_err(|why| {
+                invalid(
+                    p.span(),
+                    format!("[codeowners] `path = {:?}`: {why}", p.get_ref()),
+                )
+            })?;
+            cfg.codeowners_path = Some(p.into_inner());
+        }
+        for (key, value) in [("kinds", raw.catalog.kinds), ("tags", raw.catalog.tags)] {
+            let Some(v) = value else { continue };
+            // Every page the pattern can name must stay inside: checked with each kind and
+            // tag it will be filled with.
+            let pages: Vec<String> = if key == "kinds" {
+                cfg.kinds
+                    .iter()
+                    .map(|k| {
+                        v.get_ref()
+                            .replace("{dir}", &k.dir)
+                            .replace("{kind}", &k.name)
+                    })
+                    .collect()
+            } else {
+                vec![v.get_ref().replace("{tag}", "tag")]
+            };
+            for page in pages
+                .iter()
+                .filter(|p| !v.get_ref().is_empty() && !p.is_empty())
+            {
+                contained(&cfg.fs, page).map_err(|why| {
+                    invalid(
+                        v.span(),
+                        format!(
+                            "[catalog] `{key} = {:?}` names `{page}`: {why}",
+                            v.get_ref()
+                        ),
+                    )
+                })?;
+            }
+            if key == "kinds" {
+                cfg.catalog.kinds = v.into_inner();
+            } else {
+                cfg.catalog.tags = v.into_inner();
+            }
+        }
+        for (tag, description) in raw.tags {
+            let name = tag.get_ref();
+            let page = cfg.catalog.tags.replace("{tag}", name);
+            let why = if name.trim().is_empty() || name.chars().any(char::is_control) {
+                Some("expected a name without control characters".to_string())
+            } else if cfg.catalog.tags.contains("{tag}") {
+                contained(&cfg.fs, &page)
+                    .err()
+                    .map(|why| format!("its catalog page `{page}`: {why}"))
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                return Err(invalid(tag.span(), format!("[tags] `{name:?}`: {why}")));
+            }
+            cfg.tags.insert(tag.into_inner(), description);
+        }
+        for (key, handle) in cfg
+            .people
+            .iter()
+            .filter_map(|(k, p)| Some((k, p.github.as_ref()?)))
+            .chain(
+                cfg.teams
+                    .iter()
+                    .filter_map(|(k, t)| Some((k, t.github.as_ref()?))),
+            )
+        {
+            if !valid_handle(handle) {
+                let at = text.find(&format!("{handle:?}")).unwrap_or(0);
+                return Err(invalid(
+                    at..at,
+                    format!(
+                        "`{key}`: github = {handle:?}: expected a GitHub handle (`alice-m`, `@alice-m` or `@org/team`)"
+                    ),
+                ));
+            }
+        }
         cfg.limits = raw.limits;
         Ok(cfg)
     }
@@ -614,8 +734,10 @@ fn apply_kind(k: &mut Kind, r: RawKind) {
     macro_rules! set {
         ($($f:ident),*) => { $( if let Some(v) = r.$f { k.$f = v; } )* };
     }
+    if let Some(d) = r.dir {
+        k.dir = d.into_inner();
+    }
     set!(
-        dir,
         filename,
         sections,
         statuses,
@@ -630,11 +752,11 @@ fn apply_kind(k: &mut Kind, r: RawKind) {
     if r.id.is_some() {
         k.id = r.id;
     }
-    if r.schema.is_some() {
-        k.schema = r.schema;
+    if let Some(s) = r.schema {
+        k.schema = Some(s.into_inner());
     }
-    if r.template.is_some() {
-        k.template = r.template;
+    if let Some(t) = r.template {
+        k.template = Some(t.into_inner());
     }
     if r.review_every.is_some() {
         k.review_every = r.review_every;
@@ -648,13 +770,46 @@ fn apply_kind(k: &mut Kind, r: RawKind) {
     k.dir = k.dir.trim_matches('/').to_string();
 }
 
-fn validate_kind(k: &Kind) -> Result<(), String> {
-    if k.dir.is_empty() || k.dir.split('/').any(|c| c == ".." || c == ".") {
+/// A GitHub user or team handle: what a CODEOWNERS line can carry.
+fn valid_handle(h: &str) -> bool {
+    let h = h.strip_prefix('@').unwrap_or(h);
+    let (org, team) = h.split_once('/').map_or((h, None), |(o, t)| (o, Some(t)));
+    let name = |s: &str, extra: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || extra.contains(c))
+    };
+    name(org, "") && team.is_none_or(|t| name(t, "_."))
+}
+
+/// Why annals must not read or write `path` (relative to the root), if it must not.
+fn contained(fs: &crate::gate::Root, path: impl AsRef<Path>) -> Result<(), String> {
+    match fs.resolve(path) {
+        Ok(_) => Ok(()),
+        Err(e @ crate::gate::GateError::Io { .. }) => Err(format!("cannot be resolved ({e})")),
+        Err(e) => Err(format!(
+            "{e}; configuration may only name files inside the repository, outside `.git` and submodules"
+        )),
+    }
+}
+
+/// A kind's folder as written: relative, inside the root, not `.git`.
+fn validate_dir(fs: &crate::gate::Root, dir: &str) -> Result<(), String> {
+    let trimmed = dir.trim_end_matches('/');
+    if trimmed.is_empty()
+        || dir.starts_with('/')
+        || trimmed
+            .split('/')
+            .any(|c| c == ".." || c == "." || c.is_empty())
+    {
         return Err(format!(
-            "`dir = \"{}\"`: expected a folder inside the repository",
-            k.dir
+            "`dir = {dir:?}`: expected a folder inside the repository, relative to its root (such as \"decisions\")"
         ));
     }
+    contained(fs, trimmed).map_err(|why| format!("`dir = {dir:?}`: {why}"))
+}
+
+fn validate_kind(k: &Kind) -> Result<(), String> {
     for s in k.open.iter().chain(k.transitions.keys()) {
         if !k.statuses.contains(s) {
             return Err(format!(

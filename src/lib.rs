@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod fsutil;
+pub mod gate;
 pub mod lint;
 pub mod repo;
 pub mod search;

@@ -4,10 +4,16 @@ use anyhow::{Context as _, Result};
 
 use super::{App, Exit};
 use crate::cli::CatalogArgs;
+use crate::gate::Op;
 use crate::views::catalog::{pages, render};
 
 pub fn run(app: &App, args: &CatalogArgs) -> Result<Exit> {
     let cfg = app.config()?;
+    let writer = if args.write {
+        Some(app.writer(&cfg)?)
+    } else {
+        None
+    };
     let repo = super::check::load(app, cfg);
     let pages = pages(&repo);
     if !args.write && !args.check {
@@ -20,28 +26,30 @@ pub fn run(app: &App, args: &CatalogArgs) -> Result<Exit> {
         return Ok(Exit::Clean);
     }
     let mut stale = Vec::new();
+    let mut ops = Vec::new();
     for page in &pages {
-        let abs = repo.root().join(&page.path);
-        let current = match std::fs::read(&abs) {
-            Ok(b) => Some(
+        let current = repo
+            .config
+            .fs
+            .read_optional(&page.path, repo.config.limits.max_file_size)?
+            .map(|b| {
                 String::from_utf8(b)
-                    .map_err(|_| anyhow::anyhow!("{} is not UTF-8: not touched", page.path))?,
-            ),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", page.path)),
-        };
+                    .map_err(|_| anyhow::anyhow!("{} is not UTF-8: not touched", page.path))
+            })
+            .transpose()?;
         let wanted = render(page, current.as_deref());
         if current.as_deref() != Some(wanted.as_str()) {
-            stale.push(page.path.as_str());
-            if args.write {
-                if let Some(dir) = abs.parent() {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("cannot create the folder of {}", page.path))?;
-                }
-                crate::fsutil::write_atomic(&abs, wanted.as_bytes())
-                    .with_context(|| format!("cannot write {}", page.path))?;
-            }
+            stale.push((page.path.as_str(), current.is_none()));
+            ops.push(Op::Replace {
+                path: page.path.clone(),
+                bytes: wanted.into_bytes(),
+            });
         }
+    }
+    if let Some(writer) = &writer {
+        writer
+            .apply("catalog --write", &ops)
+            .context("cannot write the catalog pages")?;
     }
     if args.check {
         if stale.is_empty() {
@@ -50,14 +58,18 @@ pub fn run(app: &App, args: &CatalogArgs) -> Result<Exit> {
             }
             return Ok(Exit::Clean);
         }
-        for p in &stale {
-            super::note(&format!("{p} is out of date"));
+        for (p, missing) in &stale {
+            if *missing {
+                super::note(&format!("{p} does not exist"));
+            } else {
+                super::note(&format!("{p} is out of date"));
+            }
         }
         super::note("run `annals catalog --write`.");
         return Ok(Exit::Findings);
     }
     if !app.quiet {
-        for p in &stale {
+        for (p, _) in &stale {
             super::out(&format!("wrote {p}\n"))?;
         }
         super::note(&format!(

@@ -46,6 +46,12 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
             "--fix edits the work tree, and --staged checks the index: run `annals check --fix`, then stage the result"
         );
     }
+    // `--fix` writes: the lock is held from before the files are read until the last fix.
+    let writer = if args.fix {
+        Some(app.writer(&cfg)?)
+    } else {
+        None
+    };
     let (mut repo, mut report) = analyse(app, &cfg, args, &settings, scope.as_ref(), now)?;
     let wanted = |report: &crate::diagnostic::Report| -> Vec<fix::Fix> {
         report
@@ -75,7 +81,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
         });
     }
     let mut fixed = None;
-    if args.fix {
+    if let Some(writer) = &writer {
         // A fix can make another applicable (or overlap one): apply in passes, as ruff does,
         // until nothing more applies.
         let mut applied = (0, std::collections::BTreeSet::new());
@@ -87,7 +93,9 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
             }
             applied.0 += plan.fixes;
             let renames = plan.renames.clone();
-            let written = plan.write(&repo).context("cannot write a fix")?;
+            let written = plan
+                .write(&repo, writer, "check --fix")
+                .context("cannot write the fixes")?;
             for (from, _) in &renames {
                 applied.1.remove(from);
             }
@@ -283,7 +291,12 @@ fn analyse(
 /// The clock: `--now` (or `ANNALS_NOW`, which clap reads into it) else the system's.
 pub fn parse_now(now: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>> {
     match now {
-        Some(n) => crate::time::parse_now(n).map_err(|e| anyhow::anyhow!("--now `{n}`: {e}")),
+        Some(n) => crate::time::parse_now(n).map_err(|e| {
+            // clap fills `--now` from ANNALS_NOW too: name what the user actually set.
+            let from_flag = std::env::args_os().any(|a| a.to_string_lossy().starts_with("--now"));
+            let source = if from_flag { "--now" } else { "ANNALS_NOW" };
+            anyhow::anyhow!("{source} `{n}`: {e}")
+        }),
         None => Ok(chrono::Utc::now()),
     }
 }
@@ -320,6 +333,19 @@ pub fn context(
 
 /// Loads the repository, with a progress bar on a terminal.
 pub fn load(app: &App, cfg: crate::config::Config) -> Repository {
+    // A sparse checkout lacks the files outside its cone: the index has them, and links and
+    // numbers are resolved against it.
+    let sparse = cfg
+        .fs
+        .state_dir()
+        .parent()
+        .is_some_and(|git| git.join("info/sparse-checkout").exists())
+        .then(|| crate::repo::Git::open(&cfg.root))
+        .flatten()
+        .and_then(|g| g.sparse_overlay(&crate::docs::Classifier::new(&cfg)));
+    if let Some(overlay) = &sparse {
+        return Repository::load_with(cfg, Some(overlay), &|| {});
+    }
     if !app.progress() {
         return Repository::load(cfg, &|| {});
     }

@@ -1,18 +1,29 @@
 //! `annals codeowners [--write|--check]`: the CODEOWNERS block generated from owners.
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 
 use super::{App, Exit};
 use crate::cli::CodeownersArgs;
-use crate::lint::rules::owners::{codeowners_block, with_block};
+use crate::gate::Op;
+use crate::lint::rules::owners::{codeowners_lines, with_block};
 
 pub fn run(app: &App, args: &CodeownersArgs) -> Result<Exit> {
     let cfg = app.config()?;
+    let writer = if args.write {
+        Some(app.writer(&cfg)?)
+    } else {
+        None
+    };
     let repo = super::check::load(app, cfg);
     let prefix = crate::repo::Git::open(&repo.config.root)
         .map(|g| g.prefix().to_string())
         .unwrap_or_default();
-    let block = codeowners_block(&repo, &prefix);
+    let (block, left_out) = codeowners_lines(&repo, &prefix);
+    for doc in &left_out {
+        super::note(&format!(
+            "warning: {doc} is left out of the CODEOWNERS block: its file name holds a control character that CODEOWNERS cannot carry (rename it with `annals mv`)"
+        ));
+    }
     if !args.write && !args.check {
         super::out(&block)?;
         return Ok(Exit::Clean);
@@ -22,11 +33,16 @@ pub fn run(app: &App, args: &CodeownersArgs) -> Result<Exit> {
             "no CODEOWNERS file configured: add `[codeowners] path = \".github/CODEOWNERS\"` to annals.toml"
         );
     };
-    let abs = repo.root().join(&path);
-    let current = match std::fs::read_to_string(&abs) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {path}")),
+    let current = repo
+        .config
+        .fs
+        .read_optional(&path, repo.config.limits.max_file_size)?;
+    let missing = current.is_none();
+    let current = match current {
+        Some(b) => {
+            String::from_utf8(b).map_err(|_| anyhow::anyhow!("{path} is not UTF-8: not touched"))?
+        }
+        None => String::new(),
     };
     let wanted = with_block(&current, &block);
     if args.check {
@@ -36,14 +52,26 @@ pub fn run(app: &App, args: &CodeownersArgs) -> Result<Exit> {
             }
             return Ok(Exit::Clean);
         }
-        super::note(&format!(
-            "{path} is out of date: run `annals codeowners --write`."
-        ));
+        if missing {
+            super::note(&format!(
+                "{path} does not exist: run `annals codeowners --write` to create it."
+            ));
+        } else {
+            super::note(&format!(
+                "{path} is out of date: run `annals codeowners --write`."
+            ));
+        }
         return Ok(Exit::Findings);
     }
     if wanted != current {
-        crate::fsutil::write_atomic(&abs, wanted.as_bytes())
-            .with_context(|| format!("cannot write {path}"))?;
+        let writer = writer.expect("taken for --write");
+        writer.apply(
+            &format!("codeowners --write {path}"),
+            &[Op::Replace {
+                path: path.clone(),
+                bytes: wanted.into_bytes(),
+            }],
+        )?;
         if !app.quiet {
             super::out(&format!("wrote the annals block of {path}\n"))?;
         }

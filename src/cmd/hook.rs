@@ -11,7 +11,8 @@ pub fn script(prefix: &str) -> String {
     let c = if dir.is_empty() {
         String::new()
     } else {
-        format!(" -C '{dir}'")
+        // Single-quoted for sh: a quote in the folder's name cannot end the word.
+        format!(" -C '{}'", dir.replace('\'', "'\\''"))
     };
     format!(
         "#!/bin/sh\n# Installed by `annals hook install`: checks the commit being made.\n\
@@ -33,7 +34,9 @@ pub fn run(app: &App, args: &HookArgs) -> Result<Exit> {
     {
         Some(p) if p.is_absolute() => p,
         Some(p) => git.workdir.join(p),
-        None => git.repo.path().join("hooks"),
+        // Where `git rev-parse --git-path hooks` points: a linked worktree runs the hooks of
+        // the repository's common folder, not of its own.
+        None => git.repo.commondir().join("hooks"),
     };
     let path = hooks.join("pre-commit");
     if path.exists() && !force {

@@ -148,11 +148,17 @@ pub fn run(app: &App, args: &InitArgs) -> Result<Exit> {
             existing.join(", ")
         );
     }
+    let writer = app.writer(&cfg)?;
     let mut written = String::new();
-    for (p, text) in &files {
-        crate::fsutil::write_atomic(&root.join(p), text.as_bytes())?;
+    let mut ops = Vec::new();
+    for (p, text) in files {
         written.push_str(&format!("wrote {}\n", p.display()));
+        ops.push(crate::gate::Op::Replace {
+            path: p.to_string_lossy().into_owned(),
+            bytes: text.into_bytes(),
+        });
     }
+    writer.apply("init", &ops)?;
     if !app.quiet {
         super::out(&written)?;
     }

@@ -87,7 +87,18 @@ impl App {
             Some(f) => Config::load(f)?,
             None => Config::discover(&self.cwd)?,
         };
+        // A change a crashed writer left half done is finished (or undone) before anything
+        // reads the files it touched.
+        if let Some(message) = cfg.fs.recover() {
+            note(&message);
+        }
         Ok(cfg)
+    }
+
+    /// Takes the repository write lock: every writing command holds it from before it reads
+    /// the files it changes until its last write.
+    pub fn writer(&self, cfg: &Config) -> Result<crate::gate::Writer> {
+        Ok(cfg.fs.lock(self.quiet)?)
     }
 
     /// True when a progress bar may be drawn.

@@ -5,9 +5,11 @@ use anyhow::{Context as _, Result, bail};
 use super::{App, Exit};
 use crate::cli::MvArgs;
 use crate::diagnostic::fix::{self, Fix};
+use crate::docs::Classifier;
 
 pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
     let cfg = app.config()?;
+    let writer = app.writer(&cfg)?;
     let repo = super::check::load(app, cfg);
     let old_key = app.repo_relative(&repo.config, &args.old);
     let Some(moved) = repo
@@ -22,7 +24,7 @@ pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
     let Some(mut to) = app.inside_repo(&repo.config, &args.new) else {
         bail!("`{}` is outside the repository", args.new.display());
     };
-    if repo.files.exists(&to) && !repo.files.is_file(&to) {
+    if repo.files.exists(&to) && !repo.files.is_file(&to) || repo.root().join(&to).is_dir() {
         let name = moved.path.rsplit('/').next().unwrap_or(&moved.path);
         to = if to.is_empty() {
             name.to_string()
@@ -30,8 +32,44 @@ pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
             format!("{to}/{name}")
         };
     }
-    let abs_new = repo.root().join(&to);
-    if abs_new.exists() {
+    // Where it lands must be a document of a kind, or annals would lose sight of it.
+    repo.config
+        .fs
+        .resolve(&to)
+        .map_err(|e| anyhow::anyhow!("cannot move {} to {to}: {e}", moved.path))?;
+    let old_kind = repo.kind_of(moved);
+    let Some((k, excluded)) = Classifier::new(&repo.config).classify(&to) else {
+        bail!(
+            "`{to}` is not a document path: expected a `.md` file in a kind's folder, such as `{}/{}`",
+            old_kind.dir,
+            moved.path.rsplit('/').next().unwrap_or(&moved.path)
+        );
+    };
+    let kind = &repo.config.kinds[k];
+    if excluded {
+        bail!(
+            "`{to}` is excluded from the {} documents (`exclude` in [kinds.{}]): annals would no longer see it",
+            kind.name,
+            kind.name
+        );
+    }
+    if k != moved.kind && !args.change_kind {
+        bail!(
+            "`{to}` lies in the folder of kind `{}` (`{}/`): moving a {} there changes its kind; pass --change-kind to do that",
+            kind.name,
+            kind.dir,
+            old_kind.name
+        );
+    }
+    let name = to.rsplit('/').next().unwrap_or(&to);
+    if kind.filename.matches(name).is_none() {
+        bail!(
+            "`{name}` does not match the {} file-name pattern `{}`",
+            kind.name,
+            kind.filename
+        );
+    }
+    if repo.root().join(&to).exists() {
         bail!("{to} already exists: annals mv never overwrites");
     }
     let fix = Fix::rename("move", &moved.path, &to);
@@ -41,7 +79,7 @@ pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
     }
     let count = plan.edits;
     let others = plan.files.keys().filter(|p| **p != moved.path).count();
-    plan.write(&repo)
+    plan.write(&repo, &writer, &format!("mv {} {to}", moved.path))
         .with_context(|| format!("cannot move {} to {to}", moved.path))?;
     if !app.quiet {
         super::out(&format!(

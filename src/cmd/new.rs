@@ -92,8 +92,15 @@ pub fn prepare(
         bail!("owner `{o}` is not a key of [people] or [teams]");
     }
     let template_text = match &kind.template {
-        Some(p) => std::fs::read_to_string(cfg.root.join(p))
-            .with_context(|| format!("cannot read template {}", p.display()))?,
+        Some(p) => {
+            let bytes = cfg
+                .fs
+                .read(p, cfg.limits.max_file_size)
+                .with_context(|| format!("cannot read the {} template", kind.name))?;
+            String::from_utf8(bytes).map_err(|_| {
+                anyhow::anyhow!("the {} template {} is not UTF-8", kind.name, p.display())
+            })?
+        }
         None => template::builtin(kind),
     };
     let id = kind.id.as_ref().and_then(|p| p.render(&values));
@@ -114,19 +121,23 @@ pub fn prepare(
 }
 
 /// Writes a new file; never replaces one.
-pub fn write_new(repo: &Repository, rel: &str, text: &str) -> Result<()> {
-    crate::fsutil::write_new(&repo.root().join(rel), text.as_bytes()).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!("{rel} already exists: annals never overwrites a document")
-        } else {
-            anyhow::anyhow!("cannot write {rel}: {e}")
-        }
-    })
+pub fn write_new(writer: &crate::gate::Writer, rel: &str, text: &str) -> Result<()> {
+    writer
+        .apply(
+            &format!("new {rel}"),
+            &[crate::gate::Op::Create {
+                path: rel.to_string(),
+                bytes: text.as_bytes().to_vec(),
+            }],
+        )
+        .map_err(|e| anyhow::anyhow!("cannot write {rel}: {e}"))
 }
 
 pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
     let cfg = app.config()?;
     super::check::ensure_known_kind(&cfg, &args.kind)?;
+    // The next number is taken under the lock: two `new` at once get two numbers.
+    let writer = app.writer(&cfg)?;
     let repo = super::check::load(app, cfg);
     let draft = prepare(
         &repo,
@@ -136,7 +147,7 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
         args.owner.clone(),
         args.date.as_deref(),
     )?;
-    write_new(&repo, &draft.rel, &draft.text)?;
+    write_new(&writer, &draft.rel, &draft.text)?;
     super::out(&format!("{}\n", draft.rel))?;
     if args.edit {
         let abs = repo.root().join(&draft.rel);

@@ -84,6 +84,7 @@ pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
     let ids_from = p.ids_from.and_then(|id| git.repo.find_tree(id).ok());
     let classifier = Classifier::new(&repo.config);
     let mut previous = HashMap::new();
+    let mut unverified = std::collections::BTreeMap::new();
     let mut base_ids = HashMap::new();
     if p.staged && ids_from.is_some() {
         // HEAD's files are the index's, but for the added ones, plus the deleted ones. An ID
@@ -111,9 +112,18 @@ pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
                 continue;
             }
             // A large folder's tree object costs more to read than the blob itself.
-            let text = match p.changes.base_blobs.get(old) {
-                Some(&id) => git.blob_text(id),
-                None => git.text_at(tree, old),
+            let id = match p.changes.base_blobs.get(old) {
+                Some(&id) => Some(id),
+                None => git.entry_at(tree, old),
+            };
+            let Some(id) = id else { continue };
+            let text = if let Ok(blob) = git.repo.find_blob(id) {
+                String::from_utf8(blob.content().to_vec()).ok()
+            } else {
+                // Absent from the object database (a blobless partial clone, a corrupt
+                // repository): what the change did to this document cannot be judged.
+                unverified.insert(path.clone(), git.missing_object(id, &p.label));
+                None
             };
             if let Some(text) = text {
                 let kind = &repo.config.kinds[doc.kind];
@@ -163,6 +173,7 @@ pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
         changes: p.changes,
         previous,
         base_ids,
+        unverified,
     };
     (
         view,

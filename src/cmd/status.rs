@@ -28,6 +28,13 @@ fn find<'r>(app: &App, repo: &'r Repository, target: &str) -> Result<&'r Documen
 
 /// Checks that `kind`'s workflow allows `from -> to`.
 fn allowed(kind: &Kind, from: Option<&str>, to: &str) -> Result<()> {
+    if kind.statuses.is_empty() {
+        bail!(
+            "{} documents have no status: [kinds.{}] lists no `statuses`",
+            kind.name,
+            kind.name
+        );
+    }
     if !kind.statuses.iter().any(|s| s == to) {
         let hint = did_you_mean(to, kind.statuses.iter().map(String::as_str))
             .map(|s| format!("; did you mean `{s}`?"))
@@ -63,6 +70,7 @@ fn status_of(doc: &Document) -> Option<&str> {
 
 pub fn status(app: &App, args: &StatusArgs) -> Result<Exit> {
     let cfg = app.config()?;
+    let writer = app.writer(&cfg)?;
     let repo = super::check::load(app, cfg);
     let doc = find(app, &repo, &args.target)?;
     let kind = repo.kind_of(doc);
@@ -77,8 +85,12 @@ pub fn status(app: &App, args: &StatusArgs) -> Result<Exit> {
     let edit = set_field(doc, "status", &yaml_scalar(&args.status))
         .context("front matter cannot be edited")?;
     let plan = fix::plan(&repo, std::iter::once(&Fix::safe("status", vec![edit])));
-    plan.write(&repo)
-        .with_context(|| format!("cannot write {}", doc.path))?;
+    plan.write(
+        &repo,
+        &writer,
+        &format!("status {} {}", doc.path, args.status),
+    )
+    .with_context(|| format!("cannot write {}", doc.path))?;
     if !app.quiet {
         super::out(&format!(
             "{}: {} -> {}\n",
@@ -92,6 +104,7 @@ pub fn status(app: &App, args: &StatusArgs) -> Result<Exit> {
 
 pub fn supersede(app: &App, args: &SupersedeArgs) -> Result<Exit> {
     let cfg = app.config()?;
+    let writer = app.writer(&cfg)?;
     let repo = super::check::load(app, cfg);
     let old = find(app, &repo, &args.target)?;
     let kind = repo.kind_of(old);
@@ -129,10 +142,23 @@ pub fn supersede(app: &App, args: &SupersedeArgs) -> Result<Exit> {
         set_field(old, "superseded_by", &yaml_scalar(&new_ref))
             .context("front matter cannot be edited")?,
     ];
-    super::new::write_new(&repo, &draft.rel, &text)?;
-    fix::plan(&repo, std::iter::once(&Fix::safe("supersede", edits)))
-        .write(&repo)
-        .with_context(|| format!("cannot write {}", old.path))?;
+    // Both sides in one change: a crash leaves both written or neither.
+    let plan = fix::plan(&repo, std::iter::once(&Fix::safe("supersede", edits)));
+    let mut ops = vec![crate::gate::Op::Create {
+        path: draft.rel.clone(),
+        bytes: text.into_bytes(),
+    }];
+    ops.extend(
+        plan.files
+            .into_iter()
+            .map(|(path, text)| crate::gate::Op::Replace {
+                path,
+                bytes: text.into_bytes(),
+            }),
+    );
+    writer
+        .apply(&format!("supersede {} {}", old.path, draft.rel), &ops)
+        .with_context(|| format!("cannot write {} and {}", draft.rel, old.path))?;
     if !app.quiet {
         super::out(&format!(
             "{}\n{} -> superseded by {new_ref}\n",

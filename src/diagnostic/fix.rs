@@ -210,35 +210,45 @@ impl Plan {
         paths.len()
     }
 
-    /// Writes the plan: renamed files first (never over an existing file), then the edits
-    /// in place (atomically), then the old names are removed.
-    pub fn write(mut self, repo: &Repository) -> std::io::Result<Vec<String>> {
+    /// Writes the plan as one change through the write gate: renamed files are created at
+    /// their new path (never over an existing file), edited files replaced, old names removed;
+    /// a crash at any point is finished by the next annals command.
+    pub fn write(
+        mut self,
+        repo: &Repository,
+        writer: &crate::gate::Writer,
+        label: &str,
+    ) -> Result<Vec<String>, crate::gate::GateError> {
+        use crate::gate::Op;
         let mut written = Vec::new();
+        let mut ops = Vec::new();
         for (from, to) in &self.renames {
             let text = if let Some(t) = self.files.remove(from) {
                 t
             } else {
-                let d = repo
-                    .document(from)
-                    .ok_or_else(|| std::io::Error::other(format!("{from} is not a document")))?;
+                let Some(d) = repo.document(from) else {
+                    continue;
+                };
                 let bom = if d.bom { "\u{feff}" } else { "" };
                 format!("{bom}{}", d.source)
             };
-            crate::fsutil::write_new(&repo.root().join(to), text.as_bytes())?;
+            ops.push(Op::Create {
+                path: to.clone(),
+                bytes: text.into_bytes(),
+            });
             written.push(to.clone());
         }
-        for (path, text) in &self.files {
-            crate::fsutil::write_atomic(&repo.root().join(path), text.as_bytes())?;
+        for (path, text) in std::mem::take(&mut self.files) {
             written.push(path.clone());
+            ops.push(Op::Replace {
+                path,
+                bytes: text.into_bytes(),
+            });
         }
         for (from, _) in &self.renames {
-            let abs = repo.root().join(from);
-            std::fs::remove_file(&abs)?;
-            // A folder the move emptied goes too (git does not keep empty folders either).
-            if let Some(parent) = abs.parent() {
-                let _ = std::fs::remove_dir(parent);
-            }
+            ops.push(Op::Remove { path: from.clone() });
         }
+        writer.apply(label, &ops)?;
         Ok(written)
     }
 }

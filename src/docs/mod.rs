@@ -546,6 +546,9 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
             }
         }
     }
+    // A folder holding its own `.git` is another repository (a submodule, a nested clone):
+    // its files are not this repository's documents.
+    let nested: std::sync::Arc<std::sync::Mutex<Vec<String>>> = std::sync::Arc::default();
     for dir in dirs {
         let base = cfg.root.join(dir);
         if !base.is_dir() {
@@ -557,6 +560,18 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
             .git_global(false)
             .require_git(true)
             .follow_links(false)
+            .filter_entry({
+                let nested = nested.clone();
+                move |e| {
+                    let other_repo = e.depth() > 0
+                        && e.file_type().is_some_and(|t| t.is_dir())
+                        && std::fs::symlink_metadata(e.path().join(".git")).is_ok();
+                    if other_repo && let Ok(mut n) = nested.lock() {
+                        n.push(e.path().to_string_lossy().into_owned());
+                    }
+                    !other_repo
+                }
+            })
             .build();
         for entry in walker {
             let entry = match entry {
@@ -602,6 +617,16 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
             }
         }
     }
+    let nested = nested.lock().map(|n| n.clone()).unwrap_or_default();
+    for path in nested {
+        let rel = Path::new(&path)
+            .strip_prefix(&cfg.root)
+            .map_or(path.clone(), |p| p.to_string_lossy().replace('\\', "/"));
+        skipped.push(Skipped {
+            path: rel,
+            why: "another git repository (a submodule): its files are not this repository's documents, and annals neither checks nor writes them".to_string(),
+        });
+    }
     // With the index as the listing, the overlay's contents are of files it lists already.
     if let Some(o) = overlay.filter(|o| o.index.is_none()) {
         for (path, content) in &o.files {
@@ -642,7 +667,7 @@ pub fn within_limits(cfg: &Config, bytes: Vec<u8>) -> Result<Vec<u8>, Unreadable
     within_nesting(cfg, bytes)
 }
 
-fn within_nesting(cfg: &Config, bytes: Vec<u8>) -> Result<Vec<u8>, Unreadable> {
+pub fn within_nesting(cfg: &Config, bytes: Vec<u8>) -> Result<Vec<u8>, Unreadable> {
     let limit = cfg.limits.max_nesting;
     if exceeds_nesting(&bytes, limit) {
         Err(Unreadable::TooDeep { limit })
@@ -760,26 +785,42 @@ impl Repository {
     /// `tick` is called once per file read (for a progress bar).
     /// (`check --staged` builds its model from the index instead: [`crate::repo::staged`].)
     pub fn load(config: Config, tick: &(dyn Fn() + Sync)) -> Repository {
-        let found = discover(&config, None);
+        Repository::load_with(config, None, tick)
+    }
+
+    /// Like [`Repository::load`], with files the work tree lacks (a sparse checkout's paths
+    /// outside its cone, given with their committed contents).
+    pub fn load_with(
+        config: Config,
+        extra: Option<&Overlay>,
+        tick: &(dyn Fn() + Sync),
+    ) -> Repository {
+        let found = discover(&config, extra);
+        let read = |f: &Found| match extra.and_then(|o| o.files.get(&f.path)) {
+            Some(Some(bytes)) => {
+                let kind = &config.kinds[f.kind];
+                match within_limits(&config, bytes.clone()) {
+                    Ok(b) => Document::from_vec(f.path.clone(), f.kind, kind, b),
+                    Err(why) => Document::unreadable(f.path.clone(), f.kind, kind, why),
+                }
+            }
+            _ => load(&config, f),
+        };
         let ((docs, catalogs), files) = rayon::join(
             || {
                 let docs: Vec<Document> = found
                     .documents
                     .par_iter()
                     .map(|f| {
-                        let d = load(&config, f);
+                        let d = read(f);
                         tick();
                         d
                     })
                     .collect();
-                let catalogs = found
-                    .catalogs
-                    .par_iter()
-                    .map(|f| load(&config, f))
-                    .collect();
+                let catalogs = found.catalogs.par_iter().map(read).collect();
                 (docs, catalogs)
             },
-            || files::FileIndex::scan(&config.root, None),
+            || files::FileIndex::scan(&config.root, extra),
         );
         let mut repo = Repository::from_docs(config, docs, found.skipped, Some(files));
         repo.catalogs = catalogs;

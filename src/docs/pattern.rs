@@ -169,11 +169,18 @@ impl<'de> Deserialize<'de> for NamePattern {
     }
 }
 
-/// A strict slug from a title: lowercase ASCII letters and digits joined by single hyphens.
+/// The longest slug `slugify` makes, in bytes: with a number, a date and `.md` around it a
+/// file name stays far below the 255 bytes every common file system accepts.
+pub const MAX_SLUG: usize = 100;
+
+/// A strict slug from a title: transliterated to ASCII (`Ünïcödé Çafé` → `unicode-cafe`, by
+/// the `deunicode` tables), lowercase letters and digits joined by single hyphens, cut at a
+/// word boundary to [`MAX_SLUG`] bytes.
 pub fn slugify(title: &str) -> String {
+    let ascii = deunicode::deunicode_with_tofu(title, "-");
     let mut out = String::new();
     let mut pending_dash = false;
-    for c in title.chars() {
+    for c in ascii.chars() {
         let c = c.to_ascii_lowercase();
         if c.is_ascii_alphanumeric() {
             if pending_dash && !out.is_empty() {
@@ -184,6 +191,13 @@ pub fn slugify(title: &str) -> String {
         } else {
             pending_dash = true;
         }
+    }
+    if out.len() > MAX_SLUG {
+        let cut = out[..=MAX_SLUG]
+            .rfind('-')
+            .filter(|&i| i > 0)
+            .unwrap_or(MAX_SLUG);
+        out.truncate(cut);
     }
     out
 }
@@ -233,6 +247,13 @@ mod tests {
             "use-postgres-for-events"
         );
         assert_eq!(slugify("  Q&A: what about cost?  "), "q-a-what-about-cost");
-        assert_eq!(slugify("Café crème"), "caf-cr-me");
+        assert_eq!(slugify("Café crème"), "cafe-creme");
+        assert_eq!(slugify("Ünïcödé Çafé"), "unicode-cafe");
+        let long = slugify(&"retry budget ".repeat(200));
+        assert!(
+            long.len() <= MAX_SLUG && long.len() > 90 && !long.ends_with('-'),
+            "{long}"
+        );
+        assert_eq!(slugify(&"x".repeat(300)).len(), MAX_SLUG);
     }
 }

@@ -110,6 +110,8 @@ pub struct ChangeView {
     pub previous: HashMap<String, Document>,
     /// The base's IDs: `ID -> path`.
     pub base_ids: HashMap<String, String>,
+    /// Changed documents whose base version could not be read, and why (H001).
+    pub unverified: std::collections::BTreeMap<String, String>,
 }
 
 /// What the rules see: the whole repository, compiled schemas, and which files to report on.
@@ -205,9 +207,14 @@ impl<'a> Context<'a> {
             .ok()
             .and_then(|m| m.get(path).cloned());
         let md = cached.unwrap_or_else(|| {
-            let text = std::fs::read(self.repo.root().join(path))
+            // Through the gate and the same limits as documents: a link target may be a
+            // symlink out of the repository or a file nested too deep to parse.
+            let cfg = &self.repo.config;
+            let text = cfg
+                .fs
+                .read(path, cfg.limits.max_file_size)
                 .ok()
-                .filter(|b| b.len() as u64 <= self.repo.config.limits.max_file_size)
+                .and_then(|b| crate::docs::within_nesting(cfg, b).ok())
                 .and_then(|b| String::from_utf8(b).ok())
                 .unwrap_or_default();
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -290,10 +297,16 @@ pub fn builtin_schema(kind: &str) -> Option<&'static str> {
 fn compile_schema(cfg: &Config, kind: &Kind) -> Result<Option<jsonschema::Validator>, LintError> {
     let (text, shown) = match &kind.schema {
         Some(p) => {
-            let path = cfg.root.join(p);
-            let text = std::fs::read_to_string(&path).map_err(|e| LintError::Schema {
+            let bytes =
+                cfg.fs
+                    .read(p, cfg.limits.max_file_size)
+                    .map_err(|e| LintError::Schema {
+                        path: p.display().to_string(),
+                        message: e.to_string(),
+                    })?;
+            let text = String::from_utf8(bytes).map_err(|_| LintError::Schema {
                 path: p.display().to_string(),
-                message: e.to_string(),
+                message: "not UTF-8".into(),
             })?;
             (text, p.display().to_string())
         }
@@ -376,6 +389,7 @@ fn check_document(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
         rules::owners::check(ctx, doc, out);
         rules::practice::check(ctx, doc, out);
         rules::change::check(ctx, doc, out);
+        rules::history::check(ctx, doc, out);
     }
 }
 

@@ -288,6 +288,14 @@ pub static RULES: &[Rule] = &[
         rules::practice::A004_DOC,
         true
     ),
+    rule!(
+        "H001",
+        "history-unverifiable",
+        "a check needs git objects this clone lacks (partial, shallow or damaged)",
+        Default::Error,
+        None,
+        rules::history::H001_DOC
+    ),
 ];
 
 /// Looks a rule up by its code (case-insensitively).

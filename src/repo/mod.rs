@@ -20,9 +20,21 @@ pub enum GitError {
     NotARepository(String),
     #[error("cannot resolve `{rev}`: {message}")]
     BadRevision { rev: String, message: String },
+    #[error(
+        "the index has unmerged paths (a merge or rebase is in progress): {}; resolve them and `git add` each before checking the commit",
+        .0.join(", ")
+    )]
+    Unmerged(Vec<String>),
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }
+
+/// Index entry flags (git's `index-format.txt`): the stage bits of a conflicted path, and the
+/// extended flag of `git add -N` (a path announced, with no content staged yet).
+const STAGE_MASK: u16 = 0x3000;
+const INTENT_TO_ADD: u16 = 1 << 13;
+/// `skip-worktree`: a path outside a sparse checkout's cone (in the index, not on disk).
+pub const SKIP_WORKTREE: u16 = 1 << 14;
 
 /// A git work tree holding the annals repository (whose root may be a subfolder of it).
 pub struct Git {
@@ -135,6 +147,45 @@ impl Git {
         self.blob_text(entry.id())
     }
 
+    /// The object ID of `path` in `tree`, when it is a file there.
+    pub fn entry_at(&self, tree: &Tree<'_>, path: &str) -> Option<Oid> {
+        let entry = tree.get_path(Path::new(&self.git_path(path))).ok()?;
+        (entry.kind() == Some(ObjectType::Blob)).then(|| entry.id())
+    }
+
+    /// A blobless or treeless partial clone: objects are fetched on demand from a promisor
+    /// remote, which annals (reading the object database only) cannot do.
+    pub fn is_partial(&self) -> bool {
+        let Ok(cfg) = self.repo.config() else {
+            return false;
+        };
+        if cfg.get_string("extensions.partialclone").is_ok() {
+            return true;
+        }
+        let Ok(mut entries) = cfg.entries(Some(r"remote\..*\.promisor")) else {
+            return false;
+        };
+        let mut any = false;
+        while let Some(Ok(e)) = entries.next() {
+            any |= e.value().is_ok_and(|v| v.eq_ignore_ascii_case("true"));
+        }
+        any
+    }
+
+    /// Why object `id` (needed to compare with `base`) is absent, and how to get it.
+    pub fn missing_object(&self, id: Oid, base: &str) -> String {
+        let short = &id.to_string()[..10];
+        if self.is_partial() {
+            format!(
+                "its version at {base} (blob {short}) is not in this partial clone: fetch it (`git fetch --refetch`, or clone without `--filter`)"
+            )
+        } else {
+            format!(
+                "its version at {base} (blob {short}) is missing from the object database: the repository is damaged (`git fsck`; fetch or clone it again)"
+            )
+        }
+    }
+
     /// A blob's text, if it is UTF-8.
     pub fn blob_text(&self, id: Oid) -> Option<String> {
         let blob = self.repo.find_blob(id).ok()?;
@@ -166,10 +217,15 @@ impl Git {
         let mut overlay = Overlay::default();
         let mut files = Vec::with_capacity(index.len());
         let mut entries = listing::Listing::with_capacity(index.len());
-        let mut unmerged = false;
+        let mut unmerged = Vec::new();
         for e in index.iter() {
-            if e.flags & 0x3000 != 0 {
-                unmerged = true;
+            if e.flags & STAGE_MASK != 0 {
+                unmerged.push(String::from_utf8_lossy(&e.path).into_owned());
+                continue;
+            }
+            if e.flags_extended & INTENT_TO_ADD != 0 {
+                // Not staged content: the commit will not contain it.
+                continue;
             }
             if let Some(path) = self.local(&e.path) {
                 files.push(crate::docs::IndexFile {
@@ -190,10 +246,14 @@ impl Git {
             }
             same
         });
+        if !unmerged.is_empty() {
+            unmerged.dedup();
+            return Err(GitError::Unmerged(unmerged));
+        }
         overlay.index = Some(files);
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let quick = match self.head_tree() {
-            Some(tree) if !unmerged => {
+            Some(tree) => {
                 let text = listing::head(self, &tree);
                 match text.as_deref().map(listing::parse) {
                     Some(Some((_, head))) => self.compare(&head, &entries),
@@ -382,6 +442,32 @@ impl Git {
             }
         }
         Ok(changes)
+    }
+
+    /// In a sparse checkout, the index's files outside the cone (`skip-worktree`), as an
+    /// overlay: documents (what `classifier` recognises) with their staged contents, other
+    /// files as present but empty. `None` when every file is checked out.
+    pub fn sparse_overlay(&self, classifier: &crate::docs::Classifier<'_>) -> Option<Overlay> {
+        let index = self.repo.index().ok()?;
+        let mut overlay = Overlay::default();
+        for e in index.iter() {
+            if e.flags_extended & SKIP_WORKTREE == 0 || e.mode & 0o170_000 == 0o160_000 {
+                continue;
+            }
+            let Some(path) = self.local(&e.path) else {
+                continue;
+            };
+            let content = if classifier.classify(&path).is_some() {
+                self.repo
+                    .find_blob(e.id)
+                    .map(|b| b.content().to_vec())
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            overlay.files.insert(path, Some(content));
+        }
+        (!overlay.files.is_empty()).then_some(overlay)
     }
 
     /// The folder for annals' caches: `.git/annals/`.

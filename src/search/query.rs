@@ -65,7 +65,60 @@ fn lower_term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
+/// The longest query accepted, in bytes, and the most words and nesting levels: tantivy's
+/// parser recurses per parenthesis and plans every term, so unbounded input exhausts the
+/// stack or memory.
+pub const MAX_QUERY_BYTES: usize = 1_000;
+pub const MAX_QUERY_WORDS: usize = 64;
+pub const MAX_QUERY_NESTING: usize = 16;
+
+/// Refuses a query beyond the limits with a message that says which one.
+pub fn check_limits(query: &str) -> Result<(), SearchError> {
+    let refuse = |message: String| {
+        let shown: String = query.chars().take(40).collect();
+        let shown = if shown.len() < query.len() {
+            format!("{shown}…")
+        } else {
+            shown
+        };
+        Err(SearchError::Query {
+            query: shown,
+            message,
+        })
+    };
+    if query.len() > MAX_QUERY_BYTES {
+        return refuse(format!(
+            "{} bytes long: a query may have at most {MAX_QUERY_BYTES}",
+            query.len()
+        ));
+    }
+    let words = query.split_whitespace().count();
+    if words > MAX_QUERY_WORDS {
+        return refuse(format!(
+            "{words} words: a query may have at most {MAX_QUERY_WORDS}"
+        ));
+    }
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for c in query.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_QUERY_NESTING {
+        return refuse(format!(
+            "parentheses nested {deepest} deep: a query may nest at most {MAX_QUERY_NESTING}"
+        ));
+    }
+    Ok(())
+}
+
 pub fn search(idx: &SearchIndex, opts: &SearchOptions) -> Result<Searched, SearchError> {
+    check_limits(&opts.query)?;
     let f = idx.fields;
     let reader = idx
         .index
@@ -205,5 +258,24 @@ mod tests {
         assert!(!plain_words("tag:storage"));
         assert!(!plain_words("a OR b"));
         assert!(!plain_words(""));
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn deep_and_huge_queries_are_refused() {
+        assert!(check_limits("retry AND (budget OR \"error budget\")").is_ok());
+        let deep = format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000));
+        let e = check_limits(&deep).unwrap_err().to_string();
+        assert!(e.contains("bytes long"), "{e}");
+        let deep = format!("{}x{}", "(".repeat(20), ")".repeat(20));
+        let e = check_limits(&deep).unwrap_err().to_string();
+        assert!(e.contains("nested 20 deep"), "{e}");
+        let many = "w ".repeat(100);
+        let e = check_limits(&many).unwrap_err().to_string();
+        assert!(e.contains("100 words"), "{e}");
     }
 }

@@ -190,10 +190,16 @@ fn killed_mid_write_leaves_every_file_intact() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
+        // The run first finishes (or rolls back) what the killed one before it left.
+        let mut reader = BufReader::new(child.stderr.take().unwrap());
         let mut line = String::new();
-        BufReader::new(child.stderr.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            if !line.starts_with("annals: rolled back") {
+                break;
+            }
+        }
         assert_eq!(line, "annals: stalled mid-write\n", "{args:?}");
         child.kill().unwrap();
         child.wait().unwrap();
@@ -211,8 +217,19 @@ fn killed_mid_write_leaves_every_file_intact() {
             .collect();
         assert_eq!(before, now, "{args:?} left a changed file behind");
     }
-    // The leftovers are hidden temp files that no command reads; the next runs work.
-    assert_eq!(env.run(&["codeowners", "--write"]).0, 0);
+    // The next command rolls the interrupted change back: no temp file outlives it.
+    let (exit, _, err) = env.run(&["codeowners", "--write"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(
+        err.starts_with("annals: rolled back an interrupted change (new "),
+        "{err}"
+    );
+    let leftovers: Vec<_> = env
+        .snapshot_tree()
+        .into_iter()
+        .filter(|(p, _)| p.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     let (exit, out, err) = env.run(&["check", "--fix", "--format", "concise"]);
     assert_eq!((exit, out.as_str()), (0, ""), "{err}");
     assert_ne!(env.read(p), broken);

@@ -116,7 +116,10 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
         let e = e.unwrap();
         let ft = e.file_type().unwrap();
         if ft.is_dir() {
-            walk(&e.path(), out);
+            // annals' own state outside git (the write lock, the search index): not content.
+            if e.file_name() != ".annals" {
+                walk(&e.path(), out);
+            }
         } else if ft.is_file() {
             out.push((e.path(), std::fs::read(e.path()).unwrap()));
         }

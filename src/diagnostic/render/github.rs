@@ -3,7 +3,8 @@
 use crate::diagnostic::{Report, Severity};
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    super::printable(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -33,16 +34,12 @@ pub fn render(report: &Report) -> String {
             "title={}",
             escape_property(&format!("annals {}", d.code))
         ));
-        let mut message = format!("{} {}", d.code, d.message);
+        let mut message = escape_data(&format!("{} {}", d.code, d.message));
         if let Some(h) = &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(h);
+            message.push_str("%0Ahelp: ");
+            message.push_str(&escape_data(h));
         }
-        out.push_str(&format!(
-            "::{cmd} {}::{}\n",
-            props.join(","),
-            escape_data(&message)
-        ));
+        out.push_str(&format!("::{cmd} {}::{message}\n", props.join(",")));
     }
     out
 }
@@ -53,7 +50,8 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(escape_property("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
-        assert_eq!(escape_data("50% done\r\n"), "50%25 done%0D%0A");
+        assert_eq!(escape_property("a,b:c%\n"), "a%2Cb%3Ac%25\\u{a}");
+        assert_eq!(escape_data("50% done"), "50%25 done");
+        assert_eq!(escape_data("a\nb\u{1b}"), "a\\u{a}b\\u{1b}");
     }
 }

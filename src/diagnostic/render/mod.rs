@@ -51,15 +51,38 @@ pub fn render(report: &Report, sources: &dyn Sources, format: Format, opts: Opti
 fn concise(report: &Report) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
+        let (path, message) = (printable(&d.path), printable(&d.message));
         match d.location {
             Some(l) => out.push_str(&format!(
-                "{}:{}:{}: {} {}\n",
-                d.path, l.line, l.column, d.code, d.message
+                "{path}:{}:{}: {} {message}\n",
+                l.line, l.column, d.code
             )),
-            None => out.push_str(&format!("{}: {} {}\n", d.path, d.code, d.message)),
+            None => out.push_str(&format!("{path}: {} {message}\n", d.code)),
         }
     }
     out
+}
+
+/// Text from documents (paths, titles, tags, link targets) as a terminal may show it:
+/// control characters (ESC, BEL, NUL, a newline inside a file name...) and the bidirectional
+/// overrides that can disguise text are written as `\u{1b}` escapes, never sent raw.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `3 errors and 1 warning in 12 files (F003 ×2, S001 ×1, S002 ×1)`.
@@ -102,5 +125,21 @@ fn plural(n: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("plain é 名"), "plain é 名");
+        assert_eq!(
+            printable("a\u{1b}[31mred\u{7}\0"),
+            "a\\u{1b}[31mred\\u{7}\\u{0}"
+        );
+        assert_eq!(printable("n\ntab\t"), "n\\u{a}tab\\u{9}");
+        assert_eq!(printable("\u{202e}gnp.md"), "\\u{202e}gnp.md");
     }
 }

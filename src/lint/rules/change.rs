@@ -23,7 +23,19 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     };
     if let Some(prev) = change.previous.get(&doc.path) {
         transition(ctx, doc, prev, &change.base, out);
-        accepted_edit(doc, prev, &change.base, out);
+        let old_path = change
+            .changes
+            .renamed_from
+            .get(&doc.path)
+            .map_or(doc.path.as_str(), String::as_str);
+        accepted_edit(
+            doc,
+            prev,
+            old_path,
+            &change.changes.renamed_from,
+            &change.base,
+            out,
+        );
     }
     if change.changes.added.contains(&doc.path) {
         taken_number(ctx, doc, out);
@@ -68,13 +80,29 @@ fn transition(
     );
 }
 
-fn accepted_edit(doc: &Document, prev: &Document, base: &str, out: &mut Vec<Diagnostic>) {
+fn accepted_edit(
+    doc: &Document,
+    prev: &Document,
+    old_path: &str,
+    renamed_from: &std::collections::BTreeMap<String, String>,
+    base: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     if status(prev) != Some("accepted") {
         return;
     }
     // The body is the record; front matter (owner, review dates) may change. In
     // repositories that keep the status in a `## Status` section, that section may change too.
-    if body_without_status(doc) == body_without_status(prev) {
+    // A link that `annals mv` (or a rename fix) retargeted still points at the same document:
+    // each link is compared by where it leads (in the base's names), not by how it is spelt.
+    let now = body_without_status(doc, &doc.path, &|p: &str| {
+        renamed_from
+            .get(p)
+            .cloned()
+            .unwrap_or_else(|| p.to_string())
+    });
+    let before = body_without_status(prev, old_path, &str::to_string);
+    if now == before {
         return;
     }
     // The first line that differs, for the caret.
@@ -95,25 +123,55 @@ fn accepted_edit(doc: &Document, prev: &Document, base: &str, out: &mut Vec<Diag
         "O005",
         &doc.path,
         Some(doc.line_span(line)),
-        format!("this decision was accepted at {base}: only `status` and `superseded_by` may change; supersede it instead"),
+        format!("this decision was accepted at {base}: its body may not change (front matter and a `## Status` section may); supersede it instead"),
     ));
 }
 
-fn body_without_status(d: &Document) -> String {
-    let body = &d.source[d.body_start..];
-    match d.md.find_section("Status") {
-        Some(i) => {
-            let h = &d.md.headings[i];
-            let section = d.md.section_text(&d.source, i);
-            let end = h.span.end + section.len();
-            format!(
-                "{}{}",
-                &d.source[d.body_start..h.span.start.max(d.body_start)],
-                d.source.get(end..).unwrap_or("")
-            )
+/// The body without its `## Status` section, each link destination replaced by the path it
+/// resolves to from `at` (mapped through `name`).
+fn body_without_status(d: &Document, at: &str, name: &dyn Fn(&str) -> String) -> String {
+    let skip = d.md.find_section("Status").map(|i| {
+        let h = &d.md.headings[i];
+        let section = d.md.section_text(&d.source, i);
+        h.span.start.max(d.body_start)..h.span.end + section.len()
+    });
+    let mut dests: Vec<(std::ops::Range<usize>, String)> =
+        d.md.links
+            .iter()
+            .filter_map(|l| {
+                let span = l.dest_span.clone()?;
+                let crate::docs::links::Target::Path { path, fragment } =
+                    crate::docs::links::resolve(at, &l.dest)
+                else {
+                    return None;
+                };
+                let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+                Some((span, format!("{}{fragment}", name(&path))))
+            })
+            .collect();
+    dests.sort_by_key(|(r, _)| r.start);
+    let mut segments = Vec::with_capacity(2);
+    match skip {
+        Some(s) => {
+            segments.push(d.body_start..s.start);
+            segments.push(s.end.min(d.source.len())..d.source.len());
         }
-        None => body.to_string(),
+        None => segments.push(d.body_start..d.source.len()),
     }
+    let mut out = String::with_capacity(d.source.len());
+    for seg in segments {
+        let mut at_byte = seg.start;
+        for (range, replacement) in &dests {
+            if range.start < at_byte || range.end > seg.end {
+                continue;
+            }
+            out.push_str(&d.source[at_byte..range.start]);
+            out.push_str(replacement);
+            at_byte = range.end;
+        }
+        out.push_str(&d.source[at_byte..seg.end]);
+    }
+    out
 }
 
 fn taken_number(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {

@@ -3,6 +3,7 @@
 pub mod change;
 pub mod files;
 pub mod front_matter;
+pub mod history;
 pub mod links;
 pub mod naming;
 pub mod owners;

@@ -170,7 +170,16 @@ fn codeowner(cfg: &crate::config::Config, key: &str) -> Option<String> {
             .github
             .as_ref()
             .map(|g| format!("@{}", g.trim_start_matches('@')))
-            .or_else(|| p.email.first().cloned());
+            .or_else(|| {
+                p.email
+                    .first()
+                    .filter(|e| {
+                        !e.is_empty()
+                            && !e
+                                .contains(|c: char| c.is_whitespace() || c.is_control() || c == '#')
+                    })
+                    .cloned()
+            });
     }
     let t = cfg.teams.get(key)?;
     t.github
@@ -180,7 +189,14 @@ fn codeowner(cfg: &crate::config::Config, key: &str) -> Option<String> {
 
 /// The generated block: one line per owned document, paths from the git root (`prefix`).
 pub fn codeowners_block(repo: &crate::docs::Repository, prefix: &str) -> String {
+    codeowners_lines(repo, prefix).0
+}
+
+/// The generated block, and the documents left out of it because CODEOWNERS syntax cannot
+/// carry their path (a control character such as a newline or a tab in the name).
+pub fn codeowners_lines(repo: &crate::docs::Repository, prefix: &str) -> (String, Vec<String>) {
     let mut out = format!("{BEGIN}\n");
+    let mut left_out = Vec::new();
     for d in &repo.docs {
         let Some(owner) = d.data.get("owner").and_then(|o| o.as_str()) else {
             continue;
@@ -188,13 +204,32 @@ pub fn codeowners_block(repo: &crate::docs::Repository, prefix: &str) -> String 
         let Some(who) = codeowner(&repo.config, owner) else {
             continue;
         };
-        // CODEOWNERS patterns are gitignore-like: escape spaces, anchor at the root.
-        let path = format!("/{prefix}{}", d.path).replace(' ', "\\ ");
-        out.push_str(&format!("{path} {who}\n"));
+        match codeowners_pattern(&format!("{prefix}{}", d.path)) {
+            Some(path) => out.push_str(&format!("{path} {who}\n")),
+            None => left_out.push(d.path.clone()),
+        }
     }
     out.push_str(END);
     out.push('\n');
-    out
+    (out, left_out)
+}
+
+/// A path as a CODEOWNERS pattern matching exactly that file: anchored at the root, with
+/// what the gitignore-like syntax would read as whitespace, a comment, a negation or a glob
+/// escaped by a backslash. `None` for a path no CODEOWNERS line can carry.
+pub fn codeowners_pattern(path: &str) -> Option<String> {
+    if path.chars().any(char::is_control) {
+        return None;
+    }
+    let mut out = String::with_capacity(path.len() + 2);
+    out.push('/');
+    for c in path.chars() {
+        if matches!(c, ' ' | '#' | '!' | '*' | '?' | '[' | ']' | '\\') || c.is_whitespace() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Some(out)
 }
 
 /// `text` with its annals block replaced by `block` (appended when there is none, so that
@@ -222,8 +257,30 @@ pub fn check_codeowners(ctx: &Context<'_>, prefix: &str, out: &mut Vec<Diagnosti
     let Some(path) = &cfg.codeowners_path else {
         return;
     };
-    let current = std::fs::read_to_string(cfg.root.join(path)).unwrap_or_default();
-    let block = codeowners_block(ctx.repo, prefix);
+    let current = match cfg.fs.read_optional(path, cfg.limits.max_file_size) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes.unwrap_or_default()).into_owned(),
+        Err(e) => {
+            out.push(Diagnostic::new(
+                "O004",
+                path,
+                None,
+                format!("the CODEOWNERS file cannot be read: {e}"),
+            ));
+            return;
+        }
+    };
+    let (block, left_out) = codeowners_lines(ctx.repo, prefix);
+    for doc in left_out {
+        out.push(
+            Diagnostic::new(
+                "O004",
+                &doc,
+                None,
+                format!("{path} cannot name this document: its file name holds a control character (a newline or a tab)"),
+            )
+            .with_help(Some("rename the file with `annals mv`".to_string())),
+        );
+    }
     if with_block(&current, &block) != current {
         let missing = if current.is_empty() {
             "does not exist"
@@ -256,5 +313,16 @@ mod codeowners_tests {
         );
         assert_eq!(with_block("* @root", &block), format!("* @root\n\n{block}"));
         assert_eq!(with_block("", &block), block);
+    }
+
+    #[test]
+    fn patterns_cannot_inject_lines() {
+        assert_eq!(codeowners_pattern("docs/a b.md").unwrap(), "/docs/a\\ b.md");
+        assert_eq!(
+            codeowners_pattern("!x/#y[1]*?.md").unwrap(),
+            "/\\!x/\\#y\\[1\\]\\*\\?.md"
+        );
+        assert_eq!(codeowners_pattern("briefs/n\ntouch\tX\t#.md"), None);
+        assert_eq!(codeowners_pattern("a\rb.md"), None);
     }
 }
