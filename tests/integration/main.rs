@@ -10,3 +10,4 @@ mod git;
 mod props;
 mod rules;
 mod search;
+mod trust;
