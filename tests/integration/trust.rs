@@ -487,9 +487,11 @@ fn kill_at_every_step_of_an_mv_is_finished_or_undone_by_the_next_command() {
 fn kill_9_during_a_large_mv_is_recovered() {
     let env = TestEnv::with_config();
     env.write("decisions/0001-use-postgres.md", ADR);
-    let links: String = (0..400)
-        .map(|i| format!("[l{i}](0001-use-postgres.md) "))
-        .collect();
+    let links: String = (0..400).fold(String::new(), |mut s, i| {
+        use std::fmt::Write as _;
+        let _ = write!(s, "[l{i}](0001-use-postgres.md) ");
+        s
+    });
     for i in 2..=21 {
         env.write(
             &format!("decisions/{i:04}-d{i}.md"),
@@ -830,7 +832,7 @@ fn slugs_transliterate_and_stay_short() {
     assert_eq!(exit, 0, "{err}");
     let name = out.trim().rsplit('/').next().unwrap().to_string();
     assert!(
-        name.len() <= 110 && name.ends_with(".md") && !name.contains("-.md"),
+        name.len() <= 110 && name.strip_suffix(".md").is_some_and(|n| !n.ends_with('-')),
         "{name}"
     );
 }
