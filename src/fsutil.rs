@@ -25,7 +25,39 @@ pub fn write_cache(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_beside_with(path, bytes, false)?;
     std::fs::rename(&tmp.0, path)?;
     tmp.disarm();
+    if let Some(dir) = path.parent() {
+        sweep_dead_temps(dir);
+    }
     Ok(())
+}
+
+/// Removes the temp files in `dir` that processes no longer alive left (killed mid-write):
+/// no temporary file outlives the run that made it by more than the next cache write.
+pub fn sweep_dead_temps(dir: &Path) {
+    // Whether a process lives is read from /proc; where there is none, nothing is swept.
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let Some(rest) = name.strip_suffix(".tmp") else {
+            continue;
+        };
+        let Some(pid) = rest
+            .rsplit_once(".annals-")
+            .and_then(|(_, tail)| tail.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Creates `path` atomically; fails with `AlreadyExists` instead of replacing a file.

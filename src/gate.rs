@@ -256,6 +256,7 @@ impl Root {
             root: self.clone(),
             _lock: file,
         };
+        crate::fsutil::sweep_dead_temps(&self.state);
         if let Some(note) = writer.recover()? {
             let _ = writeln!(std::io::stderr(), "{note}");
         }

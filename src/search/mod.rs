@@ -30,12 +30,25 @@ const RAW_LOWER: &str = "annals_raw_lower";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
+    // Not `#[source]`: the message already holds the cause, and a chain would print it twice.
     #[error("search index: {0}")]
-    Index(#[from] tantivy::TantivyError),
+    Index(tantivy::TantivyError),
     #[error("search index: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error("query `{query}`: {message}")]
     Query { query: String, message: String },
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError::Index(e)
+    }
+}
+
+impl From<std::io::Error> for SearchError {
+    fn from(e: std::io::Error) -> Self {
+        SearchError::Io(e)
+    }
 }
 
 /// The index's fields.
