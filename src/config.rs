@@ -203,6 +203,9 @@ pub struct Kind {
     pub outcome_section: String,
     pub front_matter: FrontMatterMode,
     pub exclude: Vec<String>,
+    /// `statuses` are the usual ones, not the only ones (MADR leaves statuses open): any
+    /// status passes, a near miss of a listed one is a warning.
+    pub any_status: bool,
 }
 
 impl Kind {
@@ -400,6 +403,7 @@ struct RawKind {
     outcome_section: Option<String>,
     front_matter: Option<FrontMatterMode>,
     exclude: Option<Vec<String>>,
+    any_status: Option<bool>,
 }
 
 const MADR_STATUSES: &[&str] = &[
@@ -417,11 +421,15 @@ fn strings(v: &[&str]) -> Vec<String> {
 
 /// The built-in kinds as they apply with no configuration (lenient, to adopt existing repos).
 fn default_kinds(root: &Path) -> Vec<Kind> {
-    let decision_dir = DECISION_DIRS
-        .iter()
-        .find(|d| root.join(d).is_dir())
-        .copied()
-        .unwrap_or("decisions");
+    let fs = crate::gate::Root::new(root);
+    let adopted = Adopted::find(&fs);
+    let decision_dir = adopted
+        .dir
+        .as_deref()
+        .or_else(|| DECISION_DIRS.iter().find(|d| root.join(d).is_dir()).copied())
+        .unwrap_or("decisions")
+        .to_string();
+    let decision_dir = decision_dir.as_str();
     let base = |name: &str, dir: &str, filename: &str| Kind {
         name: name.to_string(),
         dir: dir.to_string(),
@@ -434,13 +442,20 @@ fn default_kinds(root: &Path) -> Vec<Kind> {
         open: Vec::new(),
         transitions: BTreeMap::new(),
         people_fields: Vec::new(),
-        id_fields: strings(&["supersedes", "superseded_by", "related"]),
+        id_fields: strings(&[
+            "supersedes",
+            "superseded_by",
+            "related",
+            "amends",
+            "amended_by",
+        ]),
         review_every: None,
         agenda_lead: None,
         outcome_within: None,
         outcome_section: "Outcome".to_string(),
         front_matter: FrontMatterMode::Optional,
         exclude: strings(&["README.md", "index.md", "*template*"]),
+        any_status: false,
     };
     let mut decision = base("decision", decision_dir, "{number:04}-{name}.md");
     decision.id = Some(NamePattern::parse("ADR-{number:04}").expect("built-in pattern"));
@@ -454,7 +469,31 @@ fn default_kinds(root: &Path) -> Vec<Kind> {
         ),
         ("deprecated".to_string(), strings(&["superseded"])),
     ]);
-    decision.people_fields = strings(&["decision-makers", "consulted", "informed"]);
+    decision.people_fields = strings(&["decision-makers", "consulted", "informed", "deciders"]);
+    // MADR leaves statuses open (`proposed | rejected | accepted | deprecated | … |
+    // superseded by ADR-0123`): the usual ones are listed, any other passes.
+    decision.any_status = true;
+    let mut packages = Vec::new();
+    if adopted.log4brains {
+        // log4brains names files `YYYYMMDD-slug.md` and identifies them by that name.
+        decision.filename =
+            NamePattern::parse("{date:YYYYMMDD}-{name}.md").expect("built-in pattern");
+        decision.id =
+            Some(NamePattern::parse("{date:YYYYMMDD}-{slug}").expect("built-in pattern"));
+        decision.transitions.clear();
+        decision.statuses.insert(0, "draft".to_string());
+        for (name, dir) in &adopted.packages {
+            let mut k = decision.clone();
+            k.name = if ["decision", "meeting", "brief"].contains(&name.as_str()) {
+                format!("{name}-decision")
+            } else {
+                name.clone()
+            };
+            k.dir.clone_from(dir);
+            k.id = NamePattern::parse(&format!("{name}/{{date:YYYYMMDD}}-{{slug}}")).ok();
+            packages.push(k);
+        }
+    }
     let mut meeting = base("meeting", "meetings", "{date}-{name}.md");
     meeting.people_fields = strings(&["attendees"]);
     let mut brief = base("brief", "briefs", "{name}.md");
@@ -464,7 +503,55 @@ fn default_kinds(root: &Path) -> Vec<Kind> {
         ("draft".to_string(), strings(&["open", "closed"])),
         ("open".to_string(), strings(&["closed"])),
     ]);
-    vec![decision, meeting, brief]
+    let mut kinds = vec![decision, meeting, brief];
+    kinds.extend(packages);
+    kinds
+}
+
+/// What an existing repository says of its own layout: adr-tools' `.adr-dir`, log4brains'
+/// `.log4brains.yml` (its global folder and one per package).
+#[derive(Debug, Default)]
+pub struct Adopted {
+    pub dir: Option<String>,
+    pub log4brains: bool,
+    /// `(package name, its ADR folder)`.
+    pub packages: Vec<(String, String)>,
+}
+
+impl Adopted {
+    pub fn find(fs: &crate::gate::Root) -> Adopted {
+        const SMALL: u64 = 64 * 1024;
+        let clean = |p: &str| -> Option<String> {
+            let p = p.trim().trim_start_matches("./").trim_matches('/');
+            let ok = !p.is_empty()
+                && !p.split('/').any(|c| c == ".." || c == "." || c == ".git")
+                && fs.resolve(p).is_ok();
+            ok.then(|| p.to_string())
+        };
+        let mut found = Adopted::default();
+        if let Ok(Some(bytes)) = fs.read_optional(".log4brains.yml", SMALL)
+            && let Ok(yaml) = serde_yaml::from_slice::<serde_json::Value>(&bytes)
+        {
+            let project = &yaml["project"];
+            found.log4brains = true;
+            found.dir = project["adrFolder"].as_str().and_then(clean);
+            for p in project["packages"].as_array().into_iter().flatten() {
+                if let (Some(name), Some(dir)) = (
+                    p["name"].as_str(),
+                    p["adrFolder"].as_str().and_then(clean),
+                ) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                {
+                    found.packages.push((name.to_string(), dir));
+                }
+            }
+        } else if let Ok(Some(bytes)) = fs.read_optional(".adr-dir", SMALL) {
+            found.dir = String::from_utf8_lossy(&bytes)
+                .lines()
+                .next()
+                .and_then(clean);
+        }
+        found
+    }
 }
 
 impl Config {
@@ -539,6 +626,9 @@ impl Config {
         })?;
         let mut cfg = Config::zero_config(root);
         cfg.file = Some(file.to_path_buf());
+        // A configuration says which kinds there are: the zero-config reading of log4brains'
+        // packages is for repositories without one.
+        cfg.kinds.truncate(3);
         if let Some(name) = raw.project.name {
             cfg.project.name = name;
         }
@@ -565,6 +655,7 @@ impl Config {
             // The zero-config leniency is for adopting repositories without configuration;
             // a kind a team configures requires front matter unless it says otherwise.
             cfg.kinds[idx].front_matter = FrontMatterMode::Required;
+            cfg.kinds[idx].any_status = false;
             let at = |span: std::ops::Range<usize>, message: String| {
                 let (line, column) = line_col(text, span.start);
                 ConfigError::Invalid {
@@ -747,7 +838,8 @@ fn apply_kind(k: &mut Kind, r: RawKind) {
         id_fields,
         outcome_section,
         front_matter,
-        exclude
+        exclude,
+        any_status
     );
     if r.id.is_some() {
         k.id = r.id;
@@ -827,11 +919,14 @@ fn validate_kind(k: &Kind) -> Result<(), String> {
         }
     }
     if let Some(id) = &k.id {
-        if !id.has_number() {
-            return Err("`id` must contain `{number}`".to_string());
+        if !id.has_number() && !id.has_slug() {
+            return Err("`id` must contain `{number}` (or `{slug}`, for IDs by slug)".to_string());
         }
-        if !k.filename.has_number() {
+        if id.has_number() && !k.filename.has_number() {
             return Err("`id` needs a `{number}` placeholder in `filename` too".to_string());
+        }
+        if id.has_slug() && !k.filename.has_slug() {
+            return Err("`id` needs a `{slug}` or `{name}` placeholder in `filename` too".to_string());
         }
     }
     Ok(())

@@ -102,6 +102,19 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
     let Some(doc) = repo.find(&key) else {
         bail!("no document with ID or path `{}`", args.target);
     };
+    // Two files with one ID (N002): which one is meant is not for annals to guess.
+    if let Some(id) = &doc.id
+        && key.eq_ignore_ascii_case(id)
+        && let Some(all) = repo.by_id.get(id)
+        && all.len() > 1
+    {
+        let paths: Vec<&str> = all.iter().map(|&i| repo.docs[i].path.as_str()).collect();
+        bail!(
+            "{id} is the ID of {} files ({}): name one by its path (and see N002 in `annals check`)",
+            paths.len(),
+            paths.join(", ")
+        );
+    }
     let facts = history.as_ref().and_then(|h| h.get(&doc.path));
     let outb = outbound(&repo, doc);
     let inb = inbound(&repo, doc);

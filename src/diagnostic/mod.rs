@@ -50,6 +50,9 @@ pub struct Diagnostic {
     /// What a link or reference finding points at (a path, or an unknown ID): lets
     /// `--since` keep the findings a change caused in documents it did not touch.
     pub target: Option<String>,
+    /// Reported at most as a warning, whatever the rule's level (a near miss in an open
+    /// vocabulary: worth a look, not a failed commit).
+    pub at_most_warning: bool,
 }
 
 impl Diagnostic {
@@ -71,7 +74,14 @@ impl Diagnostic {
             field: None,
             fix: None,
             target: None,
+            at_most_warning: false,
         }
+    }
+
+    #[must_use]
+    pub fn at_most_warning(mut self) -> Self {
+        self.at_most_warning = true;
+        self
     }
 
     #[must_use]

@@ -175,6 +175,7 @@ impl Document {
             data = Value::Object(inline);
             fields = inline_fields;
         }
+        superseded_by_status(&source, &mut data, &mut fields);
         let name = file_name(&path).and_then(|n| kind.filename.matches(n));
         let id = id_of(kind, name.as_ref());
         let mut line_starts = vec![0];
@@ -294,11 +295,13 @@ impl Document {
             .collect()
     }
 
+    /// The title: front matter's `title`, else the first H1 without the `1. ` number
+    /// adr-tools puts before it.
     pub fn title(&self) -> Option<&str> {
         self.data
             .get("title")
             .and_then(Value::as_str)
-            .or_else(|| self.md.h1().map(|h| h.text.as_str()))
+            .or_else(|| self.md.h1().map(|h| strip_number_prefix(&h.text)))
     }
 
     /// The document's identity: its ID, else its path.
@@ -319,8 +322,11 @@ pub enum Reference {
 /// A document's ID from its file name's captures and the kind's `id` pattern.
 pub fn id_of(kind: &Kind, name: Option<&Captures>) -> Option<String> {
     let c = name?;
-    c.number?;
-    kind.id.as_ref()?.render(&pattern::Values {
+    let id = kind.id.as_ref()?;
+    if id.has_number() {
+        c.number?;
+    }
+    id.render(&pattern::Values {
         number: c.number,
         date: c.date.as_deref(),
         slug: c.slug.as_deref(),
@@ -340,9 +346,85 @@ fn file_name(path: &str) -> Option<&str> {
     path.rsplit('/').next()
 }
 
+/// `1. Record architecture decisions` → `Record architecture decisions` (adr-tools' H1).
+pub fn strip_number_prefix(title: &str) -> &str {
+    let digits = title.len() - title.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    match title[digits..].strip_prefix(". ") {
+        Some(rest) if digits > 0 && !rest.trim().is_empty() => rest.trim_start(),
+        _ => title,
+    }
+}
+
+/// The relation lines adr-tools writes under `## Status` (`Superseded by [3. Use X](0003-use-x.md)`),
+/// and MADR's `superseded by ADR-0123` status: the field they fill and where the target is.
+const RELATIONS: &[(&str, &str)] = &[
+    ("superseded by", "superseded_by"),
+    ("supersedes", "supersedes"),
+    ("amended by", "amended_by"),
+    ("amends", "amends"),
+];
+
+/// A relation's target in `text` (after its keyword): a markdown link's destination, or the
+/// first word (an ID). Returns the target and its byte range in `text`.
+fn relation_target(text: &str) -> Option<(String, Range<usize>)> {
+    let lead = text.len() - text.trim_start().len();
+    let t = text.trim_start();
+    if t.starts_with('[')
+        && let Some(close) = t.find("](")
+        && let Some(end) = t[close + 2..].find(')')
+    {
+        let start = lead + close + 2;
+        let dest = &t[close + 2..close + 2 + end];
+        let dest = dest.trim().trim_start_matches('<').trim_end_matches('>');
+        return (!dest.is_empty()).then(|| (dest.to_string(), start..start + end));
+    }
+    let word: &str = t.split_whitespace().next()?;
+    let word = word.trim_end_matches(['.', ',', ';']);
+    (!word.is_empty()).then(|| (word.to_string(), lead..lead + word.len()))
+}
+
+/// `status: superseded by ADR-0002` (MADR) or `Superseded by [..](..)` (adr-tools) means
+/// status `superseded` and `superseded_by` that document.
+fn superseded_by_status(src: &str, data: &mut Value, fields: &mut Vec<Field>) {
+    let Some(Value::String(status)) = data.get("status") else {
+        return;
+    };
+    let lower = status.to_ascii_lowercase();
+    let Some(rest_at) = lower.strip_prefix("superseded by").map(|r| status.len() - r.len()) else {
+        return;
+    };
+    let rest = status[rest_at..].to_string();
+    let Some(map) = data.as_object_mut() else {
+        return;
+    };
+    map.insert("status".into(), Value::String("superseded".into()));
+    let span = fields
+        .iter()
+        .find(|f| f.key == "status")
+        .map_or(0..0, |f| f.value_span.clone());
+    if map.contains_key("superseded_by") {
+        return;
+    }
+    if let Some((target, _)) = relation_target(&rest) {
+        map.insert("superseded_by".into(), Value::String(target.clone()));
+        // Point at the target where the status line spells it, when it does.
+        let at = src
+            .get(span.clone())
+            .and_then(|s| s.find(target.as_str()))
+            .map_or(span.clone(), |i| span.start + i..span.start + i + target.len());
+        fields.push(Field {
+            key: "superseded_by".into(),
+            key_span: at.clone(),
+            value_span: at.clone(),
+            extent: at,
+        });
+    }
+}
+
 /// Metadata written the way adr-tools and MADR 2 write it: a `## Status` section whose first
 /// line is the status, and `Status: x` / `Date: x` lines (optionally list items).
 fn inline_metadata(src: &str, md: &Markdown) -> (Map<String, Value>, Vec<Field>) {
+    let mut relations: Vec<(&str, String, Range<usize>)> = Vec::new();
     let mut data = Map::new();
     let mut fields = Vec::new();
     let mut put = |key: &str, value: &str, span: Range<usize>| {
@@ -361,20 +443,40 @@ fn inline_metadata(src: &str, md: &Markdown) -> (Map<String, Value>, Vec<Field>)
         let text = md.section_text(src, i);
         let base = h.span.end.min(src.len());
         let mut off = 0;
+        let mut first = true;
         for line in text.split_inclusive('\n') {
             let t = line.trim();
-            if !t.is_empty() {
-                let lead = line.len() - line.trim_start().len();
-                let start = base + off + lead;
-                let status = t
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                put("status", &status, start..start + t.len());
-                break;
-            }
+            let lead = line.len() - line.trim_start().len();
+            let start = base + off + lead;
             off += line.len();
+            if t.is_empty() {
+                continue;
+            }
+            let lower = t.to_ascii_lowercase();
+            if first {
+                first = false;
+                // `Superseded by [...](...)` is a status and a relation.
+                let status = if lower.starts_with("superseded by") {
+                    t.to_string()
+                } else {
+                    t.split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase()
+                };
+                put("status", &status, start..start + t.len());
+                continue;
+            }
+            for (keyword, key) in RELATIONS {
+                if let Some(rest) = lower.strip_prefix(keyword) {
+                    let rest_at = t.len() - rest.len();
+                    if let Some((target, r)) = relation_target(&t[rest_at..]) {
+                        let span = start + rest_at + r.start..start + rest_at + r.end;
+                        relations.push((key, target, span));
+                    }
+                    break;
+                }
+            }
         }
     }
     let mut off = md.headings.first().map_or(0, |h| h.span.start);
@@ -402,6 +504,26 @@ fn inline_metadata(src: &str, md: &Markdown) -> (Map<String, Value>, Vec<Field>)
             }
         }
         off += line.len();
+    }
+    // Each relation becomes a list field (`supersedes: [..]`), as front matter writes it.
+    for (key, _, _) in &relations {
+        if data.contains_key(*key) {
+            continue;
+        }
+        let items: Vec<&(&str, String, Range<usize>)> =
+            relations.iter().filter(|(k, _, _)| k == key).collect();
+        let first = items[0].2.clone();
+        let last = items[items.len() - 1].2.clone();
+        data.insert(
+            (*key).to_string(),
+            Value::Array(items.iter().map(|(_, t, _)| Value::String(t.clone())).collect()),
+        );
+        fields.push(Field {
+            key: (*key).to_string(),
+            key_span: first.start..first.start,
+            value_span: first.start..last.end,
+            extent: first.start..last.end,
+        });
     }
     (data, fields)
 }
@@ -939,7 +1061,7 @@ mod tests {
         assert_eq!(d.data["status"], "accepted");
         assert_eq!(d.data["date"], "2018-01-02");
         assert_eq!(d.id.as_deref(), Some("ADR-0001"));
-        assert_eq!(d.title(), Some("1. Record decisions"));
+        assert_eq!(d.title(), Some("Record decisions"));
     }
 
     #[test]

@@ -9,7 +9,8 @@ use serde::{Deserialize, Deserializer};
 enum Part {
     Literal(String),
     Number { width: usize },
-    Date,
+    /// `{date}` (`YYYY-MM-DD`), or `{date:YYYYMMDD}` (`compact`, as log4brains names files).
+    Date { compact: bool },
     Slug,
     Name,
 }
@@ -66,8 +67,15 @@ impl NamePattern {
                         .filter(|w| *w <= MAX_WIDTH)
                         .ok_or_else(|| format!("`{{number:{w}}}` in `{source}`: expected a width from 0 to {MAX_WIDTH}, such as `{{number:04}}`"))?,
                 },
+                Some(("date", "YYYY-MM-DD")) => Part::Date { compact: false },
+                Some(("date", "YYYYMMDD")) => Part::Date { compact: true },
+                Some(("date", other)) => {
+                    return Err(format!(
+                        "`{{date:{other}}}` in `{source}`: expected `{{date}}` (YYYY-MM-DD) or `{{date:YYYYMMDD}}`"
+                    ));
+                }
                 None if inner == "number" => Part::Number { width: 0 },
-                None if inner == "date" => Part::Date,
+                None if inner == "date" => Part::Date { compact: false },
                 None if inner == "slug" => Part::Slug,
                 None if inner == "name" => Part::Name,
                 _ => {
@@ -99,7 +107,10 @@ impl NamePattern {
                     re.push_str(&format!("(?P<number>[0-9]{{{width},}})"));
                 }
                 Part::Number { .. } => re.push_str("(?P<number>[0-9]+)"),
-                Part::Date => re.push_str("(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"),
+                Part::Date { compact: false } => {
+                    re.push_str("(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})");
+                }
+                Part::Date { compact: true } => re.push_str("(?P<date>[0-9]{8})"),
                 Part::Slug => re.push_str(&format!("(?P<slug>{SLUG_RE})")),
                 Part::Name => re.push_str("(?P<slug>[A-Za-z0-9._-]+)"),
             }
@@ -121,6 +132,11 @@ impl NamePattern {
         self.parts.iter().any(|p| matches!(p, Part::Number { .. }))
     }
 
+    /// True when the pattern has a `{slug}` or `{name}`.
+    pub fn has_slug(&self) -> bool {
+        self.parts.iter().any(|p| matches!(p, Part::Slug | Part::Name))
+    }
+
     /// True when the pattern's free text is a strict `{slug}` (so N003 can compare it).
     pub fn has_strict_slug(&self) -> bool {
         self.parts.contains(&Part::Slug)
@@ -128,10 +144,16 @@ impl NamePattern {
 
     pub fn matches(&self, name: &str) -> Option<Captures> {
         let c = self.regex.captures(name)?;
-        let date = c.name("date").map(|m| m.as_str().to_string());
-        if let Some(d) = &date {
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
-        }
+        // Captured dates are given as `YYYY-MM-DD`, whichever way the name writes them.
+        let date = match c.name("date") {
+            Some(m) => {
+                let d = m.as_str();
+                let format = if d.len() == 8 { "%Y%m%d" } else { "%Y-%m-%d" };
+                let day = chrono::NaiveDate::parse_from_str(d, format).ok()?;
+                Some(day.format("%Y-%m-%d").to_string())
+            }
+            None => None,
+        };
         Some(Captures {
             number: c.name("number").and_then(|m| m.as_str().parse().ok()),
             date,
@@ -148,7 +170,8 @@ impl NamePattern {
                 Part::Number { width } => {
                     out.push_str(&format!("{:0width$}", v.number?, width = *width));
                 }
-                Part::Date => out.push_str(v.date?),
+                Part::Date { compact: false } => out.push_str(v.date?),
+                Part::Date { compact: true } => out.push_str(&v.date?.replace('-', "")),
                 Part::Slug | Part::Name => out.push_str(v.slug?),
             }
         }
@@ -205,6 +228,22 @@ pub fn slugify(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_dates_read_and_render() {
+        let p = NamePattern::parse("{date:YYYYMMDD}-{slug}.md").unwrap();
+        let c = p.matches("20210114-use-markdown.md").unwrap();
+        assert_eq!(c.date.as_deref(), Some("2021-01-14"));
+        assert_eq!(c.slug.as_deref(), Some("use-markdown"));
+        assert!(p.matches("20211314-x.md").is_none());
+        let v = Values {
+            date: Some("2021-01-14"),
+            slug: Some("x"),
+            ..Values::default()
+        };
+        assert_eq!(p.render(&v).unwrap(), "20210114-x.md");
+        assert!(NamePattern::parse("{date:DD.MM}").is_err());
+    }
 
     #[test]
     fn numbered_slug_pattern() {

@@ -406,6 +406,9 @@ fn finish(doc: &Document, settings: &Settings, mut out: Vec<Diagnostic>) -> Vec<
     out.into_iter()
         .filter_map(|mut d| {
             d.severity = settings.level(d.code)?;
+            if d.at_most_warning {
+                d.severity = crate::diagnostic::Severity::Warning;
+            }
             if file_ignores.iter().any(|c| c.eq_ignore_ascii_case(d.code)) {
                 return None;
             }

@@ -300,6 +300,27 @@ fn check_status(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         return;
     }
     let suggestion = did_you_mean(&status, kind.statuses.iter().map(String::as_str));
+    if kind.any_status {
+        // An open vocabulary (MADR's): any status is fine; a near miss of a listed one is
+        // probably a typo, worth a warning.
+        if let Some(s) = suggestion {
+            out.push(
+                Diagnostic::new(
+                    "F005",
+                    &doc.path,
+                    Some(doc.value_span("status")),
+                    format!(
+                        "status `{status}` is close to the {} status `{s}`: a typo?",
+                        kind.name
+                    ),
+                )
+                .with_help(Some(format!("did you mean `{s}`?")))
+                .on_field("status")
+                .at_most_warning(),
+            );
+        }
+        return;
+    }
     out.push(
         Diagnostic::new(
             "F005",
