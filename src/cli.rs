@@ -146,8 +146,13 @@ pub enum Preset {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    #[arg(long, value_enum, default_value_t = Preset::Default)]
-    pub preset: Preset,
+    /// A new handbook's layout; without it, a folder that already holds documents is adopted
+    /// as it is (MADR, adr-tools, log4brains, numbered files, dated notes)
+    #[arg(long, value_enum)]
+    pub preset: Option<Preset>,
+    /// Print the configuration instead of writing it
+    #[arg(long)]
+    pub dry_run: bool,
     /// Overwrite files that already exist
     #[arg(long)]
     pub force: bool,

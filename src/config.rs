@@ -426,7 +426,12 @@ fn default_kinds(root: &Path) -> Vec<Kind> {
     let decision_dir = adopted
         .dir
         .as_deref()
-        .or_else(|| DECISION_DIRS.iter().find(|d| root.join(d).is_dir()).copied())
+        .or_else(|| {
+            DECISION_DIRS
+                .iter()
+                .find(|d| root.join(d).is_dir())
+                .copied()
+        })
         .unwrap_or("decisions")
         .to_string();
     let decision_dir = decision_dir.as_str();
@@ -478,8 +483,7 @@ fn default_kinds(root: &Path) -> Vec<Kind> {
         // log4brains names files `YYYYMMDD-slug.md` and identifies them by that name.
         decision.filename =
             NamePattern::parse("{date:YYYYMMDD}-{name}.md").expect("built-in pattern");
-        decision.id =
-            Some(NamePattern::parse("{date:YYYYMMDD}-{slug}").expect("built-in pattern"));
+        decision.id = Some(NamePattern::parse("{date:YYYYMMDD}-{slug}").expect("built-in pattern"));
         decision.transitions.clear();
         decision.statuses.insert(0, "draft".to_string());
         for (name, dir) in &adopted.packages {
@@ -536,10 +540,11 @@ impl Adopted {
             found.log4brains = true;
             found.dir = project["adrFolder"].as_str().and_then(clean);
             for p in project["packages"].as_array().into_iter().flatten() {
-                if let (Some(name), Some(dir)) = (
-                    p["name"].as_str(),
-                    p["adrFolder"].as_str().and_then(clean),
-                ) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                if let (Some(name), Some(dir)) =
+                    (p["name"].as_str(), p["adrFolder"].as_str().and_then(clean))
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
                 {
                     found.packages.push((name.to_string(), dir));
                 }
@@ -926,7 +931,9 @@ fn validate_kind(k: &Kind) -> Result<(), String> {
             return Err("`id` needs a `{number}` placeholder in `filename` too".to_string());
         }
         if id.has_slug() && !k.filename.has_slug() {
-            return Err("`id` needs a `{slug}` or `{name}` placeholder in `filename` too".to_string());
+            return Err(
+                "`id` needs a `{slug}` or `{name}` placeholder in `filename` too".to_string(),
+            );
         }
     }
     Ok(())

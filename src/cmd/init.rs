@@ -100,6 +100,47 @@ fn kind_readme(k: &Kind) -> String {
     )
 }
 
+/// Writes (or prints) the configuration of an existing repository.
+fn adopt(
+    app: &App,
+    args: &InitArgs,
+    root: &std::path::Path,
+    adoption: &super::adopt::Adoption,
+) -> Result<Exit> {
+    // What it writes must read back: a configuration annals itself refuses is a bug here.
+    let file = root.join(crate::config::CONFIG_FILE);
+    Config::parse(&adoption.text, &file, root)
+        .map_err(|e| anyhow::anyhow!("the configuration annals init made does not parse: {e}"))?;
+    if args.dry_run {
+        super::out(&adoption.text)?;
+        return Ok(Exit::Clean);
+    }
+    if file.exists() && !args.force {
+        bail!(
+            "{} exists already. Nothing was written; `annals init --dry-run` prints what it would write, --force overwrites it",
+            crate::config::CONFIG_FILE
+        );
+    }
+    let cfg = Config::zero_config(root);
+    let writer = app.writer(&cfg)?;
+    writer.apply(
+        "init",
+        &[crate::gate::Op::Replace {
+            path: crate::config::CONFIG_FILE.to_string(),
+            bytes: adoption.text.clone().into_bytes(),
+        }],
+    )?;
+    if !app.quiet {
+        super::out(&format!(
+            "wrote {} for {} documents ({}); run `annals check`\n",
+            crate::config::CONFIG_FILE,
+            adoption.documents,
+            adoption.formats.join(", ")
+        ))?;
+    }
+    Ok(Exit::Clean)
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map_or_else(String::new, |f| {
@@ -109,7 +150,20 @@ fn capitalise(s: &str) -> String {
 
 pub fn run(app: &App, args: &InitArgs) -> Result<Exit> {
     let root = app.cwd.clone();
-    let config_text = match args.preset {
+    if args.preset.is_none()
+        && let Some(adoption) = super::adopt::detect(&root)
+    {
+        return adopt(app, args, &root, &adoption);
+    }
+    let preset = args.preset.unwrap_or(Preset::Default);
+    if args.dry_run {
+        super::out(match preset {
+            Preset::Default => DEFAULT_CONFIG,
+            Preset::Madr => MADR_CONFIG,
+        })?;
+        return Ok(Exit::Clean);
+    }
+    let config_text = match preset {
         Preset::Default => DEFAULT_CONFIG,
         Preset::Madr => MADR_CONFIG,
     };
@@ -118,7 +172,7 @@ pub fn run(app: &App, args: &InitArgs) -> Result<Exit> {
         PathBuf::from(crate::config::CONFIG_FILE),
         config_text.to_string(),
     )];
-    let kinds: Vec<&Kind> = match args.preset {
+    let kinds: Vec<&Kind> = match preset {
         Preset::Default => cfg.kinds.iter().collect(),
         Preset::Madr => cfg.kinds.iter().filter(|k| k.name == "decision").collect(),
     };
@@ -131,7 +185,7 @@ pub fn run(app: &App, args: &InitArgs) -> Result<Exit> {
             files.push((s.clone(), text.to_string()));
         }
     }
-    if args.preset == Preset::Default {
+    if preset == Preset::Default {
         files.push((
             PathBuf::from("schema/annals.schema.json"),
             include_str!("../../schema/annals.schema.json").to_string(),

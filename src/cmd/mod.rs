@@ -1,5 +1,6 @@
 //! One file per subcommand; this module holds what they share.
 
+mod adopt;
 mod catalog;
 mod check;
 mod codeowners;

@@ -271,6 +271,13 @@ impl Document {
     pub fn list_field(&self, key: &str) -> Vec<(String, Range<usize>)> {
         let items: Vec<String> = match self.data.get(key) {
             Some(Value::Array(a)) => a.iter().filter_map(scalar_string).collect(),
+            // `deciders: Oliver Kopp, Olaf Zimmermann`, `related: 12, 15`: a list too.
+            Some(Value::String(s)) if s.contains(',') => s
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
             Some(v) => scalar_string(v).into_iter().collect(),
             None => return Vec::new(),
         };
@@ -390,7 +397,10 @@ fn superseded_by_status(src: &str, data: &mut Value, fields: &mut Vec<Field>) {
         return;
     };
     let lower = status.to_ascii_lowercase();
-    let Some(rest_at) = lower.strip_prefix("superseded by").map(|r| status.len() - r.len()) else {
+    let Some(rest_at) = lower
+        .strip_prefix("superseded by")
+        .map(|r| status.len() - r.len())
+    else {
         return;
     };
     let rest = status[rest_at..].to_string();
@@ -411,7 +421,9 @@ fn superseded_by_status(src: &str, data: &mut Value, fields: &mut Vec<Field>) {
         let at = src
             .get(span.clone())
             .and_then(|s| s.find(target.as_str()))
-            .map_or(span.clone(), |i| span.start + i..span.start + i + target.len());
+            .map_or(span.clone(), |i| {
+                span.start + i..span.start + i + target.len()
+            });
         fields.push(Field {
             key: "superseded_by".into(),
             key_span: at.clone(),
@@ -438,6 +450,33 @@ fn inline_metadata(src: &str, md: &Markdown) -> (Map<String, Value>, Vec<Field>)
             });
         }
     };
+    // MADR 2 lists relations under `## Links` (`* Supersedes [ADR-0001](0001-x.md)`).
+    if let Some(i) = md.find_section("Links") {
+        let h = &md.headings[i];
+        let text = md.section_text(src, i);
+        let base = h.span.end.min(src.len());
+        let mut off = 0;
+        for line in text.split_inclusive('\n') {
+            let item = line.trim_start();
+            let lead = line.len() - item.len();
+            off += line.len();
+            let t = item.trim_start_matches(['*', '-']).trim_start();
+            let t = t.trim_end();
+            let at = base + off - line.len()
+                + lead
+                + (item.len() - item.trim_start_matches(['*', '-']).trim_start().len());
+            let lower = t.to_ascii_lowercase();
+            for (keyword, key) in RELATIONS {
+                if let Some(rest) = lower.strip_prefix(keyword) {
+                    let rest_at = t.len() - rest.len();
+                    if let Some((target, r)) = relation_target(&t[rest_at..]) {
+                        relations.push((key, target, at + rest_at + r.start..at + rest_at + r.end));
+                    }
+                    break;
+                }
+            }
+        }
+    }
     if let Some(i) = md.find_section("Status") {
         let h = &md.headings[i];
         let text = md.section_text(src, i);
@@ -483,19 +522,22 @@ fn inline_metadata(src: &str, md: &Markdown) -> (Map<String, Value>, Vec<Field>)
     for line in src[off..].split_inclusive('\n') {
         let t = line.trim_start();
         let t2 = t.trim_start_matches(['*', '-']).trim_start();
-        for key in ["Status", "Date"] {
+        for key in ["Status", "Date", "Tags", "Deciders"] {
             if let Some(rest) = t2.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
                 let value = rest.trim();
                 let value_start = off + line.find(value).unwrap_or(0);
-                let v = if key == "Status" {
-                    value
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .to_ascii_lowercase()
-                } else {
-                    value.to_string()
-                };
+                // The whole value, as MADR's open statuses may be words (`on hold`), and
+                // `superseded by [ADR-0005](..)` keeps its target; a trailing comment is not
+                // part of it.
+                let value = value.split("<!--").next().unwrap_or("").trim();
+                let v =
+                    if key == "Status" && value.to_ascii_lowercase().starts_with("superseded by") {
+                        value.to_string()
+                    } else if key == "Status" {
+                        value.to_ascii_lowercase()
+                    } else {
+                        value.to_string()
+                    };
                 put(
                     &key.to_ascii_lowercase(),
                     &v,
@@ -506,6 +548,18 @@ fn inline_metadata(src: &str, md: &Markdown) -> (Map<String, Value>, Vec<Field>)
         off += line.len();
     }
     // Each relation becomes a list field (`supersedes: [..]`), as front matter writes it.
+    // `- Tags: dev-tools, doc` (log4brains) and `* Deciders: a, b` (MADR 2) are lists.
+    for key in ["tags", "deciders"] {
+        if let Some(Value::String(v)) = data.get(key) {
+            let items = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.to_string()))
+                .collect();
+            data.insert(key.to_string(), Value::Array(items));
+        }
+    }
     for (key, _, _) in &relations {
         if data.contains_key(*key) {
             continue;
@@ -516,7 +570,12 @@ fn inline_metadata(src: &str, md: &Markdown) -> (Map<String, Value>, Vec<Field>)
         let last = items[items.len() - 1].2.clone();
         data.insert(
             (*key).to_string(),
-            Value::Array(items.iter().map(|(_, t, _)| Value::String(t.clone())).collect()),
+            Value::Array(
+                items
+                    .iter()
+                    .map(|(_, t, _)| Value::String(t.clone()))
+                    .collect(),
+            ),
         );
         fields.push(Field {
             key: (*key).to_string(),

@@ -8,9 +8,13 @@ use serde::{Deserialize, Deserializer};
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Literal(String),
-    Number { width: usize },
+    Number {
+        width: usize,
+    },
     /// `{date}` (`YYYY-MM-DD`), or `{date:YYYYMMDD}` (`compact`, as log4brains names files).
-    Date { compact: bool },
+    Date {
+        compact: bool,
+    },
     Slug,
     Name,
 }
@@ -134,7 +138,9 @@ impl NamePattern {
 
     /// True when the pattern has a `{slug}` or `{name}`.
     pub fn has_slug(&self) -> bool {
-        self.parts.iter().any(|p| matches!(p, Part::Slug | Part::Name))
+        self.parts
+            .iter()
+            .any(|p| matches!(p, Part::Slug | Part::Name))
     }
 
     /// True when the pattern's free text is a strict `{slug}` (so N003 can compare it).

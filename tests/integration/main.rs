@@ -5,6 +5,7 @@ mod common;
 mod bad_input;
 mod cli;
 mod fix;
+mod formats;
 mod fuzz_regressions;
 mod git;
 mod props;

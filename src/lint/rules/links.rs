@@ -455,11 +455,12 @@ fn superseded_by_problem(
         return None;
     }
     let me = doc.identity();
-    let named = new
-        .list_field("supersedes")
-        .iter()
-        .any(|(v, _)| names(ctx.repo, new, v, doc));
-    if named {
+    let supersedes = new.list_field("supersedes");
+    let named = supersedes.iter().any(|(v, _)| names(ctx.repo, new, v, doc));
+    // MADR records a supersede on the old decision only (`status: superseded by ADR-0005`);
+    // where statuses are open, a new decision that says nothing is not a contradiction.
+    let one_sided = supersedes.is_empty() && ctx.kind(new).any_status;
+    if named || one_sided {
         None
     } else {
         Some((
