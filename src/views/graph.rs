@@ -66,6 +66,8 @@ pub fn build(repo: &Repository, kind: usize, visitors: bool) -> Graph<'_> {
                 let (a, b) = (d.identity(), t.identity());
                 let edge = match field.as_str() {
                     "superseded_by" => (b.to_string(), "supersedes".to_string(), a.to_string()),
+                    // adr-tools writes both sides of an amendment: one edge.
+                    "amended_by" => (b.to_string(), "amends".to_string(), a.to_string()),
                     "related" => {
                         let (x, y) = pair(a, b);
                         (x, "related".to_string(), y)
