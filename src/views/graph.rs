@@ -77,8 +77,13 @@ pub fn build(repo: &Repository, kind: usize, visitors: bool) -> Graph<'_> {
                 graph.edges.insert(edge);
             }
             for t in link_targets {
-                let (x, y) = pair(d.identity(), t.identity());
-                graph.edges.insert((x, "links".into(), y));
+                // From the document that links to the one it links to; two documents that
+                // link to each other get an arrow each.
+                graph.edges.insert((
+                    d.identity().to_string(),
+                    "links".into(),
+                    t.identity().to_string(),
+                ));
             }
         } else if visitors && (!field_targets.is_empty() || !link_targets.is_empty()) {
             linked_in.insert(i);
