@@ -14,6 +14,8 @@ pub struct Draft {
     pub rel: String,
     pub text: String,
     pub id: Option<String>,
+    /// Why no owner was written, when the registry asks for one (O001 would fail next).
+    pub no_owner: Option<String>,
 }
 
 /// Fills the kind's template for a new document: next number, date, slug, owner, tags.
@@ -83,7 +85,18 @@ pub fn prepare(
             bail!("tag `{t}` is not in the [tags] vocabulary{hint}");
         }
     }
+    let given = owner.is_some();
     let owner = owner.or_else(|| owner_from_git(cfg));
+    let no_owner = (!given && owner.is_none() && cfg.has_registry()).then(|| {
+        let email = git_email(cfg);
+        let why = email.map_or_else(
+            || "git has no `user.email`".to_string(),
+            |e| format!("git's user.email `{e}` is no one's `email` in [people]"),
+        );
+        format!(
+            "warning: no owner written ({why}): pass `--owner KEY`, or `annals check` reports O001"
+        )
+    });
     if let Some(o) = &owner
         && cfg.has_registry()
         && !cfg.people.contains_key(o)
@@ -117,6 +130,7 @@ pub fn prepare(
         rel,
         text: template::render(&template_text, &fill),
         id,
+        no_owner,
     })
 }
 
@@ -149,6 +163,11 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
     )?;
     write_new(&writer, &draft.rel, &draft.text)?;
     super::out(&format!("{}\n", draft.rel))?;
+    if let Some(w) = &draft.no_owner
+        && !app.quiet
+    {
+        super::note(w);
+    }
     if args.edit {
         let abs = repo.root().join(&draft.rel);
         let editor = std::env::var("VISUAL")
@@ -180,10 +199,15 @@ fn upstream_max_number(repo: &Repository, kind: &crate::config::Kind) -> Option<
         .max()
 }
 
+/// git's `user.email`, where git has one.
+fn git_email(cfg: &crate::config::Config) -> Option<String> {
+    let repo = git2::Repository::discover(&cfg.root).ok()?;
+    repo.config().ok()?.get_string("user.email").ok()
+}
+
 /// The person whose `email` list holds git's `user.email`.
 fn owner_from_git(cfg: &crate::config::Config) -> Option<String> {
-    let repo = git2::Repository::discover(&cfg.root).ok()?;
-    let email = repo.config().ok()?.get_string("user.email").ok()?;
+    let email = git_email(cfg)?;
     cfg.people
         .iter()
         .find(|(_, p)| p.email.iter().any(|e| e.eq_ignore_ascii_case(&email)))
