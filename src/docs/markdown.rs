@@ -88,10 +88,10 @@ fn html_anchors(html: &str, out: &mut Vec<String>) {
         let is_a = tag[1].eq_ignore_ascii_case("a");
         for attr in ATTRIBUTE.captures_iter(&tag[2]) {
             let name = &attr[1];
-            if name.eq_ignore_ascii_case("id") || (is_a && name.eq_ignore_ascii_case("name")) {
-                if let Some(v) = attr.get(2).or_else(|| attr.get(3)).or_else(|| attr.get(4)) {
-                    out.push(v.as_str().to_string());
-                }
+            if (name.eq_ignore_ascii_case("id") || (is_a && name.eq_ignore_ascii_case("name")))
+                && let Some(v) = attr.get(2).or_else(|| attr.get(3)).or_else(|| attr.get(4))
+            {
+                out.push(v.as_str().to_string());
             }
         }
     }

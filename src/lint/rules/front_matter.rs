@@ -262,8 +262,8 @@ fn schema_findings(
     }
 }
 
-/// What a value-level error expects, as a noun phrase (`a list`, `one of a, b`, `a date as
-/// `YYYY-MM-DD``); `None` for errors that do not say.
+/// What a value-level error expects, as a noun phrase ("a list", "one of a, b", "a real
+/// date as `YYYY-MM-DD`"); `None` for errors that do not say.
 fn expectation(kind: &jsonschema::error::ValidationErrorKind) -> Option<String> {
     use jsonschema::error::{TypeKind, ValidationErrorKind as K};
     Some(match kind {
@@ -295,13 +295,9 @@ fn expectation(kind: &jsonschema::error::ValidationErrorKind) -> Option<String> 
         K::AnyOf { context } | K::OneOfNotValid { context } => {
             let mut forms: Vec<String> = Vec::new();
             for branch in context {
-                // A branch that failed on the value itself says what it wanted; a branch
-                // that failed deeper (an item, a field) is described by its first error.
-                let phrase = branch.iter().find_map(|e| {
-                    let deeper = e.instance_path().to_string().len();
-                    expectation(e.kind()).map(|x| (deeper, x))
-                });
-                if let Some((_, x)) = phrase
+                // Each branch is described by its first error that says what it wanted.
+                let phrase = branch.iter().find_map(|e| expectation(e.kind()));
+                if let Some(x) = phrase
                     && !forms.contains(&x)
                 {
                     forms.push(x);

@@ -40,7 +40,44 @@ pub struct Template {
     instructions: Vec<String>,
     /// Each heading's text and level, for strict sections.
     headings: Vec<(String, u8)>,
+    /// How the placeholders of well-known templates begin (lowercase, inside `{}` or `[]`):
+    /// decisions without a `template` were often written from MADR's.
+    known: &'static [&'static str],
 }
+
+/// The beginnings of MADR's placeholders (versions 2 to 4: `{title of option 1}`,
+/// `[justification. e.g., ...]`...). Matched only as a whole `{...}` or `[...]` that starts
+/// with one of them, so braces in prose never match.
+const MADR_PLACEHOLDERS: &[&str] = &[
+    "short title of solved problem",
+    "short title, representative of solved problem",
+    "describe the context and problem statement",
+    "describe context and problem statement",
+    "describe how the implementation",
+    "decision driver ",
+    "driver ",
+    "title of option ",
+    "option ",
+    "justification",
+    "positive consequence",
+    "negative consequence",
+    "example | description",
+    "argument ",
+    "list everyone involved",
+    "list all stakeholders",
+    "yyyy-mm-dd when the decision was last updated",
+    "proposed | rejected | accepted",
+    "you might want to provide additional evidence",
+    "ticket/issue url",
+    "description | ticket/issue url",
+];
+
+/// adr-tools' (Nygard's) instruction sentences.
+const NYGARD_INSTRUCTIONS: &[&str] = &[
+    "The issue motivating this decision, and any context that influences or constrains the decision.",
+    "The change that we're proposing or have agreed to implement.",
+    "What becomes easier or more difficult to do and any risks introduced by the change that will need to be mitigated.",
+];
 
 static TEMPLATE_PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{\{[^{}\n]+\}\}|\{[^{}\n]+\}|\[[^\[\]\n]+\]").expect("static regex")
@@ -50,19 +87,28 @@ impl Template {
     /// The template annals uses for `kind`: its `template` file (through the gate, within
     /// the size limit), else the built-in one. An unreadable file gives no leftovers.
     pub fn for_kind(cfg: &crate::config::Config, kind: &crate::config::Kind) -> Template {
-        let text = match &kind.template {
-            Some(path) => match cfg
+        if let Some(path) = &kind.template {
+            return cfg
                 .fs
                 .read(path, cfg.limits.max_file_size)
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
-            {
-                Some(t) => t,
-                None => return Template::default(),
-            },
-            None => crate::docs::template::builtin(kind),
-        };
-        Template::parse(&text)
+                .map(|text| Template::parse(&text))
+                .unwrap_or_default();
+        }
+        let mut t = Template::parse(&crate::docs::template::builtin(kind));
+        if kind.name == "decision" {
+            t.known = MADR_PLACEHOLDERS;
+            t.instructions
+                .extend(NYGARD_INSTRUCTIONS.iter().map(|s| (*s).to_string()));
+        }
+        t
+    }
+
+    /// Whether `{inner}` / `[inner]` is a placeholder of a well-known template.
+    fn is_known(&self, inner: &str) -> bool {
+        let lower = inner.trim().to_lowercase();
+        self.known.iter().any(|k| lower.starts_with(k))
     }
 
     pub fn parse(text: &str) -> Template {
@@ -140,27 +186,25 @@ fn check_sections(
     for section in &kind.sections {
         let lenient = doc.md.find_section(section);
         if !kind.sections_strict {
-            match lenient {
-                Some(i) => found.push((i, section)),
-                None => {
-                    let suggestion =
-                        did_you_mean(section, headings.iter().map(|h| h.text.as_str()))
-                            .map(|h| format!("a heading `{h}` exists: rename it to `{section}`?"));
-                    out.push(
-                        Diagnostic::new(
-                            "S001",
-                            &doc.path,
-                            None,
-                            format!(
-                                "required section `{section}` is missing ({} documents have: {})",
-                                kind.name,
-                                kind.sections.join(", ")
-                            ),
-                        )
-                        .with_help(suggestion),
-                    );
-                }
+            if let Some(i) = lenient {
+                found.push((i, section));
+                continue;
             }
+            let suggestion = did_you_mean(section, headings.iter().map(|h| h.text.as_str()))
+                .map(|h| format!("a heading `{h}` exists: rename it to `{section}`?"));
+            out.push(
+                Diagnostic::new(
+                    "S001",
+                    &doc.path,
+                    None,
+                    format!(
+                        "required section `{section}` is missing ({} documents have: {})",
+                        kind.name,
+                        kind.sections.join(", ")
+                    ),
+                )
+                .with_help(suggestion),
+            );
             continue;
         }
         let level = template.and_then(|t| t.level(section)).unwrap_or(2);
@@ -201,8 +245,10 @@ fn check_sections(
     if kind.sections_order {
         let mut last: Option<(usize, &str)> = None;
         for &(i, section) in &found {
-            match last {
-                Some((j, before)) if i < j => {
+            if let Some((j, before)) = last
+                && i < j
+            {
+                {
                     out.push(
                         Diagnostic::new(
                             "S001",
@@ -217,7 +263,8 @@ fn check_sections(
                         .with_help(Some(format!("move `{section}` after `{before}`"))),
                     );
                 }
-                _ => last = Some((i, section)),
+            } else {
+                last = Some((i, section));
             }
         }
     }
@@ -241,9 +288,26 @@ fn check_leftovers(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
         })
         .collect();
     let template = ctx.template(doc.kind);
-    if !template.placeholders.is_empty() || !template.instructions.is_empty() {
+    if !template.placeholders.is_empty()
+        || !template.instructions.is_empty()
+        || !template.known.is_empty()
+    {
         for run in &doc.md.prose {
             let raw = &doc.source[run.span.clone()];
+            if !template.known.is_empty() && raw.contains(['{', '[']) {
+                for m in TEMPLATE_PLACEHOLDER.find_iter(raw) {
+                    let p = m.as_str();
+                    if template.is_known(p.trim_matches(['{', '}', '[', ']']))
+                        && !template.placeholders.iter().any(|q| q == p)
+                    {
+                        let start = run.span.start + m.start();
+                        found.push(Leftover {
+                            span: start..start + p.len(),
+                            message: format!("placeholder `{p}` left from a MADR template"),
+                        });
+                    }
+                }
+            }
             for p in &template.placeholders {
                 for (at, _) in raw.match_indices(p.as_str()) {
                     let start = run.span.start + at;
@@ -256,18 +320,23 @@ fn check_leftovers(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
             if run.heading || template.instructions.is_empty() {
                 continue;
             }
-            let words = normalise(raw);
+            // Normalising allocates: only for runs that hold an instruction's longest word.
+            let mut words: Option<String> = None;
             for instruction in &template.instructions {
+                if !raw.contains(longest_word(instruction)) {
+                    continue;
+                }
+                let words = words.get_or_insert_with(|| normalise(raw));
                 if !words.contains(instruction.as_str()) {
                     continue;
                 }
-                let span = match raw.find(instruction.as_str()) {
-                    Some(at) => run.span.start + at..run.span.start + at + instruction.len(),
-                    None => {
-                        let first_line = raw.find('\n').unwrap_or(raw.len());
-                        run.span.start..run.span.start + first_line
-                    }
-                };
+                // Exactly where it is when written on one line; else the run's first line.
+                let first_line = raw.find('\n').unwrap_or(raw.len());
+                let span = raw
+                    .find(instruction.as_str())
+                    .map_or(run.span.start..run.span.start + first_line, |at| {
+                        run.span.start + at..run.span.start + at + instruction.len()
+                    });
                 found.push(Leftover {
                     span,
                     message: format!(
@@ -289,6 +358,14 @@ fn check_leftovers(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
         last_line = line;
         out.push(Diagnostic::new("S002", &doc.path, Some(l.span), l.message));
     }
+}
+
+/// The longest word of `s` (without the punctuation around it).
+fn longest_word(s: &str) -> &str {
+    s.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .max_by_key(|w| w.len())
+        .unwrap_or("")
 }
 
 /// At most `max` characters, cut at a word with `…`.
@@ -367,6 +444,26 @@ mod tests {
             ["Describe the context and problem statement, e.g., in free form."]
         );
         assert_eq!(t.level("context and problem statement"), Some(2));
+    }
+
+    #[test]
+    fn s002_madr_and_adr_tools_leftovers_without_a_template() {
+        let src = BODY.replace(
+            "y\n",
+            "Chosen option: {title of option 1}, because {justification}.\n\n\
+             The change that we're proposing or have agreed to implement.\n\n\
+             Options {a, b} and [option 1](#context) and {stream name} stay.\n",
+        );
+        let d = check_one("decisions/0001-t.md", &src);
+        assert_eq!(codes(&d), ["S002", "S002"]);
+        assert_eq!(
+            d[0].message,
+            "placeholder `{title of option 1}` left from a MADR template"
+        );
+        assert!(
+            d[1].message
+                .starts_with("instruction text left from the decision template")
+        );
     }
 
     fn strict(order: bool, body: &str) -> Vec<crate::diagnostic::Diagnostic> {
