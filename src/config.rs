@@ -192,6 +192,11 @@ pub struct Kind {
     pub schema: Option<PathBuf>,
     pub template: Option<PathBuf>,
     pub sections: Vec<String>,
+    /// `sections_strict`: each section's heading has exactly its text and the level the
+    /// kind's template gives it (2 when the template lacks it).
+    pub sections_strict: bool,
+    /// `sections_order`: the sections appear in the order `sections` lists them.
+    pub sections_order: bool,
     pub statuses: Vec<String>,
     pub open: Vec<String>,
     pub transitions: BTreeMap<String, Vec<String>>,
@@ -392,6 +397,8 @@ struct RawKind {
     schema: Option<toml::Spanned<PathBuf>>,
     template: Option<toml::Spanned<PathBuf>>,
     sections: Option<Vec<String>>,
+    sections_strict: Option<bool>,
+    sections_order: Option<bool>,
     statuses: Option<Vec<String>>,
     open: Option<Vec<String>>,
     transitions: Option<BTreeMap<String, Vec<String>>>,
@@ -443,6 +450,8 @@ fn default_kinds(root: &Path) -> Vec<Kind> {
         schema: None,
         template: None,
         sections: Vec::new(),
+        sections_strict: false,
+        sections_order: false,
         statuses: Vec::new(),
         open: Vec::new(),
         transitions: BTreeMap::new(),
@@ -836,6 +845,8 @@ fn apply_kind(k: &mut Kind, r: RawKind) {
     set!(
         filename,
         sections,
+        sections_strict,
+        sections_order,
         statuses,
         open,
         transitions,

@@ -186,7 +186,7 @@ pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
 }
 
 fn links_into(repo: &Repository, d: &Document, affected: &HashSet<String>) -> bool {
-    d.references(&repo.kind_of(d).id_fields).any(|r| match r {
+    d.references(repo.kind_of(d)).any(|r| match r {
         Reference::Link(path) => affected.contains(&path),
         Reference::Field { value, path } => {
             affected.contains(&value.to_ascii_uppercase())

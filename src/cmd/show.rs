@@ -14,7 +14,7 @@ fn outbound(repo: &Repository, doc: &Document) -> Vec<(String, usize)> {
     let kind = repo.kind_of(doc);
     let mut out = Vec::new();
     for field in &kind.id_fields {
-        for (id, span) in doc.list_field(field) {
+        for (id, span) in doc.id_list(field) {
             let shown = match referenced(repo, doc, &id) {
                 Some(t) => format!("{id} ({field}) -> {}", t.path),
                 None => format!("{id} ({field}) -> unknown"),
@@ -40,7 +40,7 @@ fn inbound(repo: &Repository, target: &Document) -> Vec<(String, usize)> {
         }
         let kind = repo.kind_of(d);
         for field in &kind.id_fields {
-            for (v, span) in d.list_field(field) {
+            for (v, span) in d.id_list(field) {
                 if referenced(repo, d, &v).is_some_and(|t| std::ptr::eq(t, target)) {
                     out.push((d.path.clone(), d.line_col(span.start).0));
                 }

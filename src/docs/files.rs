@@ -11,6 +11,8 @@ pub struct FileIndex {
     lower: std::sync::OnceLock<HashMap<String, Vec<String>>>,
     /// Names directly inside each folder, sorted, built on first use (for suggestions).
     children: std::sync::OnceLock<HashMap<String, Vec<String>>>,
+    /// Files by their lowercased name: `name -> paths`.
+    names: std::sync::OnceLock<HashMap<String, Vec<String>>>,
 }
 
 impl FileIndex {
@@ -107,6 +109,38 @@ impl FileIndex {
     }
 
     /// Files and folders directly inside `dir`, sorted.
+    fn by_name(&self) -> &HashMap<String, Vec<String>> {
+        self.names.get_or_init(|| {
+            let mut m: HashMap<String, Vec<String>> = HashMap::default();
+            for p in &self.files {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                m.entry(name.to_lowercase()).or_default().push(p.clone());
+            }
+            for v in m.values_mut() {
+                v.sort();
+            }
+            m
+        })
+    }
+
+    /// The files, anywhere in the repository, whose name is exactly `name`.
+    pub fn named(&self, name: &str) -> Vec<&str> {
+        self.named_ignoring_case(name)
+            .into_iter()
+            .filter(|p| p.rsplit('/').next() == Some(name))
+            .collect()
+    }
+
+    /// The files, anywhere in the repository, whose name is `name` ignoring letter case.
+    pub fn named_ignoring_case(&self, name: &str) -> Vec<&str> {
+        self.by_name()
+            .get(&name.to_lowercase())
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    }
+
     pub fn children<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a str> + 'a {
         let all = self.children.get_or_init(|| {
             let mut m: HashMap<String, Vec<String>> = HashMap::default();

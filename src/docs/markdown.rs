@@ -1,5 +1,5 @@
 //! The markdown body, parsed once: headings with GitHub slugs, links, undefined reference
-//! labels, HTML anchors and template placeholders, all with byte spans into the file.
+//! labels, HTML anchors, prose runs and `TODO` markers, all with byte spans into the file.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -35,6 +35,14 @@ pub struct Link {
     pub dest_span: Option<Range<usize>>,
 }
 
+/// One run of prose (see [`Markdown::prose`]).
+#[derive(Debug, Clone)]
+pub struct Prose {
+    pub span: Range<usize>,
+    /// Inside a heading.
+    pub heading: bool,
+}
+
 /// A `[text][label]` whose label has no definition.
 #[derive(Debug, Clone)]
 pub struct BrokenRef {
@@ -47,20 +55,47 @@ pub struct Markdown {
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
     pub broken_refs: Vec<BrokenRef>,
-    /// `<a id>` / `<a name>` anchors.
+    /// Explicit anchors: `id` on any HTML element, `name` on `a`.
     pub anchors: Vec<String>,
-    /// Template placeholders (`{...}`, `TODO`) outside code.
+    /// `TODO`, `TBD` and `FIXME` as whole words in prose (never in code, math or HTML).
     pub placeholders: Vec<Range<usize>>,
+    /// Runs of prose: text with its emphasis and line breaks, outside code, math, HTML and
+    /// link destinations (link text is a run of its own). What template leftovers are
+    /// looked for in.
+    pub prose: Vec<Prose>,
     /// Where the body ends (the file's length).
     pub end: usize,
 }
 
-static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)<a\s[^>]*?\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#)
+/// An HTML start tag: its name and its attributes.
+static START_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>"#)
         .expect("static regex")
 });
-static PLACEHOLDER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\{[^{}\n]+\}|\bTODO\b").expect("static regex"));
+static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"#)
+        .expect("static regex")
+});
+static MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:TODO|TBD|FIXME)\b").expect("static regex"));
+
+/// The anchors one piece of HTML defines: `id` on any element, `name` on `a`.
+fn html_anchors(html: &str, out: &mut Vec<String>) {
+    if !html.contains('=') {
+        return;
+    }
+    for tag in START_TAG.captures_iter(html) {
+        let is_a = tag[1].eq_ignore_ascii_case("a");
+        for attr in ATTRIBUTE.captures_iter(&tag[2]) {
+            let name = &attr[1];
+            if (name.eq_ignore_ascii_case("id") || (is_a && name.eq_ignore_ascii_case("name")))
+                && let Some(v) = attr.get(2).or_else(|| attr.get(3)).or_else(|| attr.get(4))
+            {
+                out.push(v.as_str().to_string());
+            }
+        }
+    }
+}
 
 impl Markdown {
     /// Parses `src[start..]`; spans are offsets into `src`.
@@ -83,7 +118,8 @@ impl Markdown {
         let opts = Options::ENABLE_TABLES
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS;
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_MATH;
         let parser = Parser::new_with_broken_link_callback(body, opts, Some(callback));
         let definitions: std::collections::HashMap<String, Range<usize>> = parser
             .reference_definitions()
@@ -114,8 +150,33 @@ impl Markdown {
         let mut slugger = Slugger::default();
         let mut heading: Option<(u8, usize, String)> = None;
         let mut in_code_block = false;
+        // The prose run being built, and whether it is in a heading.
+        let mut run: Option<Range<usize>> = None;
+        let end_run = |md: &mut Markdown, run: &mut Option<Range<usize>>, heading: bool| {
+            if let Some(span) = run.take() {
+                md.prose.push(Prose { span, heading });
+            }
+        };
         for (event, range) in parser.into_offset_iter() {
             let range = start + range.start..start + range.end;
+            let continues_run = match &event {
+                Event::Text(_) => !in_code_block,
+                Event::SoftBreak
+                | Event::HardBreak
+                | Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
+                | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => {
+                    run.is_some()
+                }
+                _ => false,
+            };
+            if continues_run {
+                if matches!(event, Event::Text(_)) {
+                    let r = run.get_or_insert(range.clone());
+                    r.end = r.end.max(range.end);
+                }
+            } else {
+                end_run(&mut md, &mut run, heading.is_some());
+            }
             match event {
                 Event::Start(Tag::Heading { level, .. }) => {
                     heading = Some((level as u8, range.start, String::new()));
@@ -141,18 +202,12 @@ impl Markdown {
                         md.find_placeholders(src, &range, &t);
                     }
                 }
-                Event::Code(t) => {
+                Event::Code(t) | Event::InlineMath(t) => {
                     if let Some((_, _, h)) = heading.as_mut() {
                         h.push_str(&t);
                     }
                 }
-                Event::Html(t) | Event::InlineHtml(t) => {
-                    for c in ANCHOR.captures_iter(&t) {
-                        if let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) {
-                            md.anchors.push(m.as_str().to_string());
-                        }
-                    }
-                }
+                Event::Html(t) | Event::InlineHtml(t) => html_anchors(&t, &mut md.anchors),
                 Event::Start(
                     ref tag @ (Tag::Link {
                         link_type,
@@ -180,18 +235,19 @@ impl Markdown {
                 _ => {}
             }
         }
+        end_run(&mut md, &mut run, false);
         md.broken_refs = broken;
         md
     }
 
     fn find_placeholders(&mut self, src: &str, range: &Range<usize>, text: &str) {
-        if !text.contains('{') && !text.contains("TODO") {
+        if !text.contains("TODO") && !text.contains("TBD") && !text.contains("FIXME") {
             return;
         }
         // The event's text equals the source slice unless entities or escapes were decoded;
         // then the whole event is the span.
         let raw = &src[range.clone()];
-        for m in PLACEHOLDER.find_iter(text) {
+        for m in MARKER.find_iter(text) {
             let span = if raw == text {
                 range.start + m.start()..range.start + m.end()
             } else {
@@ -247,8 +303,42 @@ mod tests {
         let labels: Vec<_> = md.broken_refs.iter().map(|b| b.label.as_str()).collect();
         assert_eq!(labels, ["undefined", "d"]);
         let ph: Vec<_> = md.placeholders.iter().map(|r| &src[r.clone()]).collect();
-        assert_eq!(ph, ["{fill me}", "TODO"]);
+        assert_eq!(ph, ["TODO"]);
         assert_eq!(md.anchors, ["custom"]);
+    }
+
+    #[test]
+    fn anchors_are_ids_on_any_element_and_names_on_a() {
+        let src = "# T\n\n<span id=\"7\"></span> <h2 id=x>Y</h2>\n\n<a name='old'></a> \
+                   <div name=\"no\" data-id=\"no\" class=\"c\">z</div>\n\n\
+                   Text <span ID=\"Inline\">here</span>.\n";
+        let md = Markdown::parse(src, 0);
+        assert_eq!(md.anchors, ["7", "x", "old", "Inline"]);
+    }
+
+    #[test]
+    fn markers_and_prose_skip_code_math_and_html() {
+        let src = "# Title {#id}\n\nTBD: $\\approx 2^{27}$ and $$x_{i}$$ {1, 2, 3} {: .note}\n\n\
+                   `TODO` <span title=\"{x} TODO\">FIXME</span> TODOs todo\n\n\
+                   ```\nTODO\n```\n\nFirst line *with emphasis*\nand a second.\n";
+        let md = Markdown::parse(src, 0);
+        let ph: Vec<_> = md.placeholders.iter().map(|r| &src[r.clone()]).collect();
+        assert_eq!(ph, ["TBD", "FIXME"]);
+        let prose: Vec<_> = md
+            .prose
+            .iter()
+            .map(|p| (&src[p.span.clone()], p.heading))
+            .collect();
+        assert!(prose.contains(&("Title {#id}", true)), "{prose:?}");
+        assert!(
+            prose.contains(&("First line *with emphasis*\nand a second.", false)),
+            "{prose:?}"
+        );
+        assert!(
+            !prose
+                .iter()
+                .any(|(p, _)| p.contains("approx") || p.contains("x_{i}"))
+        );
     }
 
     #[test]

@@ -240,13 +240,11 @@ impl Document {
         self.field(key).map_or(0..0, |f| f.value_span.clone())
     }
 
-    /// Where the document points: each link's resolved path, and each value of the ID fields
-    /// (`supersedes`, `related`...) with the path it resolves to when read as one. What
-    /// link checks and the `--staged` scope walk.
-    pub fn references<'d>(
-        &'d self,
-        id_fields: &'d [String],
-    ) -> impl Iterator<Item = Reference> + 'd {
+    /// Where the document points: each link's resolved path, and each value of the kind's
+    /// ID fields (`supersedes`, `related`...) with the path it resolves to when read as one
+    /// (a bare number is the kind's ID with that number). What link checks and the
+    /// `--staged` scope walk.
+    pub fn references<'d>(&'d self, kind: &'d Kind) -> impl Iterator<Item = Reference> + 'd {
         let links =
             self.md
                 .links
@@ -255,8 +253,14 @@ impl Document {
                     links::Target::Path { path, .. } => Some(Reference::Link(path)),
                     _ => None,
                 });
-        let fields = id_fields.iter().flat_map(move |f| {
-            self.list_field(f).into_iter().map(|(value, _)| {
+        let fields = kind.id_fields.iter().flat_map(move |f| {
+            self.id_list(f).into_iter().map(move |(value, _)| {
+                if let Some(id) = bare_number_id(kind, &value) {
+                    return Reference::Field {
+                        value: id,
+                        path: None,
+                    };
+                }
                 let path = match links::resolve(&self.path, &value) {
                     links::Target::Path { path, .. } => Some(path),
                     _ => None,
@@ -281,6 +285,30 @@ impl Document {
             Some(v) => scalar_string(v).into_iter().collect(),
             None => return Vec::new(),
         };
+        self.with_spans(key, items)
+    }
+
+    /// The values of an ID field: like [`Document::list_field`], and a comma-separated
+    /// string (`related: 12, 15`) is a list too.
+    pub fn id_list(&self, key: &str) -> Vec<(String, Range<usize>)> {
+        let items: Vec<String> = match self.data.get(key) {
+            Some(Value::Array(a)) => a.iter().filter_map(scalar_string).collect(),
+            Some(v) => scalar_string(v).into_iter().collect(),
+            None => return Vec::new(),
+        };
+        let items = items
+            .iter()
+            .flat_map(|i| i.split(','))
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .map(str::to_string)
+            .collect();
+        self.with_spans(key, items)
+    }
+
+    /// Each item with where it is written in the field (in order; the field's value when
+    /// it cannot be found).
+    fn with_spans(&self, key: &str, items: Vec<String>) -> Vec<(String, Range<usize>)> {
         let Some(field) = self.field(key) else {
             return items.into_iter().map(|i| (i, 0..0)).collect();
         };
@@ -337,6 +365,20 @@ pub fn id_of(kind: &Kind, name: Option<&Captures>) -> Option<String> {
         number: c.number,
         date: c.date.as_deref(),
         slug: c.slug.as_deref(),
+    })
+}
+
+/// The ID a bare number in an ID field names: the kind's ID with that number
+/// (`12` → `ADR-0012`), when the kind's IDs are built from a number.
+pub fn bare_number_id(kind: &Kind, value: &str) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() || v.len() > 18 || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let pattern = kind.id.as_ref().filter(|p| p.has_number())?;
+    pattern.render(&pattern::Values {
+        number: Some(v.parse().ok()?),
+        ..Default::default()
     })
 }
 

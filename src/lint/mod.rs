@@ -131,6 +131,8 @@ pub struct Context<'a> {
     /// The folders (`name/`) among `scope`.
     folders: Vec<String>,
     max_numbers: std::sync::OnceLock<Vec<u64>>,
+    /// Each kind's template, read on first use (S001 strict sections, S002 leftovers).
+    templates: Vec<std::sync::OnceLock<rules::sections::Template>>,
 }
 
 impl<'a> Context<'a> {
@@ -162,6 +164,12 @@ impl<'a> Context<'a> {
             scope,
             folders,
             max_numbers: std::sync::OnceLock::new(),
+            templates: repo
+                .config
+                .kinds
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         };
         // Only the kinds of documents to check need their schema (a `--staged` run checks
         // one or two kinds' documents; the rest are names only).
@@ -236,6 +244,13 @@ impl<'a> Context<'a> {
 
     pub fn kind(&self, doc: &Document) -> &'a Kind {
         &self.repo.config.kinds[doc.kind]
+    }
+
+    /// What the template of kind `kind` leaves in a document that was not finished.
+    pub fn template(&self, kind: usize) -> &rules::sections::Template {
+        self.templates[kind].get_or_init(|| {
+            rules::sections::Template::for_kind(&self.repo.config, &self.repo.config.kinds[kind])
+        })
     }
 
     pub fn schema(&self, kind: usize) -> Option<&jsonschema::Validator> {
@@ -319,7 +334,10 @@ fn compile_schema(cfg: &Config, kind: &Kind) -> Result<Option<jsonschema::Valida
         path: shown.clone(),
         message: format!("not valid JSON: {e}"),
     })?;
-    jsonschema::validator_for(&value)
+    // Formats (`date`, `date-time`, `email`, `uri`, `regex`...) are checked, not annotations.
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&value)
         .map(Some)
         .map_err(|e| LintError::Schema {
             path: shown,
@@ -496,8 +514,13 @@ members = ["alice"]
 
     /// Checks one document against the test configuration.
     pub fn check_one(path: &str, text: &str) -> Vec<Diagnostic> {
+        check_with(CONFIG, path, text)
+    }
+
+    /// Checks one document against `config`.
+    pub fn check_with(config: &str, path: &str, text: &str) -> Vec<Diagnostic> {
         let cfg =
-            Config::parse(CONFIG, Path::new("annals.toml"), Path::new("/nonexistent")).unwrap();
+            Config::parse(config, Path::new("annals.toml"), Path::new("/nonexistent")).unwrap();
         let kind = cfg
             .kinds
             .iter()
@@ -521,7 +544,7 @@ members = ["alice"]
 
     #[test]
     fn suppression_comment_and_front_matter() {
-        let src = "---\ntitle: T\nstatus: accepted\ndate: 2024-01-01\nowner: alice\nannals: {ignore: [S001]}\n---\n# T\n\n<!-- annals-ignore S002 -->\nA {placeholder}.\n";
+        let src = "---\ntitle: T\nstatus: accepted\ndate: 2024-01-01\nowner: alice\nannals: {ignore: [S001]}\n---\n# T\n\n<!-- annals-ignore S002 -->\nA TODO.\n";
         assert!(check_one("decisions/0001-t.md", src).is_empty());
         let unsuppressed = src.replace("<!-- annals-ignore S002 -->\n", "");
         assert_eq!(

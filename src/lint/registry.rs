@@ -144,7 +144,7 @@ pub static RULES: &[Rule] = &[
     rule!(
         "S002",
         "template-placeholder",
-        "template placeholder left in",
+        "text left from the kind's template, or `TODO`/`TBD`/`FIXME`",
         Default::Warn,
         None,
         rules::sections::S002_DOC
@@ -212,6 +212,14 @@ pub static RULES: &[Rule] = &[
         Default::Error,
         None,
         rules::links::L008_DOC
+    ),
+    rule!(
+        "L009",
+        "fragment-case-mismatch",
+        "fragment differs from an anchor only in letter case (GitHub resolves it; most renderers do not)",
+        Default::Warn,
+        Some("rewrites it to the anchor"),
+        rules::links::L009_DOC
     ),
     rule!(
         "O001",

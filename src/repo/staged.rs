@@ -17,14 +17,18 @@ use super::{Changes, Git};
 use crate::config::Config;
 use crate::docs::{Classifier, Document, Overlay, Reference, Repository, discover, files};
 
-const HEADER: &str = "annals-refs 1";
+const HEADER: &str = "annals-refs 2";
 
-/// What the cache must be rebuilt for: the kinds' folders and ID fields.
+/// What the cache must be rebuilt for: the kinds' folders, ID fields and ID patterns (a bare
+/// number in an ID field is cached as the ID it names).
 fn fingerprint(cfg: &Config) -> String {
     let mut parts: Vec<String> = cfg
         .kinds
         .iter()
-        .map(|k| format!("{}:{}", k.dir, k.id_fields.join(",")))
+        .map(|k| {
+            let id = k.id.as_ref().map_or("", |p| p.as_str());
+            format!("{}:{}:{id}", k.dir, k.id_fields.join(","))
+        })
         .collect();
     parts.sort();
     format!("{HEADER} {}", parts.join(" "))
@@ -129,7 +133,7 @@ fn save_cache(git: &Git, cfg: &Config, entries: impl Iterator<Item = (String, Oi
 /// Where a parsed document points, joined by tabs: what the cache keeps of it.
 fn refs_of(cfg: &Config, d: &Document) -> String {
     let mut out = BTreeSet::new();
-    for r in d.references(&cfg.kinds[d.kind].id_fields) {
+    for r in d.references(&cfg.kinds[d.kind]) {
         match r {
             Reference::Link(path) => {
                 out.insert(path.to_lowercase());
@@ -310,7 +314,7 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
     let mut model = Repository::from_docs(config, docs, found.skipped, Some(file_index));
     let mut targets: HashSet<usize> = HashSet::default();
     for d in model.docs.iter().filter(|d| !d.stub) {
-        for r in d.references(&model.config.kinds[d.kind].id_fields) {
+        for r in d.references(&model.config.kinds[d.kind]) {
             let path = match r {
                 Reference::Link(path) => Some(path),
                 Reference::Field { value, path } => {

@@ -42,7 +42,7 @@ pub fn build(repo: &Repository, kind: usize, visitors: bool) -> Graph<'_> {
     for (i, d) in repo.docs.iter().enumerate() {
         let mut field_targets = Vec::new();
         for field in &repo.kind_of(d).id_fields {
-            for (value, _) in d.list_field(field) {
+            for (value, _) in d.id_list(field) {
                 if let Some(t) = referenced(repo, d, &value)
                     && in_kind(t)
                     && !std::ptr::eq(t, d)

@@ -56,7 +56,7 @@ fn github_never_gives_columns_on_multi_line_spans() {
     let env = TestEnv::with_config();
     env.write(
         "briefs/multi.md",
-        "---\ntitle: Multi\nstatus: draft\nowner: alice\n---\n\n# Multi\n\nA {placeholder\nacross} lines and a {single} one.\n",
+        "---\ntitle: Multi\nstatus: draft\nowner: alice\n---\n\n# Multi\n\nA [link\nacross](missing.md) lines and a TODO one.\n",
     );
     let (_, out, _) = env.run(&["check", "--format", "github"]);
     for line in out.lines() {
@@ -70,6 +70,10 @@ fn github_never_gives_columns_on_multi_line_spans() {
         }
     }
     assert!(out.contains("::warning file=briefs/multi.md"), "{out}");
+    assert!(
+        out.contains("::error file=briefs/multi.md,line=9,endLine=10,title"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -262,3 +262,43 @@ fn diff_shows_l005_and_l007_fixes() {
         insta::assert_snapshot!(format!("diff_{code}"), diff);
     }
 }
+
+#[test]
+fn fix_l009_writes_the_fragment_as_the_anchor() {
+    let env = fixture("L009");
+    let p = "decisions/0002-retire-cron.md";
+    let (exit, out, err) = env.run(&["check", "--select", "L009", "--fix"]);
+    assert_eq!(exit, 0, "{out}{err}");
+    assert!(out.contains("Fixed 3 problems in 1 file."), "{out}");
+    assert!(
+        env.read(p).contains(
+            "See [Deprecation](#deprecation), [the Decision](0001-use-postgres-for-events.md#decision) and [rule 7](#rule-7)."
+        ),
+        "{}",
+        env.read(p)
+    );
+    let (exit, out, _) = env.run(&["check", "--select", "L002,L009", "--format", "concise"]);
+    assert_eq!((exit, out.as_str()), (0, ""));
+}
+
+#[test]
+fn mv_keeps_bare_numbers_and_renumbers_them() {
+    let env = TestEnv::with_config();
+    env.copy_tree(&fixtures().join("rules").join("L004").join("clean"));
+    let p = "decisions/0002-retire-cron.md";
+    // A new slug keeps the ID: `requires: 1` and `see: 1, 0001` stay as written.
+    let (exit, _, err) = env.run(&["mv", "ADR-0001", "decisions/0001-use-postgresql.md"]);
+    assert_eq!(exit, 0, "{err}");
+    let text = env.read(p);
+    assert!(text.contains("requires: 1\nsee: 1, 0001\n"), "{text}");
+    // A new number rewrites each bare number as the new one.
+    let (exit, _, err) = env.run(&["mv", "ADR-0001", "decisions/0007-use-postgresql.md"]);
+    assert_eq!(exit, 0, "{err}");
+    let text = env.read(p);
+    assert!(
+        text.contains("related: [ADR-0007, 0007-use-postgresql.md]\nrequires: 7\nsee: 7, 7\n"),
+        "{text}"
+    );
+    let (exit, out, _) = env.run(&["check", "--select", "L001,L004,L005", "--format", "concise"]);
+    assert_eq!((exit, out.as_str()), (0, ""));
+}

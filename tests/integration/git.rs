@@ -412,7 +412,7 @@ fn o005_an_accepted_decision_may_only_change_status() {
 fn since_reports_unchanged_documents_whose_links_a_deletion_broke() {
     let g = GitEnv::new(&[]);
     let linker = "briefs/retry-budget.md";
-    let brief_text = "---\ntitle: Retry budget\nstatus: draft\nowner: alice\n---\n\n# Retry budget\n\nSee [events](../decisions/0001-use-postgres-for-events.md) and {old placeholder}.\n";
+    let brief_text = "---\ntitle: Retry budget\nstatus: draft\nowner: alice\n---\n\n# Retry budget\n\nSee [events](../decisions/0001-use-postgres-for-events.md), TODO.\n";
     g.commit(
         "alice",
         MON,
@@ -423,10 +423,10 @@ fn since_reports_unchanged_documents_whose_links_a_deletion_broke() {
     g.commit("bruno", MON + HOUR, &[], &[DEC]);
     let (exit, out, _) = g.check(MON + 2 * HOUR, &["--since", &base, "--format", "concise"]);
     assert_eq!(exit, 1, "{out}");
-    // The broken link is reported; the brief's old placeholder (S002) was not caused by the change.
+    // The broken link is reported; the brief's old `TODO` (S002) was not caused by the change.
     assert_eq!(
         out,
-        "briefs/retry-budget.md:9:5: L001 link target `decisions/0001-use-postgres-for-events.md` does not exist\n"
+        "briefs/retry-budget.md:9:5: L001 link `../decisions/0001-use-postgres-for-events.md` resolves to `decisions/0001-use-postgres-for-events.md`, which does not exist\n"
     );
 }
 

@@ -86,3 +86,18 @@ fn e002_symlinks_are_skipped_with_a_warning_and_never_followed() {
     assert_eq!(count("O002", &out), 0, "{out}");
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn bare_numbers_resolve_in_show_and_graph() {
+    let env = TestEnv::with_config();
+    env.copy_tree(&fixtures().join("rules").join("L004").join("clean"));
+    let (exit, out, err) = env.run(&["show", "ADR-0002"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(
+        out.contains("1 (requires) -> decisions/0001-use-postgres-for-events.md"),
+        "{out}"
+    );
+    let (exit, out, _) = env.run(&["show", "ADR-0001"]);
+    assert_eq!(exit, 0);
+    assert!(out.contains("decisions/0002-retire-cron.md"), "{out}");
+}

@@ -87,40 +87,28 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
 
 fn check_schema(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let kind = ctx.kind(doc);
+    let mut title_reported = false;
     // Most documents are valid: the boolean check is much cheaper than collecting errors.
     if let Some(validator) = ctx.schema(doc.kind).filter(|v| !v.is_valid(&doc.data)) {
-        let mut fields_seen = std::collections::HashSet::new();
+        let schema = format!("the {} schema", kind.name);
+        let mut seen = std::collections::HashSet::new();
         for err in validator.iter_errors(&doc.data) {
             let pointer = err.instance_path().to_string();
-            let mut segments = pointer.split('/').skip(1).map(unescape_pointer);
-            let field = match err.kind() {
-                jsonschema::error::ValidationErrorKind::Required { property }
-                    if pointer.is_empty() =>
-                {
-                    property.as_str().unwrap_or_default().to_string()
+            let path: Vec<String> = pointer.split('/').skip(1).map(unescape_pointer).collect();
+            for f in schema_findings(doc, &schema, &path, err.kind(), err.instance()) {
+                if !seen.insert(f.field.clone()) {
+                    continue;
                 }
-                _ => segments.next().unwrap_or_default(),
-            };
-            if !fields_seen.insert(field.clone()) {
-                continue;
+                title_reported |= f.field == "title";
+                let mut d = Diagnostic::new("F002", &doc.path, f.span, f.message);
+                if !f.field.is_empty() {
+                    d = d.on_field(&f.field);
+                }
+                out.push(d);
             }
-            let present = doc.data.get(&field).is_some();
-            let span = present.then(|| doc.value_span(&field));
-            let message = if present {
-                format!("`{field}`: {err} (schema of {})", kind.name)
-            } else if field.is_empty() {
-                format!("front matter: {err} (schema of {})", kind.name)
-            } else {
-                format!("missing `{field}`: the {} schema requires it", kind.name)
-            };
-            let mut d = Diagnostic::new("F002", &doc.path, span, message);
-            if !field.is_empty() {
-                d = d.on_field(&field);
-            }
-            out.push(d);
         }
     }
-    if doc.title().is_none() {
+    if doc.title().is_none() && !title_reported {
         out.push(
             Diagnostic::new(
                 "F002",
@@ -130,6 +118,329 @@ fn check_schema(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             )
             .on_field("title"),
         );
+    }
+}
+
+/// One F002 finding: the top-level field it is about (empty for the whole front matter).
+struct SchemaFinding {
+    field: String,
+    span: Option<std::ops::Range<usize>>,
+    message: String,
+}
+
+/// A JSON Schema error in words: the field, what it holds, what the schema expects.
+fn schema_findings(
+    doc: &Document,
+    schema: &str,
+    path: &[String],
+    kind: &jsonschema::error::ValidationErrorKind,
+    instance: &Value,
+) -> Vec<SchemaFinding> {
+    use jsonschema::error::ValidationErrorKind as K;
+    let field = path.first().cloned().unwrap_or_default();
+    let span = doc.field(&field).map(|f| f.value_span.clone());
+    let subject = subject(path);
+    let one = |message: String| {
+        vec![SchemaFinding {
+            field: field.clone(),
+            span: span.clone(),
+            message,
+        }]
+    };
+    match kind {
+        K::Required { property } => {
+            let missing = property.as_str().unwrap_or_default().to_string();
+            if path.is_empty() {
+                vec![SchemaFinding {
+                    field: missing.clone(),
+                    span: None,
+                    message: format!("missing `{missing}`: {schema} requires it"),
+                }]
+            } else {
+                one(format!("{subject} lacks `{missing}`: {schema} requires it"))
+            }
+        }
+        K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => {
+            unexpected
+                .iter()
+                .map(|name| {
+                    if path.is_empty() {
+                        SchemaFinding {
+                            field: name.clone(),
+                            span: doc.field(name).map(|f| f.key_span.clone()),
+                            message: format!("unknown field `{name}`: {schema} does not allow it"),
+                        }
+                    } else {
+                        SchemaFinding {
+                            field: format!("{field}/{name}"),
+                            span: span.clone(),
+                            message: format!(
+                                "{subject} has the field `{name}`, which {schema} does not allow"
+                            ),
+                        }
+                    }
+                })
+                .collect()
+        }
+        K::FalseSchema if !path.is_empty() && path.len() == 1 => vec![SchemaFinding {
+            field: field.clone(),
+            span: doc.field(&field).map(|f| f.key_span.clone()),
+            message: format!("field `{field}` is not allowed by {schema}"),
+        }],
+        K::OneOfMultipleValid { .. } => one(format!(
+            "{subject} is {}, which fits more than one of the forms {schema} allows: it must fit exactly one",
+            describe(instance)
+        )),
+        K::Not { .. } => one(format!(
+            "{subject} is {}, which {schema} rules out",
+            describe(instance)
+        )),
+        K::UniqueItems => one(format!(
+            "{subject} lists a value more than once: {schema} expects each value once"
+        )),
+        K::Contains => one(format!(
+            "{subject} has no item of the kind {schema} asks for"
+        )),
+        K::MinItems { limit } | K::MaxItems { limit } => {
+            let n = instance.as_array().map_or(0, Vec::len) as u64;
+            let noun = item_noun(&field);
+            let bound = if matches!(kind, K::MinItems { .. }) {
+                "at least"
+            } else {
+                "at most"
+            };
+            one(format!(
+                "{subject} has {}: {schema} expects {bound} {}",
+                count(n, &noun),
+                count(*limit, &noun)
+            ))
+        }
+        K::MinProperties { limit } | K::MaxProperties { limit } => {
+            let n = instance.as_object().map_or(0, serde_json::Map::len) as u64;
+            let bound = if matches!(kind, K::MinProperties { .. }) {
+                "at least"
+            } else {
+                "at most"
+            };
+            one(format!(
+                "{subject} has {}: {schema} expects {bound} {}",
+                count(n, "field"),
+                count(*limit, "field")
+            ))
+        }
+        K::MinLength { limit } | K::MaxLength { limit } => {
+            let n = instance.as_str().map_or(0, |s| s.chars().count()) as u64;
+            let bound = if matches!(kind, K::MinLength { .. }) {
+                "at least"
+            } else {
+                "at most"
+            };
+            one(format!(
+                "{subject} is {} ({}): {schema} expects {bound} {}",
+                describe(instance),
+                count(n, "character"),
+                count(*limit, "character")
+            ))
+        }
+        K::PropertyNames { .. } => one(format!(
+            "{subject} has a field name {schema} does not allow"
+        )),
+        K::AdditionalItems { .. } | K::UnevaluatedItems { .. } => {
+            one(format!("{subject} has more items than {schema} allows"))
+        }
+        K::Custom { message, .. } => one(format!("{subject}: {message}")),
+        _ => match expectation(kind) {
+            Some(expected) => one(format!(
+                "{subject} is {}: {schema} expects {expected}",
+                describe(instance)
+            )),
+            None => one(format!(
+                "{subject} is {}, which {schema} does not accept",
+                describe(instance)
+            )),
+        },
+    }
+}
+
+/// What a value-level error expects, as a noun phrase ("a list", "one of a, b", "a real
+/// date as `YYYY-MM-DD`"); `None` for errors that do not say.
+fn expectation(kind: &jsonschema::error::ValidationErrorKind) -> Option<String> {
+    use jsonschema::error::{TypeKind, ValidationErrorKind as K};
+    Some(match kind {
+        K::Type { kind } => match kind {
+            TypeKind::Single(t) => type_words(&t.to_string()),
+            TypeKind::Multiple(set) => {
+                let words: Vec<String> = set.iter().map(|t| type_words(&t.to_string())).collect();
+                or_list(&words)
+            }
+        },
+        K::Enum { options } => {
+            let values: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(plain).collect())
+                .unwrap_or_default();
+            match values.as_slice() {
+                [one] => format!("`{one}`"),
+                _ => format!("one of {}", values.join(", ")),
+            }
+        }
+        K::Constant { expected_value } => format!("`{}`", plain(expected_value)),
+        K::Pattern { pattern } => format!("text matching the regular expression `{pattern}`"),
+        K::Format { format } => format_words(format),
+        K::Minimum { limit } => format!("at least {}", plain(limit)),
+        K::Maximum { limit } => format!("at most {}", plain(limit)),
+        K::ExclusiveMinimum { limit } => format!("more than {}", plain(limit)),
+        K::ExclusiveMaximum { limit } => format!("less than {}", plain(limit)),
+        K::MultipleOf { multiple_of } => format!("a multiple of {multiple_of}"),
+        K::AnyOf { context } | K::OneOfNotValid { context } => {
+            let mut forms: Vec<String> = Vec::new();
+            for branch in context {
+                // Each branch is described by its first error that says what it wanted.
+                let phrase = branch.iter().find_map(|e| expectation(e.kind()));
+                if let Some(x) = phrase
+                    && !forms.contains(&x)
+                {
+                    forms.push(x);
+                }
+            }
+            if forms.is_empty() {
+                return None;
+            }
+            or_list(&forms)
+        }
+        K::FalseSchema => "no value here".to_string(),
+        _ => return None,
+    })
+}
+
+fn type_words(t: &str) -> String {
+    match t {
+        "string" => "text",
+        "number" => "a number",
+        "integer" => "a whole number",
+        "boolean" => "`true` or `false`",
+        "array" => "a list",
+        "object" => "a mapping (`key: value` lines)",
+        "null" => "nothing (an empty value)",
+        other => other,
+    }
+    .to_string()
+}
+
+fn format_words(format: &str) -> String {
+    match format {
+        "date" => "a real date as `YYYY-MM-DD`".to_string(),
+        "date-time" => {
+            "a date and time as `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339, with an offset)".to_string()
+        }
+        "time" => "a time as `HH:MM:SSZ` (with an offset)".to_string(),
+        "duration" => "an ISO 8601 duration such as `P3D`".to_string(),
+        "email" | "idn-email" => "an email address".to_string(),
+        "uri" | "iri" => "an absolute URI such as `https://example.com/x`".to_string(),
+        "uri-reference" | "iri-reference" => "a URI or a relative reference".to_string(),
+        "regex" => "a valid regular expression".to_string(),
+        "hostname" | "idn-hostname" => "a host name".to_string(),
+        "ipv4" => "an IPv4 address".to_string(),
+        "ipv6" => "an IPv6 address".to_string(),
+        "uuid" => "a UUID".to_string(),
+        other => format!("a value in the `{other}` format"),
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// The field a path names, in words: `` `tags` ``, `` item 2 of `tags` ``, `` `annals.ignore` ``.
+fn subject(path: &[String]) -> String {
+    match path {
+        [] => "the front matter".to_string(),
+        [field] => format!("`{field}`"),
+        _ => {
+            let mut name = path[0].clone();
+            let mut item = None;
+            for seg in &path[1..] {
+                match seg.parse::<usize>() {
+                    Ok(i) if item.is_none() => item = Some(i + 1),
+                    _ => {
+                        if let Some(i) = item.take() {
+                            name.push_str(&format!("[{i}]"));
+                        }
+                        name.push('.');
+                        name.push_str(seg);
+                    }
+                }
+            }
+            match item {
+                Some(i) => format!("item {i} of `{name}`"),
+                None => format!("`{name}`"),
+            }
+        }
+    }
+}
+
+/// A value as the message shows it: scalars quoted, collections by kind and size.
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "empty".to_string(),
+        Value::Array(a) => format!("a list of {}", count(a.len() as u64, "item")),
+        Value::Object(o) => format!("a mapping of {}", count(o.len() as u64, "field")),
+        Value::String(s) if s.chars().count() > 60 => {
+            let cut: String = s.chars().take(57).collect();
+            format!("`{cut}…`")
+        }
+        other => format!("`{}`", plain(other)),
+    }
+}
+
+/// A scalar without JSON quoting.
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `1 tag`, `2 tags`.
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// What a list field holds, for counts: `tags` → `tag`; otherwise `item`.
+fn item_noun(field: &str) -> String {
+    match field.strip_suffix('s') {
+        Some(one)
+            if !one.is_empty()
+                && !one.ends_with('s')
+                && one
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_') =>
+        {
+            one.replace(['-', '_'], " ")
+        }
+        _ => "item".to_string(),
+    }
+}
+
+/// `a` or `an` before a word, by its sound's usual spelling.
+pub fn article(word: &str) -> &'static str {
+    let lower = word.to_lowercase();
+    let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u'])
+        && !lower.starts_with("uni")
+        && !lower.starts_with("use");
+    if vowel || lower.starts_with("hour") {
+        "an"
+    } else {
+        "a"
     }
 }
 
@@ -327,7 +638,8 @@ fn check_status(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             &doc.path,
             Some(doc.value_span("status")),
             format!(
-                "status `{status}` is not a {} status: expected one of {}",
+                "status `{status}` is not {} {} status: expected one of {}",
+                article(&kind.name),
                 kind.name,
                 kind.statuses.join(", ")
             ),

@@ -8,8 +8,16 @@ use crate::diagnostic::fix::{Edit, Fix};
 use crate::docs::edit::{set_field, yaml_scalar};
 use crate::docs::links::{Target, resolve};
 use crate::docs::markdown::LinkKind;
-use crate::docs::{Document, Repository};
+use crate::docs::{Document, Repository, bare_number_id};
 use crate::lint::Context;
+
+/// Printed by `annals rule L009`.
+pub const L009_DOC: &str = "What: a link's `#fragment` differs from a heading's slug or an explicit anchor only \
+in letter case (`#Deprecation` for the heading `### Deprecation`, whose slug is `deprecation`).\n\n\
+Why: GitHub's page navigation resolves it, so it works there; most other renderers (and \
+static-site generators) compare fragments exactly, and the reader lands at the top of the page.\n\n\
+Example: `[Deprecation](#Deprecation)`.\n\n\
+Fix: `annals check --fix` writes the fragment as the anchor (`#deprecation`).";
 
 /// Printed by `annals rule L001`.
 pub const L001_DOC: &str = "What: a relative link (or image) whose target file or folder does not exist. \
@@ -17,11 +25,14 @@ Links resolve as GitHub renders them: relative to the file's folder, `/` from th
 percent-decoded, `?query` ignored. External URLs are never fetched; links in code are not links.\n\n\
 Why: a broken link is a lost piece of the team's memory.\n\n\
 Example: `[the old design](../decisions/0099-missing-design.md)`.\n\n\
+The message quotes the link as written and where it resolved; the help line offers the file with \
+`.md` added, the same file name elsewhere in the repository, or a name spelled alike.\n\n\
 Fix: point the link at the file's current path (`annals show ID` lists a document's links).";
 
 /// Printed by `annals rule L002`.
-pub const L002_DOC: &str = "What: a link's `#fragment` matches no heading or `<a id>`/`<a name>` anchor in the \
-target document. Headings are compared by their GitHub slug (github-slugger: lowercase; letters, \
+pub const L002_DOC: &str = "What: a link's `#fragment` matches no heading or explicit anchor (an `id` on any \
+HTML element, `name` on `a`) in the target document, not even ignoring letter case (that is \
+L009). Headings are compared by their GitHub slug (github-slugger: lowercase; letters, \
 marks, digits, `_`, `-` and spaces kept; spaces become `-`; repeats get `-1`, `-2`...).\n\n\
 Why: renamed headings silently break deep links; the reader lands at the top of a long document.\n\n\
 Example: `[plan](0003-use-postgres.md#rollout-plan)` where the heading is `## Rollout`.\n\n\
@@ -89,9 +100,9 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             )),
             Target::SameDocument { fragment } => {
                 if !fragment.is_empty() && !has_anchor(&doc.md, &fragment) {
-                    out.push(missing_fragment(
+                    out.push(fragment_finding(
                         doc,
-                        span,
+                        link,
                         &fragment,
                         "this document",
                         &doc.md,
@@ -105,7 +116,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                         ctx.with_markdown(&path, |md| {
                             if !has_anchor(md, &fragment) {
                                 out.push(
-                                    missing_fragment(doc, span.clone(), &fragment, &path, md)
+                                    fragment_finding(doc, link, &fragment, &path, md)
                                         .with_target(&path),
                                 );
                             }
@@ -126,25 +137,31 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                         .with_target(&path),
                     );
                 } else {
-                    let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
-                    let suggestion = suggest_file(files, dir, name).map(|n| {
-                        relative(
-                            &doc.path,
-                            &if dir.is_empty() {
-                                n
-                            } else {
-                                format!("{dir}/{n}")
-                            },
-                        )
+                    let suggestion = suggest_file(files, &path).map(|(real, why)| {
+                        let dest = link.dest.trim_start();
+                        let mut written = relative(&doc.path, &real);
+                        if dest.starts_with('/') {
+                            written = format!("/{real}");
+                        } else if dest.starts_with("./") && !written.starts_with("../") {
+                            written = format!("./{written}");
+                        }
+                        if why.is_empty() {
+                            format!("did you mean `{written}`?")
+                        } else {
+                            format!("{why}: did you mean `{written}`?")
+                        }
                     });
                     out.push(
                         Diagnostic::new(
                             "L001",
                             &doc.path,
                             span,
-                            format!("link target `{path}` does not exist"),
+                            format!(
+                                "link `{}` resolves to `{path}`, which does not exist",
+                                link.dest.trim()
+                            ),
                         )
-                        .with_help(hint(suggestion))
+                        .with_help(suggestion)
                         .with_target(&path),
                     );
                 }
@@ -164,10 +181,64 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The file a link to the missing `path` probably meant, and why: the file with `.md` added
+/// (exactly, or differing in case); the same file name elsewhere in the repository; a name
+/// spelled alike in the same folder.
+fn suggest_file(
+    files: &crate::docs::files::FileIndex,
+    path: &str,
+) -> Option<(String, &'static str)> {
+    let has_ext = std::path::Path::new(path).extension().is_some();
+    if !has_ext {
+        let with_md = format!("{path}.md");
+        if files.is_file(&with_md) {
+            return Some((with_md, "the file has a `.md` extension"));
+        }
+        if let Some(real) = files.case_variant(&with_md) {
+            return Some((
+                real.to_string(),
+                "a file with `.md` and other letter case exists",
+            ));
+        }
+    }
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let mut names = vec![name.to_string()];
+    if !has_ext {
+        names.push(format!("{name}.md"));
+    }
+    for n in &names {
+        if let [one] = files.named(n).as_slice() {
+            return Some(((*one).to_string(), "a file of that name is elsewhere"));
+        }
+    }
+    for n in &names {
+        if let [one] = files.named_ignoring_case(n).as_slice() {
+            return Some((
+                (*one).to_string(),
+                "a file of that name, in other letter case, is elsewhere",
+            ));
+        }
+    }
+    similar_in_folder(files, dir, name).map(|n| {
+        (
+            if dir.is_empty() {
+                n
+            } else {
+                format!("{dir}/{n}")
+            },
+            "",
+        )
+    })
+}
+
 /// A file in `dir` the link probably meant: by spelling in small folders; in large ones
 /// (where edit distance over every name would dominate a check) a file with the same
 /// number prefix, the usual result of a renamed slug.
-fn suggest_file(files: &crate::docs::files::FileIndex, dir: &str, name: &str) -> Option<String> {
+fn similar_in_folder(
+    files: &crate::docs::files::FileIndex,
+    dir: &str,
+    name: &str,
+) -> Option<String> {
     let children: Vec<&str> = files.children(dir).collect();
     if children.len() <= 200 {
         return did_you_mean(name, children);
@@ -190,13 +261,40 @@ fn has_anchor(md: &crate::docs::Markdown, fragment: &str) -> bool {
     md.headings.iter().any(|h| h.slug == fragment) || md.anchors.iter().any(|a| a == fragment)
 }
 
-fn missing_fragment(
+/// The anchor `fragment` names when letter case is ignored (GitHub's page navigation
+/// resolves such a fragment; most renderers do not).
+fn case_only_anchor<'m>(md: &'m crate::docs::Markdown, fragment: &str) -> Option<&'m str> {
+    let lower = fragment.to_lowercase();
+    md.headings
+        .iter()
+        .map(|h| h.slug.as_str())
+        .chain(md.anchors.iter().map(String::as_str))
+        .find(|a| a.to_lowercase() == lower)
+}
+
+/// L009 when the fragment differs from an anchor only in letter case, else L002.
+fn fragment_finding(
     doc: &Document,
-    span: Option<std::ops::Range<usize>>,
+    link: &crate::docs::markdown::Link,
     fragment: &str,
     target: &str,
     md: &crate::docs::Markdown,
 ) -> Diagnostic {
+    let span = Some(link.span.clone());
+    if let Some(anchor) = case_only_anchor(md, fragment) {
+        let fix = rewrite_fragment(doc, link, anchor)
+            .map(|e| Fix::safe(format!("write the fragment as `#{anchor}`"), vec![e]));
+        return Diagnostic::new(
+            "L009",
+            &doc.path,
+            span,
+            format!(
+                "fragment `#{fragment}` differs only in letter case from the anchor `#{anchor}` in {target}: GitHub resolves it, most renderers do not"
+            ),
+        )
+        .with_help(Some(format!("write it as `#{anchor}`")))
+        .with_fix(fix);
+    }
     let candidates = md
         .headings
         .iter()
@@ -210,6 +308,30 @@ fn missing_fragment(
         format!("fragment `#{fragment}` matches no heading or anchor in {target}"),
     )
     .with_help(hint(suggestion))
+}
+
+/// An edit writing `anchor` as the fragment of `link`, when the anchor can be written in a
+/// link destination as it is.
+fn rewrite_fragment(
+    doc: &Document,
+    link: &crate::docs::markdown::Link,
+    anchor: &str,
+) -> Option<Edit> {
+    let span = link.dest_span.clone()?;
+    let raw = &doc.source[span.clone()];
+    let hash = raw.find('#')?;
+    if anchor.is_empty()
+        || anchor
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "()<>%#\\\"'`[]".contains(c))
+    {
+        return None;
+    }
+    Some(Edit {
+        path: doc.path.clone(),
+        range: span.start + hash + 1..span.end,
+        replacement: anchor.to_string(),
+    })
 }
 
 /// An edit pointing `link` (written in `doc`) at the repository path `to`, keeping how it was
@@ -270,17 +392,27 @@ pub fn move_edits(
             }
         }
         for field in &repo.kind_of(d).id_fields {
-            for (value, span) in d.list_field(field) {
+            for (value, span) in d.id_list(field) {
                 let Some(t) = referenced(repo, d, &value) else {
                     continue;
                 };
                 let points_here = std::ptr::eq(t, moved);
-                let by_path = value.contains('/')
-                    || std::path::Path::new(&value)
-                        .extension()
-                        .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+                let kind = repo.kind_of(d);
+                let bare = bare_number_id(kind, &value);
+                let by_path = bare.is_none()
+                    && (value.contains('/')
+                        || std::path::Path::new(&value)
+                            .extension()
+                            .is_some_and(|e| e.eq_ignore_ascii_case("md")));
                 let replacement = if points_here && !by_path {
                     match new_id {
+                        // A bare number stays one while the new ID is this kind's.
+                        Some(id) if bare.is_some() => {
+                            if bare.as_deref() == Some(id) {
+                                continue;
+                            }
+                            bare_number_for(kind, id).unwrap_or_else(|| id.to_string())
+                        }
                         Some(id) if !value.eq_ignore_ascii_case(id) => id.to_string(),
                         Some(_) => continue,
                         None => relative(here, to),
@@ -318,8 +450,18 @@ pub fn relative(from: &str, to: &str) -> String {
     parts.join("/")
 }
 
-/// The document an ID field value names: by ID, or by path relative to the document.
+/// `id` written as a bare number of `kind` (`ADR-0013` → `13`), when it is one of its IDs.
+fn bare_number_for(kind: &crate::config::Kind, id: &str) -> Option<String> {
+    let n = kind.id.as_ref()?.matches(id)?.number?.to_string();
+    (bare_number_id(kind, &n).as_deref() == Some(id)).then_some(n)
+}
+
+/// The document an ID field value names: by ID (a bare number is an ID of the document's
+/// own kind), or by path relative to the document.
 pub fn referenced<'r>(repo: &'r Repository, from: &Document, value: &str) -> Option<&'r Document> {
+    if let Some(id) = bare_number_id(repo.kind_of(from), value) {
+        return repo.find(&id);
+    }
     if let Some(d) = repo.find(value) {
         return Some(d);
     }
@@ -338,26 +480,30 @@ fn check_references(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>
     let repo = ctx.repo;
     let kind = ctx.kind(doc);
     for field in &kind.id_fields {
-        for (value, span) in doc.list_field(field) {
+        for (value, span) in doc.id_list(field) {
             let Some(target) = referenced(repo, doc, &value) else {
                 // IDs share their prefix, so edit distance suggests noise: only a case or
                 // spacing variant of a real ID is worth a hint.
                 let folded = value.trim().to_ascii_uppercase().replace([' ', '_'], "-");
                 let suggestion = repo.by_id.contains_key(&folded).then_some(folded);
+                let bare = bare_number_id(kind, &value);
+                let message = match &bare {
+                    Some(id) => format!(
+                        "`{field}` names `{value}`, read as the {} ID `{id}`, which no document has",
+                        kind.name
+                    ),
+                    None => format!("`{field}` names `{value}`, which is no document's ID or path"),
+                };
                 out.push(
-                    Diagnostic::new(
-                        "L004",
-                        &doc.path,
-                        Some(span),
-                        format!("`{field}` names `{value}`, which is no document's ID or path"),
-                    )
-                    .with_help(hint(suggestion))
-                    .on_field(field)
-                    .with_target(&match resolve(&doc.path, &value) {
-                        // A path-like value names a file: `--since` matches it by path.
-                        Target::Path { path, .. } if value.contains('/') => path,
-                        _ => value.clone(),
-                    }),
+                    Diagnostic::new("L004", &doc.path, Some(span), message)
+                        .with_help(hint(suggestion))
+                        .on_field(field)
+                        .with_target(&match (bare, resolve(&doc.path, &value)) {
+                            (Some(id), _) => id,
+                            // A path-like value names a file: `--since` matches it by path.
+                            (None, Target::Path { path, .. }) if value.contains('/') => path,
+                            _ => value.clone(),
+                        }),
                 );
                 continue;
             };
@@ -420,7 +566,7 @@ fn supersede_problem(ctx: &Context<'_>, doc: &Document, old: &Document, value: &
         return None;
     }
     let me = doc.identity();
-    let back = old.list_field("superseded_by");
+    let back = old.id_list("superseded_by");
     let named = back.iter().any(|(v, _)| names(ctx.repo, old, v, doc));
     let status = old
         .data
@@ -455,7 +601,7 @@ fn superseded_by_problem(
         return None;
     }
     let me = doc.identity();
-    let supersedes = new.list_field("supersedes");
+    let supersedes = new.id_list("supersedes");
     let named = supersedes.iter().any(|(v, _)| names(ctx.repo, new, v, doc));
     // MADR records a supersede on the old decision only (`status: superseded by ADR-0005`);
     // where statuses are open, a new decision that says nothing is not a contradiction.
@@ -484,7 +630,7 @@ pub fn check_orphans(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         for field in &repo.kind_of(d).id_fields {
-            for (v, _) in d.list_field(field) {
+            for (v, _) in d.id_list(field) {
                 if let Some(t) = referenced(repo, d, &v)
                     && !std::ptr::eq(t, d)
                 {
