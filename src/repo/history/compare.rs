@@ -396,7 +396,6 @@ fn same_facts_with_the_root_in_a_subfolder() {
 }
 
 #[test]
-fn same_facts_on_a_long_history_split_between_threads() {
-    // More than the 256 commits below which the scan runs on one handle.
+fn same_facts_on_a_longer_history() {
     compare(21, 400, "");
 }

@@ -9,7 +9,8 @@
 //! rename detection and their blobs never read. Renames are found among a commit's added and
 //! deleted documents, by blob ID when that pairs them unambiguously, and by libgit2's
 //! similarity (restricted to those documents) only when unpaired documents remain on both
-//! sides. A blob that cannot be read (a blobless partial clone, a missing or corrupt object)
+//! sides. A new tree's entries are found without parsing where its bytes equal its parent's
+//! (the common prefix and suffix), so a commit costs about one read of each changed folder. A blob that cannot be read (a blobless partial clone, a missing or corrupt object)
 //! never aborts the scan: the document is reported as unreadable.
 
 use std::collections::{HashMap, HashSet};
@@ -17,7 +18,6 @@ use std::path::Path;
 use std::rc::Rc;
 
 use git2::{Delta, DiffFindOptions, DiffOptions, Odb, OdbObject, Oid, Repository, Sort};
-use rayon::prelude::*;
 
 use super::{Touch, status_of};
 use crate::repo::GitError;
@@ -83,23 +83,11 @@ pub(super) fn scan(
         dirs: &dirs,
         boundaries,
     };
-    // Small extensions (a few new commits) run on the caller's handle; a cold scan splits the
-    // commits into runs that each thread reads with its own handle. A run's first commit
-    // reads its parent's trees; the rest find them kept from the commit before.
-    let threads = rayon::current_num_threads().max(1);
-    if oids.len() < 256 || threads == 1 {
-        return ctx.run(repo, &oids);
-    }
-    let chunk = oids.len().div_ceil(threads * 4).max(128);
-    let path = repo.path().to_path_buf();
-    let runs = oids
-        .par_chunks(chunk)
-        .map(|c| {
-            let repo = Repository::open(&path)?;
-            ctx.run(&repo, c)
-        })
-        .collect::<Result<Vec<_>, GitError>>()?;
-    Ok(runs.into_iter().flatten().collect())
+    // One pass on the caller's handle, oldest first, so that a commit's parent folders are
+    // the trees the commit before it read. Threads do not pay: libgit2 serializes reads
+    // of a pack file (one lock per pack, shared by every handle), so two threads took the
+    // same wall time here for a third more CPU and memory.
+    ctx.run(repo, &oids)
 }
 
 /// The kinds' folders as path components, without those inside another one (their files are
@@ -166,28 +154,118 @@ impl Entry<'_> {
     }
 }
 
+/// The entry at the start of `rest` and its length; `None` when malformed.
+fn entry(rest: &[u8]) -> Option<(Entry<'_>, usize)> {
+    // A mode is five or six octal digits.
+    let sp = if rest.get(5) == Some(&b' ') { 5 } else { 6 };
+    if rest.get(sp) != Some(&b' ') {
+        return None;
+    }
+    let mut mode = 0u32;
+    for &c in &rest[..sp] {
+        if !(b'0'..=b'7').contains(&c) {
+            return None;
+        }
+        mode = mode * 8 + u32::from(c - b'0');
+    }
+    let nul = sp + 1 + memchr::memchr(0, &rest[sp + 1..])?;
+    let id = rest.get(nul + 1..nul + 21)?;
+    Some((
+        Entry {
+            mode,
+            name: &rest[sp + 1..nul],
+            id,
+        },
+        nul + 21,
+    ))
+}
+
 /// The entries of a raw tree object, in their stored (git) order; stops at a malformed one.
 fn entries(raw: &[u8]) -> impl Iterator<Item = Entry<'_>> {
     let mut rest = raw;
     std::iter::from_fn(move || {
-        let sp = memchr::memchr(b' ', rest)?;
-        let mut mode = 0u32;
-        for &c in &rest[..sp] {
-            if !c.is_ascii_digit() {
-                return None;
-            }
-            mode = mode * 8 + u32::from(c - b'0');
-        }
-        let nul = sp + 1 + memchr::memchr(0, &rest[sp + 1..])?;
-        let id = rest.get(nul + 1..nul + 21)?;
-        let e = Entry {
-            mode,
-            name: &rest[sp + 1..nul],
-            id,
-        };
-        rest = &rest[nul + 21..];
+        let (e, len) = entry(rest)?;
+        rest = &rest[len..];
         Some(e)
     })
+}
+
+/// A tree read from the object database, with where each entry starts (and, last, where the
+/// entries end).
+struct Tree<'r> {
+    obj: OdbObject<'r>,
+    starts: Vec<u32>,
+}
+
+impl Tree<'_> {
+    fn data(&self) -> &[u8] {
+        self.obj.data()
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn at(&self, i: usize) -> Entry<'_> {
+        let from = self.starts[i] as usize;
+        let to = self.starts[i + 1] as usize;
+        entry(&self.data()[from..to]).map_or(
+            Entry {
+                mode: 0,
+                name: &[],
+                id: &[],
+            },
+            |(e, _)| e,
+        )
+    }
+}
+
+/// Entry starts from `from` (a start) on, appended to `starts`, until one lands where
+/// `stop` says the rest is known; returns the index (into the known starts) it landed on.
+fn parse_starts(
+    raw: &[u8],
+    mut at: usize,
+    starts: &mut Vec<u32>,
+    stop: &dyn Fn(usize) -> Option<usize>,
+) -> Option<usize> {
+    loop {
+        if let Some(k) = stop(at) {
+            return Some(k);
+        }
+        // The start of an entry, or (at the end, or at a malformed entry) where the
+        // entries end.
+        starts.push(at as u32);
+        match entry(&raw[at..]) {
+            Some((_, len)) => at += len,
+            None => return None,
+        }
+    }
+}
+
+/// The length of the longest common prefix of two byte strings.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 64 <= n && a[i..i + 64] == b[i..i + 64] {
+        i += 64;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// The length of the longest common suffix of two byte strings.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 64 <= n && a[a.len() - i - 64..a.len() - i] == b[b.len() - i - 64..b.len() - i] {
+        i += 64;
+    }
+    while i < n && a[a.len() - 1 - i] == b[b.len() - 1 - i] {
+        i += 1;
+    }
+    i
 }
 
 /// git's order of tree entries: by name, a tree's name as if it ended with `/`.
@@ -229,7 +307,7 @@ struct Reader<'r, 'a> {
     /// A root tree -> the kinds' folders' tree IDs in it.
     folder_ids: HashMap<Oid, Rc<[Option<Oid>]>>,
     /// The trees read last (a commit's folders are its child's parent folders).
-    recent: Vec<(Oid, Rc<OdbObject<'r>>)>,
+    recent: Vec<(Oid, Rc<Tree<'r>>)>,
 }
 
 const RECENT: usize = 8;
@@ -292,22 +370,92 @@ impl<'r> Reader<'r, '_> {
         Some(t)
     }
 
-    fn read_tree(&mut self, oid: Oid) -> Result<Rc<OdbObject<'r>>, GitError> {
-        if let Some(i) = self.recent.iter().position(|(o, _)| *o == oid) {
-            let hit = self.recent.remove(i);
-            let obj = Rc::clone(&hit.1);
-            self.recent.push(hit);
-            return Ok(obj);
-        }
-        let obj = Rc::new(self.odb.read(oid)?);
-        if obj.kind() != git2::ObjectType::Tree {
-            return Err(git2::Error::from_str(&format!("{oid} is not a tree")).into());
-        }
+    fn cached(&mut self, oid: Oid) -> Option<Rc<Tree<'r>>> {
+        let i = self.recent.iter().position(|(o, _)| *o == oid)?;
+        let hit = self.recent.remove(i);
+        let t = Rc::clone(&hit.1);
+        self.recent.push(hit);
+        Some(t)
+    }
+
+    fn keep(&mut self, oid: Oid, t: &Rc<Tree<'r>>) {
         if self.recent.len() >= RECENT {
             self.recent.remove(0);
         }
-        self.recent.push((oid, Rc::clone(&obj)));
+        self.recent.push((oid, Rc::clone(t)));
+    }
+
+    fn read_object(&self, oid: Oid) -> Result<OdbObject<'r>, GitError> {
+        let obj = self.odb.read(oid)?;
+        if obj.kind() != git2::ObjectType::Tree {
+            return Err(git2::Error::from_str(&format!("{oid} is not a tree")).into());
+        }
         Ok(obj)
+    }
+
+    /// A tree, its entries found by parsing every one.
+    fn read_tree(&mut self, oid: Oid) -> Result<Rc<Tree<'r>>, GitError> {
+        if let Some(t) = self.cached(oid) {
+            return Ok(t);
+        }
+        let obj = self.read_object(oid)?;
+        let mut starts = Vec::new();
+        parse_starts(obj.data(), 0, &mut starts, &|_| None);
+        let t = Rc::new(Tree { obj, starts });
+        self.keep(oid, &t);
+        Ok(t)
+    }
+
+    /// A tree that replaces `old`, and the ranges of entries `[from, old_to)` and
+    /// `[from, new_to)` outside which the two are the same. Where the bytes are the same
+    /// (a prefix and a suffix: a commit usually changes a few entries of a folder), the new
+    /// tree's entry starts are the old one's, so only the middle is parsed.
+    fn read_successor(
+        &mut self,
+        oid: Oid,
+        old: &Tree<'r>,
+    ) -> Result<(Rc<Tree<'r>>, usize, usize, usize), GitError> {
+        if let Some(t) = self.cached(oid) {
+            let n = t.len();
+            return Ok((t, 0, old.len(), n));
+        }
+        let obj = self.read_object(oid)?;
+        let (a, b) = (old.data(), obj.data());
+        let prefix = common_prefix(a, b);
+        let suffix = common_suffix(a, b).min(a.len().min(b.len()) - prefix);
+        // The last entry starting within the common prefix starts at the same place in
+        // both, after the same entries.
+        let from = old.starts[..old.len()]
+            .partition_point(|&s| s as usize <= prefix)
+            .saturating_sub(1);
+        let start = old.starts[from] as usize;
+        // Landing (in the new tree) on the start of an old entry within the common suffix:
+        // from there on, both have the same entries.
+        let stop = |p: usize| {
+            let q = (p + a.len()).checked_sub(b.len())?;
+            if q + suffix < a.len() || q < start {
+                return None;
+            }
+            old.starts.binary_search(&(q as u32)).ok()
+        };
+        let mut starts: Vec<u32> = old.starts[..from].to_vec();
+        let landed = parse_starts(b, start, &mut starts, &stop);
+        let (old_to, new_to) = match landed {
+            Some(k) => {
+                let new_to = starts.len();
+                let delta = b.len() as i64 - a.len() as i64;
+                starts.extend(
+                    old.starts[k..]
+                        .iter()
+                        .map(|&s| (i64::from(s) + delta) as u32),
+                );
+                (k, new_to)
+            }
+            None => (old.len(), starts.len() - 1),
+        };
+        let t = Rc::new(Tree { obj, starts });
+        self.keep(oid, &t);
+        Ok((t, from, old_to, new_to))
     }
 
     /// The kinds' folders' tree IDs in a root tree (all `None` for no tree).
@@ -346,35 +494,66 @@ impl<'r> Reader<'r, '_> {
         path: &mut Vec<u8>,
         found: &mut Found,
     ) -> Result<(), GitError> {
-        let old_raw = old.map(|o| self.read_tree(o)).transpose()?;
-        let new_raw = new.map(|o| self.read_tree(o)).transpose()?;
-        let mut a = old_raw.as_ref().map(|o| entries(o.data())).into_iter().flatten().peekable();
-        let mut b = new_raw.as_ref().map(|o| entries(o.data())).into_iter().flatten().peekable();
+        let (old_t, new_t, from, old_to, new_to) = match (old, new) {
+            (Some(o), Some(n)) => {
+                let old_t = self.read_tree(o)?;
+                let (new_t, from, old_to, new_to) = self.read_successor(n, &old_t)?;
+                (Some(old_t), Some(new_t), from, old_to, new_to)
+            }
+            (Some(o), None) => {
+                let t = self.read_tree(o)?;
+                let n = t.len();
+                (Some(t), None, 0, n, 0)
+            }
+            (None, Some(n)) => {
+                let t = self.read_tree(n)?;
+                let len = t.len();
+                (None, Some(t), 0, 0, len)
+            }
+            (None, None) => return Ok(()),
+        };
+        let (mut i, mut j) = (from, from);
         let base = path.len();
-        loop {
-            let step = match (a.peek(), b.peek()) {
-                (None, None) => break,
+        while i < old_to || j < new_to {
+            let x = (i < old_to).then(|| old_t.as_ref().map(|t| t.at(i))).flatten();
+            let y = (j < new_to).then(|| new_t.as_ref().map(|t| t.at(j))).flatten();
+            let step = match (&x, &y) {
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (Some(x), Some(y)) => order(x, y),
+                (None, None) => break,
             };
             let (x, y) = match step {
-                std::cmp::Ordering::Less => (a.next(), None),
-                std::cmp::Ordering::Greater => (None, b.next()),
-                std::cmp::Ordering::Equal => (a.next(), b.next()),
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    (x, None)
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    (None, y)
+                }
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    (x, y)
+                }
             };
+            if let (Some(x), Some(y)) = (&x, &y)
+                && x.id == y.id
+                && x.mode == y.mode
+            {
+                continue;
+            }
             let name = x.or(y).map_or(&[][..], |e| e.name);
             path.truncate(base);
             path.push(b'/');
             path.extend_from_slice(name);
             match (x, y) {
                 (Some(x), Some(y)) if x.is_tree() && y.is_tree() => {
-                    if x.id != y.id {
-                        self.diff(Some(x.oid()), Some(y.oid()), path, found)?;
-                    }
+                    self.diff(Some(x.oid()), Some(y.oid()), path, found)?;
                 }
                 (Some(x), Some(y)) if x.is_file() && y.is_file() => {
-                    if (x.id != y.id || x.mode != y.mode) && is_document(name) {
+                    if is_document(name) {
                         found.modified.push((path.clone(), y.oid()));
                     }
                 }
