@@ -1016,7 +1016,13 @@ fn history_in_a_blobless_partial_clone_names_what_it_could_not_read() {
     git(
         &g.env,
         &root,
-        &["clone", "--quiet", "--filter=blob:none", &url, dst.to_str().unwrap()],
+        &[
+            "clone",
+            "--quiet",
+            "--filter=blob:none",
+            &url,
+            dst.to_str().unwrap(),
+        ],
     );
     let run = |args: &[&str]| g.env.run_in(&dst, args);
     let (exit, _, err) = run(&["check", "--format", "concise", "-v"]);
@@ -1030,7 +1036,10 @@ fn history_in_a_blobless_partial_clone_names_what_it_could_not_read() {
     let dec = &docs.iter().find(|(p, _)| p == DEC).unwrap().1;
     assert_eq!(dec["created"]["email"], "alice@acme.example");
     assert_eq!(dec["touches"].as_array().unwrap().len(), 2);
-    assert_eq!(dec["statuses"], serde_json::json!([[MON + DAY, "accepted"]]));
+    assert_eq!(
+        dec["statuses"],
+        serde_json::json!([[MON + DAY, "accepted"]])
+    );
     let (exit, out, err) = run(&["show", "ADR-0002"]);
     assert_eq!(exit, 0, "{err}");
     assert!(out.contains("chloe"), "{out}");
@@ -1045,11 +1054,21 @@ fn history_in_a_shallow_clone_marks_documents_cut_at_the_boundary() {
     git(
         &g.env,
         &root,
-        &["clone", "--quiet", "--depth", "2", &url, dst.to_str().unwrap()],
+        &[
+            "clone",
+            "--quiet",
+            "--depth",
+            "2",
+            &url,
+            dst.to_str().unwrap(),
+        ],
     );
     let (exit, _, err) = g.env.run_in(&dst, &["check", "--format", "concise", "-v"]);
     assert_eq!(exit, 0, "{err}");
-    assert!(err.contains("shallow clone: 1 documents' creation unknown"), "{err}");
+    assert!(
+        err.contains("shallow clone: 1 documents' creation unknown"),
+        "{err}"
+    );
     let (header, docs) = history_cache(&dst.join(".git"));
     assert_eq!(header["shallow"], true);
     let facts = |p: &str| docs.iter().find(|(d, _)| d == p).unwrap().1.clone();
@@ -1081,10 +1100,7 @@ fn remove_object(repo: &Repository, id: git2::Oid) {
 #[test]
 fn a_missing_asset_blob_does_not_stop_the_history() {
     let g = with_assets();
-    let blob = g
-        .repo
-        .blob(b"<svg>one</svg>\n")
-        .unwrap();
+    let blob = g.repo.blob(b"<svg>one</svg>\n").unwrap();
     remove_object(&g.repo, blob);
     let (exit, _, err) = g.check(MON + 3 * DAY, &["--format", "concise", "-v"]);
     assert!(exit == 0 || exit == 1, "{err}");
@@ -1113,7 +1129,10 @@ fn a_missing_document_blob_is_named_unreadable() {
     let dec = &docs.iter().find(|(p, _)| p == DEC).unwrap().1;
     // Created and touched as before; the first status is the unknown one.
     assert_eq!(dec["created"]["time"], MON);
-    assert_eq!(dec["statuses"], serde_json::json!([[MON + DAY, "accepted"]]));
+    assert_eq!(
+        dec["statuses"],
+        serde_json::json!([[MON + DAY, "accepted"]])
+    );
 }
 
 #[test]
@@ -1122,7 +1141,10 @@ fn check_v_says_where_the_history_came_from() {
     let (_, _, err) = g.check(MON + 3 * DAY, &["-v"]);
     assert!(err.contains("history: scanned 3 commits in "), "{err}");
     let (_, _, err) = g.check(MON + 3 * DAY, &["-v"]);
-    assert!(err.contains("history: from the cache (2 documents) in "), "{err}");
+    assert!(
+        err.contains("history: from the cache (2 documents) in "),
+        "{err}"
+    );
     g.commit(
         "alice",
         MON + 3 * DAY,
@@ -1130,5 +1152,8 @@ fn check_v_says_where_the_history_came_from() {
         &[],
     );
     let (_, _, err) = g.check(MON + 3 * DAY, &["-v"]);
-    assert!(err.contains("history: cache extended by 1 commit in "), "{err}");
+    assert!(
+        err.contains("history: cache extended by 1 commit in "),
+        "{err}"
+    );
 }

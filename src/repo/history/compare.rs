@@ -5,7 +5,7 @@
 //! times. Every fact of every document must be the same, and extending a scan must give what
 //! a full scan gives.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use git2::{Index, IndexEntry, IndexTime, Oid, Repository, Signature, Time};
 
@@ -32,6 +32,13 @@ impl Rng {
 }
 
 type Files = BTreeMap<String, (Vec<u8>, u32)>;
+
+/// What the generator writes as documents: lower-case `.md` only.
+fn is_md(p: &str) -> bool {
+    p.rsplit('/')
+        .next()
+        .is_some_and(|n| n.len() > 3 && n.as_bytes().ends_with(b".md"))
+}
 
 const STATUSES: [&str; 5] = ["proposed", "accepted", "draft", "open", "superseded"];
 const PEOPLE: [&str; 4] = ["alice", "Bruno", "chloe", "DEVIKA"];
@@ -62,7 +69,9 @@ impl Gen {
             1 => s.push_str("---\ntitle: no status\n---\n"),
             _ => {
                 let st = STATUSES[self.rng.below(STATUSES.len())];
-                s.push_str(&format!("---\ntitle: {title}\nstatus: {st}\nowner: alice\n---\n"));
+                s.push_str(&format!(
+                    "---\ntitle: {title}\nstatus: {st}\nowner: alice\n---\n"
+                ));
             }
         }
         s.push_str(&format!("\n# {title}\n\n"));
@@ -85,7 +94,7 @@ impl Gen {
     fn docs(files: &Files) -> Vec<String> {
         files
             .keys()
-            .filter(|p| p.ends_with(".md") && !p.contains("notes/"))
+            .filter(|p| is_md(p) && !p.contains("notes/"))
             .cloned()
             .collect()
     }
@@ -96,7 +105,7 @@ impl Gen {
 
     /// One to three changes to a branch's files.
     fn change(&mut self, files: &mut Files) {
-        for _ in 0..1 + self.rng.below(3) {
+        for _ in 0..=self.rng.below(3) {
             self.serial += 1;
             let n = self.serial;
             let docs = Self::docs(files);
@@ -104,7 +113,7 @@ impl Gen {
                 0..=2 => {
                     let p = format!("{}/{n:04}-doc-{n}.md", self.folder());
                     let t = self.doc_text(&format!("Doc {n}"));
-                    files.insert(p, (t, 0o100644));
+                    files.insert(p, (t, 0o100_644));
                 }
                 3..=5 => {
                     // An edit: the status, a line, or both.
@@ -153,7 +162,7 @@ impl Gen {
                         && !files.contains_key(&p)
                     {
                         let t = self.doc_text(&format!("Back {n}"));
-                        files.insert(p, (t, 0o100644));
+                        files.insert(p, (t, 0o100_644));
                     }
                 }
                 10 => {
@@ -177,7 +186,11 @@ impl Gen {
                 12 => {
                     if let Some(p) = self.pick(&docs) {
                         let e = files.get_mut(&p).unwrap();
-                        e.1 = if e.1 == 0o100644 { 0o100755 } else { 0o100644 };
+                        e.1 = if e.1 == 0o100_644 {
+                            0o100_755
+                        } else {
+                            0o100_644
+                        };
                     }
                 }
                 13 => {
@@ -188,15 +201,11 @@ impl Gen {
                         format!("src/file-{n}.rs")
                     };
                     let a = self.asset();
-                    files.insert(p, (a, 0o100644));
+                    files.insert(p, (a, 0o100_644));
                 }
                 14 => {
                     // An asset renamed, deleted or changed (with a document added or not).
-                    let assets: Vec<String> = files
-                        .keys()
-                        .filter(|p| !p.ends_with(".md"))
-                        .cloned()
-                        .collect();
+                    let assets: Vec<String> = files.keys().filter(|p| !is_md(p)).cloned().collect();
                     if let Some(p) = self.pick(&assets) {
                         let v = files.remove(&p).unwrap();
                         match self.rng.below(3) {
@@ -214,7 +223,7 @@ impl Gen {
                 _ => {
                     // A markdown file outside every kind's folder.
                     let t = self.doc_text(&format!("Outside {n}"));
-                    files.insert(format!("{}notes/n-{n}.md", self.prefix), (t, 0o100644));
+                    files.insert(format!("{}notes/n-{n}.md", self.prefix), (t, 0o100_644));
                 }
             }
         }
@@ -261,12 +270,15 @@ fn build(repo: &Repository, seed: u64, commits: usize, prefix: &str) -> Oid {
     let mut commit = |files: &Files, parents: &[Oid], time: i64, who: &str| -> Oid {
         let tree = repo.find_tree(write_tree(repo, files, &mut blobs)).unwrap();
         let sig = Signature::new(who, &format!("{who}@acme.example"), &Time::new(time, 0)).unwrap();
-        let ps: Vec<git2::Commit<'_>> = parents.iter().map(|p| repo.find_commit(*p).unwrap()).collect();
+        let ps: Vec<git2::Commit<'_>> = parents
+            .iter()
+            .map(|p| repo.find_commit(*p).unwrap())
+            .collect();
         let refs: Vec<&git2::Commit<'_>> = ps.iter().collect();
         repo.commit(None, &sig, &sig, "c", &tree, &refs).unwrap()
     };
     let mut main_files = Files::new();
-    main_files.insert("README.txt".into(), (b"readme\n".to_vec(), 0o100644));
+    main_files.insert("README.txt".into(), (b"readme\n".to_vec(), 0o100_644));
     let mut main = commit(&main_files, &[], time, "alice");
     // A side branch: its files, its tip, and the files where it forked.
     let mut side: Option<(Files, Oid, Files)> = None;
@@ -300,7 +312,8 @@ fn build(repo: &Repository, seed: u64, commits: usize, prefix: &str) -> Oid {
             }
         }
     }
-    repo.reference("refs/heads/main", main, true, "test").unwrap();
+    repo.reference("refs/heads/main", main, true, "test")
+        .unwrap();
     repo.set_head("refs/heads/main").unwrap();
     main
 }
@@ -322,7 +335,7 @@ fn new_scan(
     head: Oid,
     h: &mut History,
 ) -> (usize, usize) {
-    let commits = scan::scan(repo, prefix, from, head, &h.scope, &Default::default()).unwrap();
+    let commits = scan::scan(repo, prefix, from, head, &h.scope, &HashSet::default()).unwrap();
     h.scanned += commits.len();
     let (mut renames, mut deletions) = (0, 0);
     for c in commits {
@@ -339,10 +352,7 @@ fn new_scan(
 }
 
 fn documents(facts: BTreeMap<String, Facts>) -> BTreeMap<String, Facts> {
-    facts
-        .into_iter()
-        .filter(|(p, _)| p.ends_with(".md"))
-        .collect()
+    facts.into_iter().filter(|(p, _)| is_md(p)).collect()
 }
 
 fn compare(seed: u64, commits: usize, prefix: &str) {
@@ -357,7 +367,10 @@ fn compare(seed: u64, commits: usize, prefix: &str) {
         ..History::default()
     };
     let (renames, deletions) = new_scan(&repo, &local, None, head, &mut h);
-    assert!(renames > 3 && deletions > 3, "seed {seed}: {renames} renames, {deletions} deletions");
+    assert!(
+        renames > 3 && deletions > 3,
+        "seed {seed}: {renames} renames, {deletions} deletions"
+    );
     assert!(h.unreadable.is_empty(), "{:?}", h.unreadable);
     assert!(expected.len() > 10, "seed {seed}: too few documents");
     let got = h.facts.clone();

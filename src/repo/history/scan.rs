@@ -47,7 +47,9 @@ pub(super) enum Change {
         new: String,
         status: Status,
     },
-    Deleted { path: String },
+    Deleted {
+        path: String,
+    },
 }
 
 /// What one commit did to documents.
@@ -93,7 +95,8 @@ pub(super) fn scan(
 /// The kinds' folders as path components, without those inside another one (their files are
 /// found through it) and without an empty one (the root is no kind's folder).
 fn folders(scope: &[String]) -> Vec<Vec<String>> {
-    let inside = |a: &str, b: &str| a.len() > b.len() && a.starts_with(b) && a.as_bytes()[b.len()] == b'/';
+    let inside =
+        |a: &str, b: &str| a.len() > b.len() && a.starts_with(b) && a.as_bytes()[b.len()] == b'/';
     let mut out: Vec<Vec<String>> = scope
         .iter()
         .map(|s| s.trim_end_matches('/'))
@@ -135,9 +138,9 @@ struct Entry<'a> {
     id: &'a [u8],
 }
 
-const MODE_TYPE: u32 = 0o170000;
-const TREE: u32 = 0o040000;
-const BLOB: u32 = 0o100000;
+const MODE_TYPE: u32 = 0o170_000;
+const TREE: u32 = 0o040_000;
+const BLOB: u32 = 0o100_000;
 
 impl Entry<'_> {
     fn is_tree(&self) -> bool {
@@ -150,7 +153,7 @@ impl Entry<'_> {
     }
 
     fn oid(&self) -> Oid {
-        Oid::from_bytes(self.id).unwrap_or_else(|_| Oid::ZERO_SHA1)
+        Oid::from_bytes(self.id).unwrap_or(Oid::ZERO_SHA1)
     }
 }
 
@@ -290,6 +293,9 @@ fn is_document(name: &[u8]) -> bool {
     lower(name, b".md") || lower(name, b".markdown")
 }
 
+/// `(old, new)` git paths of renamed documents.
+type Renames = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// What a commit's tree walk found, by git path: documents added, deleted, changed.
 #[derive(Default)]
 struct Found {
@@ -355,7 +361,7 @@ impl<'r> Reader<'r, '_> {
                 self.diff(old[i], new[i], &mut path, &mut found)?;
             }
         }
-        out.changes = self.changes(found, parent_tree, tree)?;
+        out.changes = self.changes(found, parent_tree, tree);
         Ok(out)
     }
 
@@ -443,11 +449,12 @@ impl<'r> Reader<'r, '_> {
         let (old_to, new_to) = match landed {
             Some(k) => {
                 let new_to = starts.len();
-                let delta = b.len() as i64 - a.len() as i64;
+                // No underflow: an old start from `k` on lies at least `a.len() - b.len()`
+                // into the old tree (it maps to a place in the new one).
                 starts.extend(
                     old.starts[k..]
                         .iter()
-                        .map(|&s| (i64::from(s) + delta) as u32),
+                        .map(|&s| (s as usize + b.len() - a.len()) as u32),
                 );
                 (k, new_to)
             }
@@ -515,8 +522,12 @@ impl<'r> Reader<'r, '_> {
         let (mut i, mut j) = (from, from);
         let base = path.len();
         while i < old_to || j < new_to {
-            let x = (i < old_to).then(|| old_t.as_ref().map(|t| t.at(i))).flatten();
-            let y = (j < new_to).then(|| new_t.as_ref().map(|t| t.at(j))).flatten();
+            let x = (i < old_to)
+                .then(|| old_t.as_ref().map(|t| t.at(i)))
+                .flatten();
+            let y = (j < new_to)
+                .then(|| new_t.as_ref().map(|t| t.at(j)))
+                .flatten();
             let step = match (&x, &y) {
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
@@ -582,10 +593,18 @@ impl<'r> Reader<'r, '_> {
         new: bool,
     ) -> Result<(), GitError> {
         if e.is_tree() {
-            let (old, newer) = if new { (None, Some(e.oid())) } else { (Some(e.oid()), None) };
+            let (old, newer) = if new {
+                (None, Some(e.oid()))
+            } else {
+                (Some(e.oid()), None)
+            };
             self.diff(old, newer, path, found)?;
         } else if e.is_file() && is_document(e.name) {
-            let list = if new { &mut found.added } else { &mut found.deleted };
+            let list = if new {
+                &mut found.added
+            } else {
+                &mut found.deleted
+            };
             list.push((path.clone(), e.oid()));
         }
         Ok(())
@@ -606,12 +625,7 @@ impl<'r> Reader<'r, '_> {
     }
 
     /// Pairs renamed documents and reads the status of every document the commit left.
-    fn changes(
-        &mut self,
-        found: Found,
-        parent: Option<Oid>,
-        tree: Oid,
-    ) -> Result<Vec<Change>, GitError> {
+    fn changes(&mut self, found: Found, parent: Option<Oid>, tree: Oid) -> Vec<Change> {
         let Found {
             added,
             deleted,
@@ -663,7 +677,7 @@ impl<'r> Reader<'r, '_> {
                 out.push(Change::Deleted { path });
             }
         }
-        Ok(out)
+        out
     }
 
     /// `(old, new)` git paths of the documents a commit renamed, and whether rename
@@ -674,7 +688,7 @@ impl<'r> Reader<'r, '_> {
         deleted: &[(Vec<u8>, Oid)],
         parent: Option<Oid>,
         tree: Oid,
-    ) -> (Vec<(Vec<u8>, Vec<u8>)>, bool) {
+    ) -> (Renames, bool) {
         // By blob ID: libgit2 scores an identical blob 100, which no other pairing beats, so
         // when each such ID is one added and one deleted document, those pairs are its
         // answer; if unpaired documents are then left on one side only, nothing else pairs.
@@ -718,13 +732,14 @@ impl<'r> Reader<'r, '_> {
         deleted: &[(Vec<u8>, Oid)],
         parent: Option<Oid>,
         tree: Oid,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, git2::Error> {
+    ) -> Result<Renames, git2::Error> {
         let mut opts = DiffOptions::new();
         opts.disable_pathspec_match(true);
         for (p, _) in added.iter().chain(deleted) {
-            opts.pathspec(Path::new(std::str::from_utf8(p).map_err(|_| {
-                git2::Error::from_str("document path is not UTF-8")
-            })?));
+            opts.pathspec(Path::new(
+                std::str::from_utf8(p)
+                    .map_err(|_| git2::Error::from_str("document path is not UTF-8"))?,
+            ));
         }
         let old = parent.map(|t| self.repo.find_tree(t)).transpose()?;
         let new = self.repo.find_tree(tree)?;
