@@ -42,7 +42,7 @@ if [ "$extra" -gt 0 ]; then
     git init -q -b main "$long"
     # The corpus's linear history, with `from` lines dropped so that the inserted commits
     # chain in, and after each corpus commit its share of source-tree commits.
-    git -C "$corpus" fast-export --reencode=yes main | python3 - "$extra" "$(git -C "$corpus" rev-list --count HEAD)" <<'PY' | git -C "$long" fast-import --quiet
+    cat > "$out/interleave.py" <<'PY'
 import random, re, sys
 extra, commits = int(sys.argv[1]), int(sys.argv[2])
 r = random.Random(7)
@@ -95,6 +95,9 @@ while True:
     out.write(line)
 emit_extra(extra - made)
 PY
+    git -C "$corpus" fast-export --reencode=yes main \
+      | python3 "$out/interleave.py" "$extra" "$(git -C "$corpus" rev-list --count HEAD)" \
+      | git -C "$long" fast-import --quiet
     git -C "$long" reset -q --hard main
   fi
   corpus="$long"
