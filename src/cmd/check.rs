@@ -244,6 +244,9 @@ fn analyse(
             crate::repo::history::load(g, &repo.config)
         }
         .context("cannot read git history")?;
+        if app.verbose {
+            super::note(&history.describe());
+        }
         history.follow_moves(g, &repo);
         view.history = Some(history);
     }

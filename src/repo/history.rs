@@ -2,18 +2,27 @@
 //! renames), every commit that touched it and by whom, and when its `status` changed. Cached
 //! in `.git/annals/history.txt` keyed by HEAD; a later HEAD extends the cache. The cache is a
 //! JSON header line, then one line per document (`"path"<TAB>facts`), so that a run that
-//! needs a few documents' facts parses just their lines.
+//! needs a few documents' facts parses just their lines. How the commits are read is
+//! [`scan`]'s business.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::time::{Duration, Instant};
 
-use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository, Sort};
-use rayon::prelude::*;
+use git2::Oid;
 use serde::{Deserialize, Serialize};
 
 use super::{Git, GitError};
 use crate::config::Config;
 
-const VERSION: u32 = 2;
+#[cfg(test)]
+mod compare;
+#[cfg(test)]
+mod reference;
+mod scan;
+
+use scan::{Change, Status};
+
+const VERSION: u32 = 3;
 const FILE: &str = "history.txt";
 
 /// One commit touching a document.
@@ -33,6 +42,10 @@ pub struct Facts {
     pub touches: Vec<Touch>,
     /// `(time, status)` at creation and at every commit that changed it.
     pub statuses: Vec<(i64, String)>,
+    /// The oldest touch known is a shallow clone's boundary commit: the document may be
+    /// older, so `created` (and earlier touches and status changes) are not known.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cut: bool,
 }
 
 impl Facts {
@@ -60,6 +73,20 @@ impl Facts {
     }
 }
 
+/// Where this run's history came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Source {
+    /// No commits (or not loaded).
+    #[default]
+    None,
+    /// The cache was current.
+    Cache,
+    /// The cache was extended with the commits after its HEAD.
+    Extended,
+    /// Every commit was read (no usable cache).
+    Scanned,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct History {
     version: u32,
@@ -67,15 +94,63 @@ pub struct History {
     pub head: String,
     /// What the facts were computed for: kind folders and the root's place in the work tree.
     scope: Vec<String>,
+    /// The repository is a shallow clone: history before its boundary commits is missing
+    /// (see [`Facts::cut`]).
+    #[serde(default)]
+    pub shallow: bool,
+    /// The shallow boundary commits the facts were computed with (a deepened clone is
+    /// scanned again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    boundaries: Vec<String>,
+    /// Documents (by their path at HEAD) of which a blob the facts needed could not be read
+    /// (a blobless partial clone, a missing or corrupt object): their status at some commit
+    /// is unknown, or whether they were renamed there. Their other facts are as complete as
+    /// the commits allow.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub unreadable: BTreeSet<String>,
     pub facts: BTreeMap<String, Facts>,
     /// Commits read to build or extend the facts in this run (0 when the cache was current).
     #[serde(skip)]
     pub scanned: usize,
+    /// Whether this run read the cache, extended it or scanned every commit.
+    #[serde(skip)]
+    pub source: Source,
+    /// How long loading the history took in this run.
+    #[serde(skip)]
+    pub took: Duration,
 }
 
 impl History {
     pub fn get(&self, path: &str) -> Option<&Facts> {
         self.facts.get(path)
+    }
+
+    /// One line for `check -v`: where the history came from, and the time it took.
+    pub fn describe(&self) -> String {
+        let mut s = match self.source {
+            Source::None => "history: no commits".to_string(),
+            Source::Cache => format!("history: from the cache ({} documents)", self.facts.len()),
+            Source::Extended => format!(
+                "history: cache extended by {} commit{}",
+                self.scanned,
+                if self.scanned == 1 { "" } else { "s" }
+            ),
+            Source::Scanned => format!("history: scanned {} commits", self.scanned),
+        };
+        s.push_str(&format!(" in {:.1?}", self.took));
+        if self.shallow {
+            let cut = self.facts.values().filter(|f| f.cut).count();
+            s.push_str(&format!(
+                "; shallow clone: {cut} documents' creation unknown"
+            ));
+        }
+        if !self.unreadable.is_empty() {
+            s.push_str(&format!(
+                "; {} documents with unreadable blobs",
+                self.unreadable.len()
+            ));
+        }
+        s
     }
 
     /// A document moved but not yet committed (`annals mv`, a rename fix) keeps its history:
@@ -118,6 +193,9 @@ impl History {
                 && let Some(old) = by_blob.remove(&oid)
                 && let Some(f) = self.facts.get(&old).cloned()
             {
+                if self.unreadable.contains(&old) {
+                    self.unreadable.insert(d.path.clone());
+                }
                 self.facts.insert(d.path.clone(), f);
             }
         }
@@ -143,10 +221,15 @@ pub fn load_some<S: std::hash::BuildHasher>(
         .iter()
         .filter_map(|p| Some((serde_json::to_string(p).ok()?, *p)))
         .collect();
-    if let (Some(head), Some(h)) = (head, read_cache(&git.cache_dir().join(FILE), Some(&wanted)))
+    let started = Instant::now();
+    if let (Some(head), Some(mut h)) =
+        (head, read_cache(&git.cache_dir().join(FILE), Some(&wanted)))
         && h.head == head.id().to_string()
         && h.scope == scope(git, cfg)
+        && h.boundaries == boundaries(git)
     {
+        h.source = Source::Cache;
+        h.took = started.elapsed();
         return Ok(h);
     }
     load(git, cfg)
@@ -203,8 +286,10 @@ fn cache_text(h: &History) -> Option<String> {
         version: h.version,
         head: h.head.clone(),
         scope: h.scope.clone(),
-        facts: BTreeMap::new(),
-        scanned: 0,
+        shallow: h.shallow,
+        boundaries: h.boundaries.clone(),
+        unreadable: h.unreadable.clone(),
+        ..History::default()
     };
     let mut out = serde_json::to_string(&header).ok()?;
     out.push('\n');
@@ -220,14 +305,21 @@ fn cache_text(h: &History) -> Option<String> {
 /// The facts at HEAD: from the cache when it is current, extended when HEAD moved on, else
 /// from a full scan. Writing the cache is best-effort (a read-only repository still works).
 pub fn load(git: &Git, cfg: &Config) -> Result<History, GitError> {
+    let started = Instant::now();
     let Ok(head) = git.repo.head().and_then(|h| h.peel_to_commit()) else {
         return Ok(History::default());
     };
     let scope = scope(git, cfg);
+    let bounds = boundaries(git);
     let path = git.cache_dir().join(FILE);
-    let cached: Option<History> = read_cache(&path, None).filter(|h| h.scope == scope);
+    let cached: Option<History> =
+        read_cache(&path, None).filter(|h| h.scope == scope && h.boundaries == bounds);
     let mut history = match cached {
-        Some(h) if h.head == head.id().to_string() => return Ok(h),
+        Some(mut h) if h.head == head.id().to_string() => {
+            h.source = Source::Cache;
+            h.took = started.elapsed();
+            return Ok(h);
+        }
         Some(h) => match Oid::from_str(&h.head) {
             Ok(base)
                 if git
@@ -236,29 +328,126 @@ pub fn load(git: &Git, cfg: &Config) -> Result<History, GitError> {
                     .unwrap_or(false) =>
             {
                 let mut h = h;
-                scan(git, &mut h, Some(base), head.id(), &scope)?;
+                extend(git, &mut h, Some(base), head.id())?;
+                h.source = Source::Extended;
                 h
             }
-            _ => fresh(git, head.id(), &scope)?,
+            _ => fresh(git, head.id(), &scope, bounds)?,
         },
-        None => fresh(git, head.id(), &scope)?,
+        None => fresh(git, head.id(), &scope, bounds)?,
     };
     history.head = head.id().to_string();
     if let Some(bytes) = cache_text(&history) {
         let _ = std::fs::create_dir_all(git.cache_dir());
         let _ = crate::fsutil::write_cache(&path, bytes.as_bytes());
     }
+    history.took = started.elapsed();
     Ok(history)
 }
 
-fn fresh(git: &Git, head: Oid, scope: &[String]) -> Result<History, GitError> {
+fn fresh(
+    git: &Git,
+    head: Oid,
+    scope: &[String],
+    boundaries: Vec<String>,
+) -> Result<History, GitError> {
     let mut h = History {
         version: VERSION,
         scope: scope.to_vec(),
+        shallow: git.repo.is_shallow(),
+        boundaries,
+        source: Source::Scanned,
         ..History::default()
     };
-    scan(git, &mut h, None, head, scope)?;
+    extend(git, &mut h, None, head)?;
     Ok(h)
+}
+
+/// A shallow clone's boundary commits (`shallow` in the common git folder), sorted; empty
+/// for a complete clone.
+fn boundaries(git: &Git) -> Vec<String> {
+    if !git.repo.is_shallow() {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(git.repo.commondir().join("shallow")).unwrap_or_default();
+    let mut out: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| Oid::from_str(l).is_ok())
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Reads the commits after `from` up to `head` and folds what they did into `h`.
+fn extend(git: &Git, h: &mut History, from: Option<Oid>, head: Oid) -> Result<(), GitError> {
+    let bounds: HashSet<Oid> = h
+        .boundaries
+        .iter()
+        .filter_map(|b| Oid::from_str(b).ok())
+        .collect();
+    let commits = scan::scan(&git.repo, git.prefix(), from, head, &h.scope, &bounds)?;
+    h.scanned += commits.len();
+    for c in commits {
+        fold(h, c);
+    }
+    Ok(())
+}
+
+/// Applies one commit's changes, in commit order.
+fn fold(h: &mut History, c: scan::CommitChanges) {
+    let touch = c.touch;
+    for change in c.changes {
+        match change {
+            Change::Added {
+                path,
+                status,
+                blind,
+            } => {
+                let mut f = Facts {
+                    created: Some(touch.clone()),
+                    touches: vec![touch.clone()],
+                    statuses: Vec::new(),
+                    cut: c.boundary,
+                };
+                if let Status::Read(Some(s)) = &status {
+                    f.statuses.push((touch.time, s.clone()));
+                }
+                if blind || status == Status::Unreadable {
+                    h.unreadable.insert(path.clone());
+                } else {
+                    h.unreadable.remove(&path);
+                }
+                h.facts.insert(path, f);
+            }
+            Change::Modified { old, new, status } => {
+                let mut f = h.facts.remove(&old).unwrap_or_default();
+                let was_unreadable = h.unreadable.remove(&old);
+                f.touches.push(touch.clone());
+                match status {
+                    Status::Read(Some(s)) => {
+                        if f.committed_status() != Some(s.as_str()) {
+                            f.statuses.push((touch.time, s));
+                        }
+                    }
+                    Status::Read(None) => {}
+                    Status::Unreadable => {
+                        h.unreadable.insert(new.clone());
+                    }
+                }
+                if was_unreadable {
+                    h.unreadable.insert(new.clone());
+                }
+                h.facts.insert(new, f);
+            }
+            Change::Deleted { path } => {
+                h.facts.remove(&path);
+                h.unreadable.remove(&path);
+            }
+        }
+    }
 }
 
 /// `status:` from front matter, by a line scan (a full YAML parse per commit is not needed).
@@ -283,147 +472,6 @@ pub fn status_of(text: &str) -> Option<String> {
         }
     }
     None
-}
-
-/// One file change of a commit: `(kind, old path, new path, status in the new version)`.
-type FileChange = (Delta, Option<String>, Option<String>, Option<String>);
-
-/// What one commit did to documents: read in parallel, folded in order.
-struct CommitChanges {
-    touch: Touch,
-    deltas: Vec<FileChange>,
-}
-
-/// Diffs one commit against its first parent, keeping documents under `scope`.
-fn read_commit(
-    prefix: &str,
-    repo: &Repository,
-    oid: Oid,
-    scope: &[String],
-) -> Result<CommitChanges, git2::Error> {
-    let commit = repo.find_commit(oid)?;
-    let author = commit.author();
-    let touch = Touch {
-        time: author.when().seconds(),
-        email: author.email().unwrap_or("").to_lowercase(),
-    };
-    // A merge brings in what its branch's own commits already did (and were counted for);
-    // against the first parent it would look like new files by the merger.
-    if commit.parent_count() > 1 {
-        return Ok(CommitChanges {
-            touch,
-            deltas: Vec::new(),
-        });
-    }
-    let tree = commit.tree()?;
-    let parent = commit.parent(0).ok().map(|p| p.tree()).transpose()?;
-    // No pathspec: libgit2 matches it against every entry of every changed tree, which
-    // dominates a scan; subtrees that did not change are skipped by id anyway.
-    let mut diff =
-        repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut DiffOptions::new()))?;
-    let (mut adds, mut dels) = (false, false);
-    for d in diff.deltas() {
-        adds |= d.status() == Delta::Added;
-        dels |= d.status() == Delta::Deleted;
-    }
-    if adds && dels {
-        diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
-    }
-    let in_scope = |p: &[u8]| {
-        scope
-            .iter()
-            .any(|s| p.starts_with(s.as_bytes()) && p.get(s.len()) == Some(&b'/'))
-    };
-    let local = |p: Option<&[u8]>| {
-        let p = std::str::from_utf8(p.filter(|p| in_scope(p))?).ok()?;
-        p.strip_prefix(prefix).map(str::to_string)
-    };
-    let mut deltas = Vec::new();
-    for d in diff.deltas() {
-        let old = local(d.old_file().path_bytes());
-        let new = local(d.new_file().path_bytes());
-        if old.is_none() && new.is_none() {
-            continue;
-        }
-        let status = if new.is_some() && d.status() != Delta::Deleted {
-            repo.find_blob(d.new_file().id())
-                .ok()
-                .and_then(|b| std::str::from_utf8(b.content()).ok().and_then(status_of))
-        } else {
-            None
-        };
-        deltas.push((d.status(), old, new, status));
-    }
-    Ok(CommitChanges { touch, deltas })
-}
-
-fn scan(
-    git: &Git,
-    h: &mut History,
-    from: Option<Oid>,
-    head: Oid,
-    scope: &[String],
-) -> Result<(), GitError> {
-    let mut walk = git.repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-    walk.push(head)?;
-    if let Some(f) = from {
-        walk.hide(f)?;
-    }
-    let oids = walk.collect::<Result<Vec<Oid>, _>>()?;
-    // Diffs are independent: each thread opens the repository once and reads its share.
-    let path = git.repo.path().to_path_buf();
-    let prefix = git.prefix();
-    let commits = oids
-        .par_iter()
-        .map_init(
-            || Repository::open(&path),
-            |repo, oid| match repo {
-                Ok(repo) => read_commit(prefix, repo, *oid, scope),
-                Err(e) => Err(git2::Error::from_str(e.message())),
-            },
-        )
-        .collect::<Result<Vec<_>, _>>()?;
-    h.scanned += commits.len();
-    for c in commits {
-        let touch = c.touch;
-        for (kind, old, new, status) in c.deltas {
-            match kind {
-                Delta::Added | Delta::Copied => {
-                    let Some(n) = new else { continue };
-                    let mut f = Facts {
-                        created: Some(touch.clone()),
-                        touches: vec![touch.clone()],
-                        statuses: Vec::new(),
-                    };
-                    if let Some(s) = status {
-                        f.statuses.push((touch.time, s));
-                    }
-                    h.facts.insert(n, f);
-                }
-                Delta::Modified | Delta::Renamed | Delta::Typechange => {
-                    let (Some(o), Some(n)) = (old, new) else {
-                        continue;
-                    };
-                    let mut f = h.facts.remove(&o).unwrap_or_default();
-                    f.touches.push(touch.clone());
-                    if let Some(s) = status
-                        && f.committed_status() != Some(s.as_str())
-                    {
-                        f.statuses.push((touch.time, s));
-                    }
-                    h.facts.insert(n, f);
-                }
-                Delta::Deleted => {
-                    if let Some(o) = old {
-                        h.facts.remove(&o);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -938,3 +938,222 @@ fn a_bare_repository_is_a_folder_without_documents() {
     assert_eq!(exit, 2, "{err}");
     assert!(err.starts_with("error:") && err.contains("not"), "{err}");
 }
+
+/// The history cache's header and each document's facts, as written by the last run.
+fn history_cache(git_dir: &Path) -> (serde_json::Value, Vec<(String, serde_json::Value)>) {
+    let text = std::fs::read_to_string(git_dir.join("annals/history.txt")).unwrap();
+    let mut lines = text.lines();
+    let header = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let docs = lines
+        .map(|l| {
+            let (p, f) = l.split_once('\t').unwrap();
+            (
+                serde_json::from_str(p).unwrap(),
+                serde_json::from_str(f).unwrap(),
+            )
+        })
+        .collect();
+    (header, docs)
+}
+
+/// `git ARGS` in `dir` with no developer configuration (these tests need what libgit2
+/// cannot do: shallow and partial clones).
+fn git(env: &TestEnv, dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", env.root().join(".home"))
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Three commits with an asset beside the decisions: 0001 proposed with a diagram, then
+/// accepted (the diagram replaced), then 0002 added and the diagram deleted.
+fn with_assets() -> GitEnv {
+    let g = GitEnv::new(&[]);
+    g.commit(
+        "alice",
+        MON,
+        &[
+            (DEC, &decision("proposed", "")),
+            ("decisions/diagram.svg", "<svg>one</svg>\n"),
+        ],
+        &[],
+    );
+    g.commit(
+        "bruno",
+        MON + DAY,
+        &[
+            (DEC, &decision("accepted", "")),
+            ("decisions/diagram.svg", "<svg>two, quite different</svg>\n"),
+        ],
+        &[],
+    );
+    let second = decision("proposed", "").replace("Use Postgres for events", "Retire cron");
+    g.commit(
+        "chloe",
+        MON + 2 * DAY,
+        &[("decisions/0002-retire-cron.md", &second)],
+        &["decisions/diagram.svg"],
+    );
+    g
+}
+
+#[test]
+fn history_in_a_blobless_partial_clone_names_what_it_could_not_read() {
+    let g = with_assets();
+    let root = g.env.root().to_path_buf();
+    git(&g.env, &root, &["config", "uploadpack.allowFilter", "true"]);
+    let dst = root.join(".blobless/clone");
+    let url = format!("file://{}", root.display());
+    git(
+        &g.env,
+        &root,
+        &[
+            "clone",
+            "--quiet",
+            "--filter=blob:none",
+            &url,
+            dst.to_str().unwrap(),
+        ],
+    );
+    let run = |args: &[&str]| g.env.run_in(&dst, args);
+    let (exit, _, err) = run(&["check", "--format", "concise", "-v"]);
+    assert!(exit == 0 || exit == 1, "{err}");
+    assert!(err.contains("history: scanned 3 commits"), "{err}");
+    let (header, docs) = history_cache(&dst.join(".git"));
+    // 0001's first version is not in the clone (only HEAD's blobs were fetched): its status
+    // then is unknown. 0002's only version is HEAD's.
+    assert_eq!(header["unreadable"], serde_json::json!([DEC]), "{header}");
+    assert_eq!(header["shallow"], false);
+    let dec = &docs.iter().find(|(p, _)| p == DEC).unwrap().1;
+    assert_eq!(dec["created"]["email"], "alice@acme.example");
+    assert_eq!(dec["touches"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        dec["statuses"],
+        serde_json::json!([[MON + DAY, "accepted"]])
+    );
+    let (exit, out, err) = run(&["show", "ADR-0002"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(out.contains("chloe"), "{out}");
+}
+
+#[test]
+fn history_in_a_shallow_clone_marks_documents_cut_at_the_boundary() {
+    let g = three_commits();
+    let root = g.env.root().to_path_buf();
+    let dst = root.join(".shallow2/clone");
+    let url = format!("file://{}", root.display());
+    git(
+        &g.env,
+        &root,
+        &[
+            "clone",
+            "--quiet",
+            "--depth",
+            "2",
+            &url,
+            dst.to_str().unwrap(),
+        ],
+    );
+    let (exit, _, err) = g.env.run_in(&dst, &["check", "--format", "concise", "-v"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(
+        err.contains("shallow clone: 1 documents' creation unknown"),
+        "{err}"
+    );
+    let (header, docs) = history_cache(&dst.join(".git"));
+    assert_eq!(header["shallow"], true);
+    let facts = |p: &str| docs.iter().find(|(d, _)| d == p).unwrap().1.clone();
+    // 0001 was created two commits before the boundary, which "adds" it: cut.
+    let dec = facts(DEC);
+    assert_eq!(dec["cut"], true, "{dec}");
+    assert_eq!(dec["created"]["time"], MON + DAY);
+    // 0002 was created after the boundary: its facts are whole.
+    let second = facts("decisions/0002-retire-cron.md");
+    assert!(second.get("cut").is_none(), "{second}");
+    assert_eq!(second["created"]["time"], MON + 2 * DAY);
+    // Deepened, the clone's cache is not extended but scanned again: nothing is cut.
+    git(&g.env, &dst, &["fetch", "--quiet", "--unshallow"]);
+    let (exit, _, err) = g.env.run_in(&dst, &["check", "-v"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(err.contains("history: scanned 3 commits"), "{err}");
+    let (header, docs) = history_cache(&dst.join(".git"));
+    assert_eq!(header["shallow"], false);
+    assert!(docs.iter().all(|(_, f)| f.get("cut").is_none()));
+}
+
+/// Removes the loose object `id` (libgit2 writes every object of these tests loose).
+fn remove_object(repo: &Repository, id: git2::Oid) {
+    let hex = id.to_string();
+    let p = repo.path().join("objects").join(&hex[..2]).join(&hex[2..]);
+    std::fs::remove_file(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+}
+
+#[test]
+fn a_missing_asset_blob_does_not_stop_the_history() {
+    let g = with_assets();
+    let blob = g.repo.blob(b"<svg>one</svg>\n").unwrap();
+    remove_object(&g.repo, blob);
+    let (exit, _, err) = g.check(MON + 3 * DAY, &["--format", "concise", "-v"]);
+    assert!(exit == 0 || exit == 1, "{err}");
+    assert!(err.contains("history: scanned 3 commits"), "{err}");
+    let (header, docs) = history_cache(g.repo.path());
+    // Only documents' blobs are read: nothing is unreadable.
+    assert!(header.get("unreadable").is_none(), "{header}");
+    assert_eq!(docs.len(), 2);
+    let dec = &docs.iter().find(|(p, _)| p == DEC).unwrap().1;
+    assert_eq!(
+        dec["statuses"],
+        serde_json::json!([[MON, "proposed"], [MON + DAY, "accepted"]])
+    );
+}
+
+#[test]
+fn a_missing_document_blob_is_named_unreadable() {
+    let g = with_assets();
+    let blob = g.repo.blob(decision("proposed", "").as_bytes()).unwrap();
+    remove_object(&g.repo, blob);
+    let (exit, _, err) = g.check(MON + 3 * DAY, &["--format", "concise", "-v"]);
+    assert!(exit == 0 || exit == 1, "{err}");
+    assert!(err.contains("1 documents with unreadable blobs"), "{err}");
+    let (header, docs) = history_cache(g.repo.path());
+    assert_eq!(header["unreadable"], serde_json::json!([DEC]));
+    let dec = &docs.iter().find(|(p, _)| p == DEC).unwrap().1;
+    // Created and touched as before; the first status is the unknown one.
+    assert_eq!(dec["created"]["time"], MON);
+    assert_eq!(
+        dec["statuses"],
+        serde_json::json!([[MON + DAY, "accepted"]])
+    );
+}
+
+#[test]
+fn check_v_says_where_the_history_came_from() {
+    let g = three_commits();
+    let (_, _, err) = g.check(MON + 3 * DAY, &["-v"]);
+    assert!(err.contains("history: scanned 3 commits in "), "{err}");
+    let (_, _, err) = g.check(MON + 3 * DAY, &["-v"]);
+    assert!(
+        err.contains("history: from the cache (2 documents) in "),
+        "{err}"
+    );
+    g.commit(
+        "alice",
+        MON + 3 * DAY,
+        &[(DEC, &decision("superseded", ""))],
+        &[],
+    );
+    let (_, _, err) = g.check(MON + 3 * DAY, &["-v"]);
+    assert!(
+        err.contains("history: cache extended by 1 commit in "),
+        "{err}"
+    );
+}
