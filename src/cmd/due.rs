@@ -67,7 +67,8 @@ pub fn run(app: &App, args: &DueArgs) -> Result<Exit> {
             .map(|(late, person, doc, a)| {
                 json!({"reviewer": person, "id": doc.id, "path": doc.path, "title": doc.title(),
                        "priority": a.priority, "deadline": a.deadline.to_rfc3339(),
-                       "overdue": *late > 0, "working_seconds_late": late})
+                       "overdue": *late > 0, "working_seconds_late": late,
+                       "unverified": a.unverified})
             })
             .collect();
         super::out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
@@ -81,7 +82,16 @@ pub fn run(app: &App, args: &DueArgs) -> Result<Exit> {
     }
     let mut s = String::new();
     let mut last = String::new();
+    let mut unverified = Vec::new();
     for (late, person, doc, a) in &rows {
+        let when = if let Some(why) = &a.unverified {
+            if !unverified.iter().any(|(p, _)| p == &doc.path) {
+                unverified.push((doc.path.clone(), why.clone()));
+            }
+            "could not verify".to_string()
+        } else {
+            when(*late)
+        };
         if *person != last {
             s.push_str(&format!(
                 "{}{person}\n",
@@ -91,11 +101,14 @@ pub fn run(app: &App, args: &DueArgs) -> Result<Exit> {
         }
         s.push_str(&format!(
             "  {:<16} {:<8} {}  {}\n",
-            when(*late),
+            when,
             a.priority,
             doc.id.as_deref().unwrap_or(&doc.path),
             doc.title().unwrap_or("")
         ));
+    }
+    for (path, why) in &unverified {
+        s.push_str(&format!("\n{path}: the deadline is unknown: {why}\n"));
     }
     super::out(&s)?;
     Ok(Exit::Clean)

@@ -866,3 +866,136 @@ fn messages_name_what_was_wrong() {
     }
     let _ = NOW;
 }
+
+/// `git commit` at a given time (RFC 3339), all files.
+fn commit_at(dir: &Path, when: &str, message: &str) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=alice",
+            "-c",
+            "user.email=alice@acme.example",
+            "-c",
+            "commit.gpgsign=false",
+            "commit",
+            "-qam",
+            message,
+        ])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_DATE", when)
+        .env("GIT_COMMITTER_DATE", when)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A meeting posted well ahead (Monday for Friday) and a brief opened on Monday, then
+/// later commits: the brief edited Thursday (its reviewers still silent), the meeting
+/// touched Thursday too.
+fn upstream_with_history() -> TestEnv {
+    let env = TestEnv::with_config();
+    let cfg = env.read("annals.toml");
+    env.write(
+        "annals.toml",
+        &cfg.replace(
+            "[kinds.meeting]\n",
+            "[kinds.meeting]\nagenda_lead = \"48h\"\n",
+        ),
+    );
+    let meeting = "---\ntitle: Sync\ndate: 2026-06-26T10:00\nowner: alice\nattendees: [alice]\n---\n\n# Sync\n\n## Agenda\n\n1. Retries.\n\n## Pre-reads\n\n## Outcome\n";
+    let brief = "---\ntitle: Retry budget\nstatus: open\nowner: alice\npriority: urgent\nreviewers: [bruno]\n---\n\n# Retry budget\n\nBody.\n";
+    env.write("meetings/2026-06-26-sync.md", meeting);
+    env.write("briefs/retry-budget.md", brief);
+    git(env.root(), &["init", "-q"]);
+    git(env.root(), &["config", "uploadpack.allowFilter", "true"]);
+    git(env.root(), &["add", "-A"]);
+    commit_at(env.root(), "2026-06-22T09:00:00Z", "post agenda and brief");
+    env.write(
+        "meetings/2026-06-26-sync.md",
+        &meeting.replace("1. Retries.", "1. Retries.\n2. Budgets."),
+    );
+    env.write(
+        "briefs/retry-budget.md",
+        &brief.replace("Body.", "Body, edited."),
+    );
+    commit_at(env.root(), "2026-06-25T15:00:00Z", "edit");
+    env
+}
+
+fn clone_of(src: &TestEnv, dir: &Path, args: &[&str]) -> std::path::PathBuf {
+    let url = format!("file://{}", src.root().display());
+    let mut all = vec!["clone", "-q"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&[url.as_str(), "clone"]);
+    git(dir, &all);
+    dir.join("clone")
+}
+
+#[test]
+fn shallow_clone_says_what_it_cannot_date_instead_of_a_wrong_date() {
+    let src = upstream_with_history();
+    let run = |dir: &Path, args: &[&str]| {
+        let out = src.cmd_in(dir, args).output().unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // The full history: the agenda came in time, the brief's response is overdue.
+    let (_, out, err) = run(src.root(), &["check", "--format", "concise", "--strict"]);
+    assert!(!out.contains(": A001 ") && !out.contains(": H001 "), "{out}{err}");
+    assert!(out.contains(": A002 "), "{out}");
+    // A depth-1 clone knows only Thursday's commit.
+    let tmp = tempfile::tempdir().unwrap();
+    let shallow = clone_of(&src, tmp.path(), &["--depth", "1"]);
+    let (exit, out, err) = run(&shallow, &["check", "--format", "concise"]);
+    assert!(!out.contains(": A001 "), "a wrong date: {out}");
+    assert!(!out.contains(": A002 "), "a wrong deadline: {out}");
+    assert!(
+        out.contains("meetings/2026-06-26-sync.md: H001 could not verify that the agenda was posted 2d ahead (A001): the clone is shallow"),
+        "{out}"
+    );
+    assert!(
+        out.contains("briefs/retry-budget.md: H001 could not verify the response deadline (A002)"),
+        "{out}"
+    );
+    assert!(out.contains("git fetch --unshallow"), "{out}");
+    assert_eq!(exit, 1, "{out}{err}");
+    let (_, out, _) = run(&shallow, &["due"]);
+    assert!(out.contains("could not verify"), "{out}");
+    assert!(!out.contains("due in"), "{out}");
+}
+
+#[test]
+fn blobless_clone_due_says_it_cannot_verify_rather_than_due_in() {
+    let src = upstream_with_history();
+    let tmp = tempfile::tempdir().unwrap();
+    let clone = clone_of(&src, tmp.path(), &["--filter=blob:none"]);
+    let out = src.cmd_in(&clone, &["due"]).output().unwrap();
+    let due = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Either the facts are complete (the status never changed, so no old blob is needed)
+    // and the response is overdue, or they are not and annals says so: never "due in".
+    assert!(!due.contains("due in"), "{due}");
+    assert!(
+        due.contains("overdue by") || due.contains("could not verify"),
+        "{due}"
+    );
+    let out = src
+        .cmd_in(&clone, &["check", "--format", "concise", "--strict"])
+        .output()
+        .unwrap();
+    let check = String::from_utf8_lossy(&out.stdout);
+    assert!(check.contains("A002") || check.contains("H001"), "{check}");
+}

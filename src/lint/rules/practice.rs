@@ -73,6 +73,7 @@ fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some(start) = ctx.calendar.parse_instant(date) else {
         return;
     };
+    let mut cut = None;
     let posted = if ctx.git.uncommitted.contains(&doc.path) {
         ctx.now
     } else {
@@ -85,6 +86,8 @@ fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         else {
             return;
         };
+        // In a shallow clone the first commit known may not be the first one.
+        cut = unverifiable(ctx, &doc.path, true);
         at(created.time)
     };
     // First committed after the meeting: a record of it (as when a team adopts annals on
@@ -93,6 +96,18 @@ fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         return;
     }
     let ahead = ctx.calendar.working_seconds(posted, start);
+    if ahead < lead.seconds()
+        && let Some(why) = cut
+    {
+        // The agenda may well have come earlier: say what cannot be known, not a wrong date.
+        out.push(Diagnostic::new(
+            "H001",
+            &doc.path,
+            None,
+            format!("could not verify that the agenda was posted {lead} ahead (A001): {why}"),
+        ));
+        return;
+    }
     if ahead < lead.seconds() {
         out.push(Diagnostic::new(
             "A001",
@@ -115,6 +130,27 @@ pub struct Awaited {
     pub deadline: DateTime<Utc>,
     /// Reviewers who have not responded (in `responded`, or by a commit touching the file).
     pub pending: Vec<String>,
+    /// Why the deadline is not known for sure (history this clone lacks), if it is not.
+    pub unverified: Option<String>,
+}
+
+/// Why the history of `path` cannot date it (a shallow clone's boundary, an unreadable blob),
+/// when `at_boundary` says the fact in question came from the oldest commit known.
+pub fn unverifiable(ctx: &Context<'_>, path: &str, at_boundary: bool) -> Option<String> {
+    let history = ctx.git.history.as_ref()?;
+    if history.unreadable.contains(path) {
+        return Some(
+            "a version of it is not in this clone (a blobless partial clone or a missing object): \
+             fetch it with `git fetch --refetch`, or clone without `--filter`"
+                .to_string(),
+        );
+    }
+    let facts = history.get(path)?;
+    (facts.cut && at_boundary).then(|| {
+        "the clone is shallow and its oldest commit touching the document is the shallow \
+         boundary: `git fetch --unshallow` (or `fetch-depth: 0` in actions/checkout)"
+            .to_string()
+    })
 }
 
 /// What `doc` awaits, when it is open with reviewers and a priority and has history.
@@ -134,6 +170,9 @@ pub fn awaited(ctx: &Context<'_>, doc: &Document) -> Option<Awaited> {
     let opened = facts
         .entered(status)
         .or(facts.created.as_ref().map(|c| c.time))?;
+    // Entered at the oldest commit known: in a shallow clone it may have been earlier.
+    let at_boundary = facts.touches.first().is_none_or(|t| t.time >= opened);
+    let unverified = unverifiable(ctx, &doc.path, at_boundary);
     let responded: Vec<String> = doc
         .list_field("responded")
         .into_iter()
@@ -156,6 +195,7 @@ pub fn awaited(ctx: &Context<'_>, doc: &Document) -> Option<Awaited> {
         opened: at(opened),
         deadline: ctx.calendar.add_working(at(opened), allowed.seconds()),
         pending,
+        unverified,
     })
 }
 
@@ -165,12 +205,34 @@ fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
         allowed,
         deadline,
         pending,
+        unverified,
         ..
     }) = awaited(ctx, doc)
     else {
         return;
     };
-    if ctx.now <= deadline || pending.is_empty() {
+    if pending.is_empty() {
+        return;
+    }
+    if let Some(why) = unverified {
+        // A time-dependent rule's stand-in: a warning, never a pass.
+        out.push(
+            Diagnostic::new(
+                "H001",
+                &doc.path,
+                None,
+                format!(
+                    "could not verify the response deadline (A002): {} {} not responded, and when the document became `{}` is unknown: {why}",
+                    pending.join(", "),
+                    if pending.len() == 1 { "has" } else { "have" },
+                    doc.str_field("status").map_or("", |(s, _)| s),
+                ),
+            )
+            .at_most_warning(),
+        );
+        return;
+    }
+    if ctx.now <= deadline {
         return;
     }
     let late = ctx.calendar.working_seconds(deadline, ctx.now);
@@ -215,13 +277,15 @@ pub fn staleness(ctx: &Context<'_>, doc: &Document) -> Option<String> {
         ));
     }
     let every = kind.review_every?;
-    let updated = ctx
-        .git
-        .history
-        .as_ref()
-        .and_then(|h| h.get(&doc.path))
-        .and_then(|f| f.updated())?;
+    let facts = ctx.git.history.as_ref().and_then(|h| h.get(&doc.path))?;
+    let updated = facts.updated()?;
     let age = (ctx.now - at(updated.time)).num_seconds();
+    if age <= every.seconds()
+        && facts.touches.len() == 1
+        && let Some(why) = unverifiable(ctx, &doc.path, true)
+    {
+        return Some(format!("{UNVERIFIED}{why}"));
+    }
     (age > every.seconds()).then(|| {
         format!(
             "not updated for {} days (since {}); {} documents are reviewed every {every}",
@@ -232,9 +296,16 @@ pub fn staleness(ctx: &Context<'_>, doc: &Document) -> Option<String> {
     })
 }
 
+/// How [`staleness`] begins a reason that is no finding of staleness but of missing history.
+pub const UNVERIFIED: &str = "could not verify when the document was last updated (A003): ";
+
 fn check_stale(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     if let Some(why) = staleness(ctx, doc) {
-        out.push(Diagnostic::new("A003", &doc.path, None, why));
+        if why.starts_with(UNVERIFIED) {
+            out.push(Diagnostic::new("H001", &doc.path, None, why).at_most_warning());
+        } else {
+            out.push(Diagnostic::new("A003", &doc.path, None, why));
+        }
     }
 }
 
