@@ -17,6 +17,11 @@ fn adr(title: &str, extra: &str, body: &str) -> String {
 
 /// `git ARGS` in `dir`, hermetic (no system or user configuration), failing the test on error.
 pub fn git(dir: &Path, args: &[&str]) -> String {
+    git_at(dir, "2026-06-22T09:00:00Z", args)
+}
+
+/// Like [`git`], with commits dated `when` (RFC 3339).
+fn git_at(dir: &Path, when: &str, args: &[&str]) -> String {
     let out = Command::new("git")
         .current_dir(dir)
         .args([
@@ -34,8 +39,8 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
         .args(args)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir)
-        .env("GIT_AUTHOR_DATE", "2026-06-22T09:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-06-22T09:00:00Z")
+        .env("GIT_AUTHOR_DATE", when)
+        .env("GIT_COMMITTER_DATE", when)
         .output()
         .expect("git runs");
     assert!(
@@ -867,32 +872,9 @@ fn messages_name_what_was_wrong() {
     let _ = NOW;
 }
 
-/// `git commit` at a given time (RFC 3339), all files.
+/// `git commit -a` at a given time (RFC 3339).
 fn commit_at(dir: &Path, when: &str, message: &str) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=alice",
-            "-c",
-            "user.email=alice@acme.example",
-            "-c",
-            "commit.gpgsign=false",
-            "commit",
-            "-qam",
-            message,
-        ])
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .env("GIT_AUTHOR_DATE", when)
-        .env("GIT_COMMITTER_DATE", when)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    git_at(dir, when, &["commit", "-qam", message]);
 }
 
 /// A meeting posted well ahead (Monday for Friday) and a brief opened on Monday, then
@@ -950,7 +932,10 @@ fn shallow_clone_says_what_it_cannot_date_instead_of_a_wrong_date() {
     };
     // The full history: the agenda came in time, the brief's response is overdue.
     let (_, out, err) = run(src.root(), &["check", "--format", "concise", "--strict"]);
-    assert!(!out.contains(": A001 ") && !out.contains(": H001 "), "{out}{err}");
+    assert!(
+        !out.contains(": A001 ") && !out.contains(": H001 "),
+        "{out}{err}"
+    );
     assert!(out.contains(": A002 "), "{out}");
     // A depth-1 clone knows only Thursday's commit.
     let tmp = tempfile::tempdir().unwrap();
