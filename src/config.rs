@@ -693,6 +693,13 @@ impl Config {
                 }
             }
             apply_kind(&mut cfg.kinds[idx], rk);
+            // The folder as it ends up (a new kind's name is its folder when `dir` is unset).
+            validate_dir(&cfg.fs, &cfg.kinds[idx].dir).map_err(|message| ConfigError::Invalid {
+                path: shown.clone(),
+                line,
+                column,
+                message: format!("[kinds.{name}]: {message} (a kind without `dir` keeps its files in the folder of its name)"),
+            })?;
             validate_kind(&cfg.kinds[idx]).map_err(|message| ConfigError::Invalid {
                 path: shown.clone(),
                 line,
@@ -821,6 +828,16 @@ impl Config {
                 ));
             }
         }
+        if raw.limits.max_nesting > MAX_NESTING_CAP {
+            let at = text.find("max_nesting").unwrap_or(0);
+            return Err(invalid(
+                at..at,
+                format!(
+                    "[limits] max_nesting = {}: expected at most {MAX_NESTING_CAP} levels (deeper input makes parsers slow)",
+                    raw.limits.max_nesting
+                ),
+            ));
+        }
         cfg.limits = raw.limits;
         Ok(cfg)
     }
@@ -877,6 +894,10 @@ fn apply_kind(k: &mut Kind, r: RawKind) {
     }
     k.dir = k.dir.trim_matches('/').to_string();
 }
+
+/// The deepest `[limits] max_nesting` allowed: YAML and markdown parsers slow down with
+/// depth, and a repository's own configuration must not lift the cap that guards CI.
+const MAX_NESTING_CAP: usize = 1_000;
 
 /// A GitHub user or team handle: what a CODEOWNERS line can carry.
 fn valid_handle(h: &str) -> bool {

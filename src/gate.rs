@@ -314,7 +314,9 @@ impl Op {
     }
 }
 
-/// What the journal records of one operation: paths relative to the canonical root.
+/// What the journal records of one operation: absolute, canonical paths, so that recovery
+/// acts on the files of the change whichever annals root (a monorepo may hold several under
+/// one `.git`) runs the next command.
 #[derive(Debug, Serialize, Deserialize)]
 struct Entry {
     op: String,
@@ -327,6 +329,9 @@ struct Entry {
 struct Journal {
     label: String,
     entries: Vec<Entry>,
+    /// Folders the change creates (deepest last): removed again when it is rolled back.
+    #[serde(default)]
+    made: Vec<String>,
 }
 
 /// The holder of the repository write lock: every write annals makes goes through it.
@@ -364,16 +369,16 @@ impl Writer {
         }
         let mut entries = Vec::with_capacity(ops.len());
         for (op, abs) in ops.iter().zip(&resolved) {
-            let rel = self.rel(abs);
+            let rel = abs.to_string_lossy().into_owned();
             entries.push(match op {
                 Op::Create { .. } => Entry {
                     op: "create".into(),
-                    temp: Some(self.rel(&temp_name(abs))),
+                    temp: Some(temp_name(abs).to_string_lossy().into_owned()),
                     path: rel,
                 },
                 Op::Replace { .. } => Entry {
                     op: "replace".into(),
-                    temp: Some(self.rel(&temp_name(abs))),
+                    temp: Some(temp_name(abs).to_string_lossy().into_owned()),
                     path: rel,
                 },
                 Op::Remove { .. } => Entry {
@@ -383,9 +388,28 @@ impl Writer {
                 },
             });
         }
+        // The folders that do not exist yet, outermost first, for a roll-back to remove.
+        let mut made: Vec<String> = Vec::new();
+        for abs in &resolved {
+            let mut missing = Vec::new();
+            let mut dir = abs.parent();
+            while let Some(d) = dir {
+                if d.exists() || d == self.root.canon {
+                    break;
+                }
+                missing.push(d.to_string_lossy().into_owned());
+                dir = d.parent();
+            }
+            for d in missing.into_iter().rev() {
+                if !made.contains(&d) {
+                    made.push(d);
+                }
+            }
+        }
         let journal = Journal {
             label: label.to_string(),
             entries,
+            made,
         };
         let mut crash = CrashPoint::from_env();
         std::fs::create_dir_all(&self.root.state)
@@ -408,13 +432,6 @@ impl Writer {
         self.roll_forward(&journal, &mut crash)?;
         std::fs::remove_file(&committed).map_err(|e| GateError::io(&committed, e))?;
         Ok(())
-    }
-
-    fn rel(&self, abs: &Path) -> String {
-        abs.strip_prefix(&self.root.canon)
-            .unwrap_or(abs)
-            .to_string_lossy()
-            .into_owned()
     }
 
     fn abs(&self, rel: &str) -> PathBuf {
@@ -507,6 +524,10 @@ impl Writer {
             if let Some(temp) = &entry.temp {
                 let _ = std::fs::remove_file(self.abs(temp));
             }
+        }
+        // Deepest first; a folder that is not empty (someone else's file) stays.
+        for d in journal.made.iter().rev() {
+            let _ = std::fs::remove_dir(d);
         }
     }
 

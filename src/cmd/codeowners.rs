@@ -21,7 +21,8 @@ pub fn run(app: &App, args: &CodeownersArgs) -> Result<Exit> {
     let (block, left_out) = codeowners_lines(&repo, &prefix);
     for doc in &left_out {
         super::note(&format!(
-            "warning: {doc} is left out of the CODEOWNERS block: its file name holds a control character that CODEOWNERS cannot carry (rename it with `annals mv`)"
+            "warning: {} is left out of the CODEOWNERS block: its file name holds a control character that CODEOWNERS cannot carry (rename it with `annals mv`)",
+            crate::diagnostic::render::printable(doc)
         ));
     }
     if !args.write && !args.check {

@@ -39,6 +39,8 @@ pub fn run(app: &App, args: &HookArgs) -> Result<Exit> {
         None => git.repo.commondir().join("hooks"),
     };
     let path = hooks.join("pre-commit");
+    // The one write outside the root (where git runs hooks), still one writer at a time.
+    let _writer = app.writer(&cfg)?;
     if path.exists() && !force {
         bail!(
             "{} exists: annals does not replace a hook without --force",

@@ -157,12 +157,14 @@ fn table(rows: &[Row<'_>]) -> String {
     let cells: Vec<[String; 5]> = rows
         .iter()
         .map(|r| {
+            // Document text never reaches the terminal raw (ESC, a newline in a title).
+            let p = |s: &str| crate::diagnostic::render::printable(s).into_owned();
             [
-                r.id.map_or_else(|| r.doc.path.clone(), str::to_string),
-                truncate(r.title, 60),
-                r.status.to_string(),
-                r.owner.to_string(),
-                r.date.to_string(),
+                p(r.id.unwrap_or(&r.doc.path)),
+                truncate(&p(r.title), 60),
+                p(r.status),
+                p(r.owner),
+                p(r.date),
             ]
         })
         .collect();

@@ -32,11 +32,19 @@ pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
             format!("{to}/{name}")
         };
     }
-    // Where it lands must be a document of a kind, or annals would lose sight of it.
-    repo.config
+    // Where it lands must be a document of a kind, or annals would lose sight of it; what
+    // counts is where the path really leads (a folder may be a link to another kind's).
+    let real = repo
+        .config
         .fs
         .resolve(&to)
         .map_err(|e| anyhow::anyhow!("cannot move {} to {to}: {e}", moved.path))?;
+    if let Ok(inside) = real.strip_prefix(repo.config.fs.path())
+        && let Some(inside) = inside.to_str()
+        && inside != to
+    {
+        bail!("`{to}` leads through a symbolic link to `{inside}`: give the real path");
+    }
     let old_kind = repo.kind_of(moved);
     let Some((k, excluded)) = Classifier::new(&repo.config).classify(&to) else {
         bail!(
@@ -83,8 +91,9 @@ pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
         .with_context(|| format!("cannot move {} to {to}", moved.path))?;
     if !app.quiet {
         super::out(&format!(
-            "moved {} -> {to}; rewrote {count} link{} and reference{} in {} other file{}\n",
-            moved.path,
+            "moved {} -> {}; rewrote {count} link{} and reference{} in {} other file{}\n",
+            crate::diagnostic::render::printable(&moved.path),
+            crate::diagnostic::render::printable(&to),
             if count == 1 { "" } else { "s" },
             if count == 1 { "" } else { "s" },
             others,

@@ -110,6 +110,6 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Exit> {
         found.total,
         if found.total == 1 { "" } else { "s" }
     ));
-    super::out(&s)?;
+    super::out(&crate::diagnostic::render::printable_text(&s))?;
     Ok(Exit::Clean)
 }

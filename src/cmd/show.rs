@@ -126,7 +126,8 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
             "outbound": outb.iter().map(|(t, l)| json!({"target": t, "line": l})).collect::<Vec<_>>(),
             "inbound": inb.iter().map(|(p, l)| json!({"path": p, "line": l})).collect::<Vec<_>>(),
             "history": facts.map(|f| json!({
-                "created": f.created.as_ref().map(|t| json!({"time": rfc3339(t.time), "author": person(&repo, &t.email)})),
+                "created": f.created.as_ref().filter(|_| !f.cut).map(|t| json!({"time": rfc3339(t.time), "author": person(&repo, &t.email)})),
+                "incomplete": f.cut || history.as_ref().is_some_and(|h| h.unreadable.contains(&doc.path)),
                 "updated": f.updated().map(|t| json!({"time": rfc3339(t.time), "author": person(&repo, &t.email)})),
                 "authors": authors(&repo, f),
                 "statuses": f.statuses.iter().map(|(t, s)| json!({"time": rfc3339(*t), "status": s})).collect::<Vec<_>>(),
@@ -162,7 +163,17 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
     if let Some(f) = facts {
         let tz = repo.config.project.timezone;
         s.push_str("\nHistory\n");
-        if let Some(c) = &f.created {
+        // What this clone cannot know is said before any date it would make wrong.
+        let unreadable = history
+            .as_ref()
+            .is_some_and(|h| h.unreadable.contains(&doc.path));
+        if f.cut {
+            s.push_str("  incomplete: the clone is shallow; this document's history before its boundary commit is missing, so `created` and earlier statuses are not known (`git fetch --unshallow`)\n");
+        }
+        if unreadable {
+            s.push_str("  incomplete: a version of this document is not in this clone (a blobless partial clone or a missing object), so its status changes are not all known (`git fetch --refetch`, or a full clone)\n");
+        }
+        if let Some(c) = f.created.as_ref().filter(|_| !f.cut) {
             s.push_str(&format!(
                 "  created   {} by {}\n",
                 day(c.time, tz),
@@ -189,6 +200,6 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
     for (p, l) in &inb {
         s.push_str(&format!("  {p}:{l}\n"));
     }
-    super::out(&s)?;
+    super::out(&crate::diagnostic::render::printable_text(&s))?;
     Ok(Exit::Clean)
 }

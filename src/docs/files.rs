@@ -34,12 +34,8 @@ impl FileIndex {
             if ft.is_dir() {
                 return None;
             }
-            let rel = e
-                .path()
-                .strip_prefix(root)
-                .ok()?
-                .to_str()?
-                .replace('\\', "/");
+            let rel = e.path().strip_prefix(root).ok()?.to_str()?.to_string();
+            let rel = super::separators(&rel);
             Some(rel)
         });
         match overlay {

@@ -729,6 +729,15 @@ impl<'c> Classifier<'c> {
     }
 }
 
+/// A path as annals writes paths: `/`-separated (Windows' `\` too, only there).
+pub fn separators(path: &str) -> String {
+    if cfg!(windows) {
+        path.replace('\\', "/")
+    } else {
+        path.to_string()
+    }
+}
+
 /// Lists every document file of every kind, sorted by path; `overlay` adds and removes files.
 pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
     let classifier = Classifier::new(cfg);
@@ -775,6 +784,15 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
     for dir in dirs {
         let base = cfg.root.join(dir);
         if !base.is_dir() {
+            continue;
+        }
+        // A kind folder that is (or passes through) a symbolic link out of the repository, or
+        // lies in `.git` or a submodule, is not read: the walk would follow its start.
+        if let Err(e) = cfg.fs.resolve(dir) {
+            skipped.push(Skipped {
+                path: dir.to_string(),
+                why: format!("the kind's folder is not read: {e}"),
+            });
             continue;
         }
         let walker = ignore::WalkBuilder::new(&base)
@@ -824,7 +842,9 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
                 });
                 continue;
             };
-            let rel_str = rel_str.replace('\\', "/");
+            // A separator only on Windows: elsewhere `\` is a character of the name, and
+            // reading it as `/` could lead through a symbolic link out of the repository.
+            let rel_str = separators(rel_str);
             if overlay.is_some_and(|o| o.files.get(&rel_str).is_some_and(Option::is_none)) {
                 continue;
             }

@@ -88,7 +88,8 @@ pub fn pages(repo: &Repository) -> Vec<Page> {
             let path = cfg.catalog.tags.replace("{tag}", tag);
             let mut t = String::new();
             if !description.trim().is_empty() {
-                t.push_str(&format!("{}\n\n", description.trim()));
+                // Escaped like a cell: a description cannot hold a marker or an HTML comment.
+                t.push_str(&format!("{}\n\n", cell(description.trim())));
             }
             t.push_str(&table_head(&[
                 "Title", "ID", "Kind", "Status", "Owner", "Date",
@@ -179,7 +180,24 @@ fn cell(text: &str) -> String {
 }
 
 fn link(page: &str, target: &str, text: &str) -> String {
-    let dest = relative(page, target);
+    // A control character (a newline in a file name) would break the line: percent-encoded.
+    let dest: String = relative(page, target)
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                let mut buf = [0u8; 4];
+                c.encode_utf8(&mut buf)
+                    .bytes()
+                    .fold(String::new(), |mut s, b| {
+                        use std::fmt::Write as _;
+                        let _ = write!(s, "%{b:02X}");
+                        s
+                    })
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
     let dest = if dest.contains([' ', '(', ')', '<', '>']) {
         format!("<{}>", dest.replace('<', "%3C").replace('>', "%3E"))
     } else {

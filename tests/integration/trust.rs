@@ -984,3 +984,187 @@ fn blobless_clone_due_says_it_cannot_verify_rather_than_due_in() {
     let check = String::from_utf8_lossy(&out.stdout);
     assert!(check.contains("A002") || check.contains("H001"), "{check}");
 }
+
+// ---- Found in review: each once a way around the gate ----
+
+#[cfg(unix)]
+#[test]
+fn review_backslash_names_and_symlinked_kind_folders_read_nothing_outside() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: SECRET-OUTSIDE\nstatus: draft\n---\n# SECRET-OUTSIDE\n",
+    )
+    .unwrap();
+    // `briefs/x\secret.md` is a file of its own, not `briefs/x/secret.md` through the link.
+    let env = TestEnv::with_config();
+    std::fs::create_dir_all(env.path("briefs")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), env.path("briefs/x")).unwrap();
+    env.write("briefs/x\\secret.md", "");
+    let (_, out, _) = env.run(&["list"]);
+    assert!(!out.contains("SECRET"), "{out}");
+    // A kind folder that is a link out of the repository is not walked.
+    let env = TestEnv::new();
+    std::os::unix::fs::symlink(outside.path(), env.path("decisions")).unwrap();
+    let (_, out, _) = env.run(&["list"]);
+    assert!(!out.contains("SECRET"), "{out}");
+    let (_, out, _) = env.run(&["check", "--format", "concise"]);
+    assert!(
+        out.contains("decisions: E002 the kind's folder is not read"),
+        "{out}"
+    );
+    // A kind named after a folder outside (or `.git`) is a configuration error.
+    for name in ["\"../outside\"", "\".git\""] {
+        let env = TestEnv::new();
+        env.write(
+            "annals.toml",
+            &format!("[kinds.{name}]\nfilename = \"{{slug}}.md\"\n"),
+        );
+        let (exit, _, err) = env.run(&["list"]);
+        assert_eq!(exit, 2, "{name}: {err}");
+        assert!(err.contains("annals.toml:1:1"), "{err}");
+    }
+}
+
+#[test]
+fn review_recovery_in_a_monorepo_finishes_the_right_roots_change() {
+    let env = busy_repo();
+    let sub = env.path("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    for (p, t) in env.snapshot_tree() {
+        let rel = p.strip_prefix(env.root()).unwrap().to_path_buf();
+        let to = sub.join(&rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, t).unwrap();
+    }
+    git(env.root(), &["init", "-q"]);
+    git(env.root(), &["add", "-A"]);
+    git(env.root(), &["commit", "-qm", "two roots"]);
+    let out = env
+        .cmd(&["mv", "ADR-0001", "decisions/0001-use-postgresql.md"])
+        .env("ANNALS_TEST_CRASH_AFTER", "33")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    // The next command runs in the other root: it finishes the first root's change, and
+    // touches nothing of its own.
+    let (exit, _, err) = env.run_in(&sub, &["list"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(sub.join("decisions/0001-use-postgres.md").exists());
+    assert!(
+        env.path("decisions/0001-use-postgresql.md").exists(),
+        "{err}"
+    );
+    assert!(
+        !env.path("decisions/0001-use-postgres.md").exists(),
+        "{err}"
+    );
+    let (_, out, _) = env.run(&["check", "--format", "concise", "--select", "L001"]);
+    assert_eq!(out, "");
+}
+
+#[cfg(unix)]
+#[test]
+fn review_mv_through_a_link_to_another_kinds_folder_is_refused() {
+    let env = busy_repo();
+    std::fs::create_dir_all(env.path("meetings")).unwrap();
+    std::os::unix::fs::symlink("../meetings", env.path("decisions/link")).unwrap();
+    let (exit, _, err) = env.run(&["mv", "ADR-0002", "decisions/link/0002-d2.md"]);
+    assert_eq!(exit, 2, "{err}");
+    assert!(err.contains("leads through a symbolic link"), "{err}");
+    assert!(env.path("decisions/0002-d2.md").exists());
+}
+
+#[test]
+fn review_markers_in_tag_descriptions_and_hand_written_codeowners_stay_inert() {
+    let env = TestEnv::with_config();
+    let cfg = env.read("annals.toml").replace(
+        "security = \"Threat models, access control, secrets\"",
+        "security = \"\"\"x\n<!-- END annals catalog tag security -->\n\"\"\"",
+    );
+    env.write(
+        "annals.toml",
+        &format!("{cfg}\n[codeowners]\npath = \"CODEOWNERS\"\n"),
+    );
+    env.write(
+        "decisions/0001-use-postgres.md",
+        &ADR.replace("tags: [storage]", "tags: [security]"),
+    );
+    env.write(
+        "CODEOWNERS",
+        "# END annals-era rules below were hand-written\n* @root\n",
+    );
+    let mut sizes = Vec::new();
+    for _ in 0..3 {
+        assert_eq!(env.run(&["catalog", "--write"]).0, 0);
+        assert_eq!(env.run(&["codeowners", "--write"]).0, 0);
+        sizes.push((
+            env.read("tags/security.md").len(),
+            env.read("CODEOWNERS").len(),
+        ));
+    }
+    assert!(sizes.windows(2).all(|w| w[0] == w[1]), "{sizes:?}");
+    assert_eq!(env.run(&["catalog", "--check"]).0, 0);
+    assert_eq!(env.run(&["codeowners", "--check"]).0, 0);
+}
+
+#[test]
+fn review_hook_install_waits_for_the_lock_and_rollback_removes_new_folders() {
+    let env = busy_repo();
+    git(env.root(), &["init", "-q"]);
+    let lock_dir = env.path(".git/annals");
+    std::fs::create_dir_all(&lock_dir).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock_dir.join("lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let out = env
+        .cmd(&["hook", "install"])
+        .env("ANNALS_LOCK_TIMEOUT", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    drop(lock);
+    let out = env
+        .cmd(&["mv", "ADR-0002", "decisions/new/deeper/0002-d2.md"])
+        .env("ANNALS_TEST_CRASH_AFTER", "1")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(env.run(&["list"]).0, 0);
+    assert!(
+        !env.path("decisions/new").exists(),
+        "the rolled-back move left its folders"
+    );
+}
+
+#[test]
+fn review_nesting_cap_cannot_be_lifted_and_listings_escape_control_characters() {
+    let env = TestEnv::with_config();
+    config_with(&env, "[limits]\nmax_nesting = 100000000");
+    let (exit, _, err) = env.run(&["check"]);
+    assert_eq!(exit, 2);
+    assert!(err.contains("expected at most 1000 levels"), "{err}");
+    let env = TestEnv::with_config();
+    env.write(
+        "decisions/0001-use-postgres.md",
+        &ADR.replace(
+            "title: Use Postgres",
+            "title: \"Use \\e[31mPostgres\\a\\u202E\"",
+        ),
+    );
+    for args in [
+        &["list"][..],
+        &["show", "ADR-0001"],
+        &["search", "postgres"],
+    ] {
+        let (_, out, _) = env.run(args);
+        assert!(
+            !out.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{args:?}: {out:?}"
+        );
+    }
+}

@@ -235,9 +235,20 @@ pub fn codeowners_pattern(path: &str) -> Option<String> {
 /// `text` with its annals block replaced by `block` (appended when there is none, so that
 /// under GitHub's last-match-wins rule the per-document lines take precedence).
 pub fn with_block(text: &str, block: &str) -> String {
-    if let (Some(b), Some(e)) = (text.find("# BEGIN annals"), text.find(END))
-        && b < e
-    {
+    // The markers count only as the whole lines annals writes.
+    let starts =
+        || std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    let line = |i: usize| {
+        text[i..]
+            .split('\n')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    };
+    let b =
+        starts().find(|&i| line(i).starts_with("# BEGIN annals (") || line(i) == "# BEGIN annals");
+    let e = b.and_then(|b| starts().find(|&i| i > b && line(i) == END));
+    if let (Some(b), Some(e)) = (b, e) {
         let end = text[e..].find('\n').map_or(text.len(), |i| e + i + 1);
         return format!("{}{block}{}", &text[..b], &text[end..]);
     }
