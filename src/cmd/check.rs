@@ -128,12 +128,22 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
                 .count()
         };
         let (fixable, hidden) = (count(Applicability::Safe), count(Applicability::Unsafe));
+        // The command that fixes them, with the same scope: some fixes (N002's renumbering)
+        // exist only in it.
+        let mut fix_cmd = String::from("annals check");
+        if let Some(rev) = &args.since {
+            fix_cmd.push_str(&format!(" --since {rev}"));
+        }
+        for p in &args.paths {
+            fix_cmd.push_str(&format!(" {}", p.display()));
+        }
+        fix_cmd.push_str(" --fix");
         if fixable > 0 && !args.fix {
-            tail.push_str(&format!("\n{fixable} fixable with `annals check --fix`."));
+            tail.push_str(&format!("\n{fixable} fixable with `{fix_cmd}`."));
         }
         if hidden > 0 && !args.unsafe_fixes {
             tail.push_str(&format!(
-                "\n{hidden} more fixable with `annals check --fix --unsafe-fixes` (review the result)."
+                "\n{hidden} more fixable with `{fix_cmd} --unsafe-fixes` (review the result)."
             ));
         }
         if args.format.is_machine() {

@@ -104,12 +104,16 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Exit> {
         }
         s.push('\n');
     }
-    s.push_str(&format!(
-        "{} of {} result{}\n",
-        found.hits.len(),
-        found.total,
-        if found.total == 1 { "" } else { "s" }
-    ));
+    if found.total == 0 {
+        s.push_str("No document matches the query.\n");
+    } else {
+        s.push_str(&format!(
+            "{} of {} result{}\n",
+            found.hits.len(),
+            found.total,
+            if found.total == 1 { "" } else { "s" }
+        ));
+    }
     super::out(&crate::diagnostic::render::printable_text(&s))?;
     Ok(Exit::Clean)
 }

@@ -66,7 +66,7 @@ pub static RULES: &[Rule] = &[
         "file-name-pattern",
         "file name does not match its kind's pattern",
         Default::Error,
-        None,
+        Some("rename + rewrite links"),
         rules::naming::N001_DOC
     ),
     rule!(
@@ -106,7 +106,7 @@ pub static RULES: &[Rule] = &[
         "unknown-tag",
         "tag not in vocabulary",
         Default::Error,
-        None,
+        Some("case and spacing normalisation"),
         rules::front_matter::F003_DOC
     ),
     rule!(

@@ -473,6 +473,31 @@ fn check_tags(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         } else {
             did_you_mean(&tag, vocab.keys().map(String::as_str))
         };
+        // The way forward: the nearest tags, or how the team adds this one.
+        let add = format!(
+            "or add it to annals.toml: `[tags]` `{} = \"what it covers\"`",
+            if tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                tag.clone()
+            } else {
+                format!("{tag:?}")
+            }
+        );
+        let help = match suggestion {
+            // Only case or spacing differs: the fix says it all.
+            Some(s) if fix.is_some() => format!("did you mean `{s}`?"),
+            Some(s) => format!("did you mean `{s}`? {add}"),
+            None => {
+                let mut near: Vec<&String> = vocab.keys().collect();
+                near.sort_by_key(|k| {
+                    std::cmp::Reverse((strsim::jaro_winkler(k, &tag) * 1000.0) as i64)
+                });
+                let near: Vec<String> = near.iter().take(3).map(|k| format!("`{k}`")).collect();
+                format!("the nearest tags are {}; {add}", near.join(", "))
+            }
+        };
         out.push(
             Diagnostic::new(
                 "F003",
@@ -480,7 +505,7 @@ fn check_tags(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                 Some(span),
                 format!("tag `{tag}` is not in the `[tags]` vocabulary"),
             )
-            .with_help(hint(suggestion))
+            .with_help(Some(help))
             .with_fix(fix)
             .on_field("tags"),
         );

@@ -117,7 +117,10 @@ fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                 "agenda posted {} of working time before the meeting on {date}; the team expects {lead}",
                 human(ahead)
             ),
-        ));
+        )
+        .with_help(Some(format!(
+            "move the meeting so the agenda stands {lead} of working time before it, or, if the team accepts late agendas, set `A001 = \"warn\"` under `[rules]`"
+        ))));
     }
 }
 
