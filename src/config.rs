@@ -31,11 +31,41 @@ pub enum ConfigError {
     },
 }
 
-/// A duration as written in `annals.toml` (`30m`, `4h`, `2d`, `1w`), in seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Duration(pub i64);
+/// A duration as written in `annals.toml` (`30m`, `4h`, `2d`, `1w`), in seconds, with the
+/// unit it was written in so that messages say `48h` where the team wrote `48h`.
+#[derive(Debug, Clone, Copy)]
+pub struct Duration(pub i64, Unit);
+
+/// The unit a duration was written in; `None` for one annals computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unit(Option<(u8, i64)>);
+
+impl PartialEq for Duration {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Duration {}
+
+impl PartialOrd for Duration {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Duration {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
 
 impl Duration {
+    /// A duration annals computed (shown in the largest unit that divides it).
+    pub fn secs(seconds: i64) -> Duration {
+        Duration(seconds, Unit(None))
+    }
+
     pub fn parse(s: &str) -> Result<Self, String> {
         let s = s.trim();
         let split = s.find(|c: char| !c.is_ascii_digit()).ok_or_else(|| {
@@ -57,7 +87,7 @@ impl Duration {
             }
         };
         n.checked_mul(mult)
-            .map(Duration)
+            .map(|secs| Duration(secs, Unit(Some((unit.as_bytes()[0], mult)))))
             .ok_or_else(|| format!("duration `{s}` is too large"))
     }
 
@@ -80,6 +110,9 @@ impl Duration {
 
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Unit(Some((unit, mult))) = self.1 {
+            return write!(f, "{}{}", self.0 / mult, unit as char);
+        }
         let s = self.0;
         if s % (7 * 86_400) == 0 && s != 0 {
             write!(f, "{}w", s / (7 * 86_400))
@@ -585,9 +618,9 @@ impl Config {
             kinds: default_kinds(root),
             tags: BTreeMap::new(),
             response: Response {
-                urgent: Duration(4 * 3600),
-                standard: Duration(86_400),
-                low: Duration(3 * 86_400),
+                urgent: Duration::parse("4h").expect("built-in duration"),
+                standard: Duration::parse("1d").expect("built-in duration"),
+                low: Duration::parse("3d").expect("built-in duration"),
             },
             people: BTreeMap::new(),
             teams: BTreeMap::new(),
@@ -996,12 +1029,14 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(Duration::parse("30m"), Ok(Duration(1800)));
-        assert_eq!(Duration::parse("4h"), Ok(Duration(14_400)));
-        assert_eq!(Duration::parse("1w"), Ok(Duration(604_800)));
+        assert_eq!(Duration::parse("30m"), Ok(Duration::secs(1800)));
+        assert_eq!(Duration::parse("4h"), Ok(Duration::secs(14_400)));
+        assert_eq!(Duration::parse("1w"), Ok(Duration::secs(604_800)));
+        // Shown as written: the team configured `48h`, not `2d`.
+        assert_eq!(Duration::parse("48h").unwrap().to_string(), "48h");
         assert!(Duration::parse("4x").is_err());
         assert!(Duration::parse("h").is_err());
-        assert_eq!(Duration(172_800).to_string(), "2d");
+        assert_eq!(Duration::secs(172_800).to_string(), "2d");
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn run(app: &App, args: &DueArgs) -> Result<Exit> {
             .then_with(|| x.2.path.cmp(&y.2.path))
     });
     let when = |late: i64| {
-        let d = crate::config::Duration(late.abs()).to_string_rounded();
+        let d = crate::config::Duration::secs(late.abs()).to_string_rounded();
         if late > 0 {
             format!("overdue by {d}")
         } else {

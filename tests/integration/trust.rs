@@ -944,7 +944,7 @@ fn shallow_clone_says_what_it_cannot_date_instead_of_a_wrong_date() {
     assert!(!out.contains(": A001 "), "a wrong date: {out}");
     assert!(!out.contains(": A002 "), "a wrong deadline: {out}");
     assert!(
-        out.contains("meetings/2026-06-26-sync.md: H001 could not verify that the agenda was posted 2d ahead (A001): the clone is shallow"),
+        out.contains("meetings/2026-06-26-sync.md: H001 could not verify that the agenda was posted 48h ahead (A001): the clone is shallow"),
         "{out}"
     );
     assert!(

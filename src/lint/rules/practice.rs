@@ -61,7 +61,7 @@ fn at(t: i64) -> DateTime<Utc> {
 }
 
 fn human(seconds: i64) -> String {
-    crate::config::Duration(seconds.max(0)).to_string_rounded()
+    crate::config::Duration::secs(seconds.max(0)).to_string_rounded()
 }
 
 fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
@@ -338,7 +338,7 @@ fn check_outcome(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             format!(
                 "the meeting on {date} has no outcome: `## {}` is empty {} of working time after it (expected within {within})",
                 kind.outcome_section,
-                crate::config::Duration(ctx.calendar.working_seconds(start, ctx.now)).to_string_rounded(),
+                crate::config::Duration::secs(ctx.calendar.working_seconds(start, ctx.now)).to_string_rounded(),
             ),
         ));
     }
