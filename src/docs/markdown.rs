@@ -68,6 +68,30 @@ pub struct Markdown {
 }
 
 /// An HTML start tag: its name and its attributes.
+/// The text of a markdown body as a reader sees it rendered: words of paragraphs, headings,
+/// lists, tables and code, without HTML (comments included), link destinations or markup.
+pub fn plain_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    for event in Parser::new_ext(body, opts) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell
+                | TagEnd::TableRow
+                | TagEnd::BlockQuote(_),
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
 static START_TAG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>"#)
         .expect("static regex")
@@ -282,6 +306,17 @@ impl Markdown {
 
 fn trim_newline(src: &str, end: usize) -> usize {
     src[..end].trim_end_matches(['\n', '\r']).len()
+}
+
+#[cfg(test)]
+mod plain_tests {
+    #[test]
+    fn plain_text_drops_comments_and_destinations() {
+        let t = super::plain_text(
+            "## Context\n\n<!-- What is the issue? -->\nSee [the store](0001-x.md#decision) and <b>bold</b>.\n",
+        );
+        assert_eq!(t, "Context\nSee the store and bold.\n");
+    }
 }
 
 #[cfg(test)]

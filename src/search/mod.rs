@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::docs::{Document, Repository};
 
 /// Bumped whenever the schema or what is indexed changes: an older index is rebuilt.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const RAW_LOWER: &str = "annals_raw_lower";
 
 #[derive(Debug, thiserror::Error)]
@@ -307,7 +307,12 @@ fn to_doc(f: &Fields, cfg: &Config, d: &Document) -> TantivyDocument {
     for h in &d.md.headings {
         doc.add_text(f.headings, &h.text);
     }
-    doc.add_text(f.body, &d.source[d.body_start..]);
+    // The text a reader sees: snippets never show HTML comments (a template's instructions)
+    // or link destinations.
+    doc.add_text(
+        f.body,
+        crate::docs::markdown::plain_text(&d.source[d.body_start..]),
+    );
     for (t, _) in d.list_field("tags") {
         doc.add_text(f.tag, &t);
     }

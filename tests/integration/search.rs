@@ -183,8 +183,8 @@ fn an_index_from_another_format_version_is_rebuilt() {
     assert_eq!(env.run(&["index"]).0, 0);
     let manifest = env.root().join(".annals/index/annals-manifest.txt");
     let text = std::fs::read_to_string(&manifest).unwrap();
-    assert!(text.starts_with("{\"format\":3,"), "{text}");
-    let text = text.replacen("\"format\":3", "\"format\":2", 1);
+    assert!(text.starts_with("{\"format\":4,"), "{text}");
+    let text = text.replacen("\"format\":4", "\"format\":3", 1);
     std::fs::write(&manifest, text).unwrap();
     let (exit, out, err) = env.run(&["index"]);
     assert_eq!(exit, 0, "{err}");
@@ -352,4 +352,21 @@ fn a_watcher_keeps_searches_fresh_without_their_refresh() {
         );
         assert_eq!(watched_search(&env, "quokka"), (vec![], false));
     }
+}
+
+#[test]
+fn snippets_show_rendered_text_and_an_empty_result_says_so() {
+    let env = TestEnv::with_config();
+    env.write(
+        "briefs/crossing.md",
+        "---\ntitle: Crossing\nstatus: draft\nowner: alice\n---\n\n# Crossing\n\n<!-- What is the zebra issue? -->\nThe zebra crossing, see [the plan](https://example.com/zebra-plan).\n",
+    );
+    let (exit, out, err) = env.run(&["search", "zebra", "--format", "json"]);
+    assert_eq!(exit, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let snippet = v["hits"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("zebra") && snippet.contains("crossing"), "{snippet}");
+    assert!(!snippet.contains("<!--") && !snippet.contains("example.com"), "{snippet}");
+    let (_, out, _) = env.run(&["search", "okapi"]);
+    assert_eq!(out, "No document matches the query.\n");
 }
