@@ -365,8 +365,14 @@ fn snippets_show_rendered_text_and_an_empty_result_says_so() {
     assert_eq!(exit, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let snippet = v["hits"][0]["snippet"].as_str().unwrap();
-    assert!(snippet.contains("zebra") && snippet.contains("crossing"), "{snippet}");
-    assert!(!snippet.contains("<!--") && !snippet.contains("example.com"), "{snippet}");
+    assert!(
+        snippet.contains("zebra") && snippet.contains("crossing"),
+        "{snippet}"
+    );
+    assert!(
+        !snippet.contains("<!--") && !snippet.contains("example.com"),
+        "{snippet}"
+    );
     let (_, out, _) = env.run(&["search", "okapi"]);
     assert_eq!(out, "No document matches the query.\n");
 }
