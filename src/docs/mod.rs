@@ -273,30 +273,14 @@ impl Document {
 
     /// The items of a list field (a single string counts as one item), each with its span.
     pub fn list_field(&self, key: &str) -> Vec<(String, Range<usize>)> {
-        let items: Vec<String> = match self.data.get(key) {
-            Some(Value::Array(a)) => a.iter().filter_map(scalar_string).collect(),
-            // `deciders: Oliver Kopp, Olaf Zimmermann`, `related: 12, 15`: a list too.
-            Some(Value::String(s)) if s.contains(',') => s
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
-            Some(v) => scalar_string(v).into_iter().collect(),
-            None => return Vec::new(),
-        };
-        self.with_spans(key, items)
+        self.with_spans(key, self.items(key))
     }
 
-    /// The values of an ID field: like [`Document::list_field`], and a comma-separated
-    /// string (`related: 12, 15`) is a list too.
+    /// The values of an ID field: like [`Document::list_field`], and an item of a list
+    /// that holds commas (`related: ["12, 15"]`) is split too.
     pub fn id_list(&self, key: &str) -> Vec<(String, Range<usize>)> {
-        let items: Vec<String> = match self.data.get(key) {
-            Some(Value::Array(a)) => a.iter().filter_map(scalar_string).collect(),
-            Some(v) => scalar_string(v).into_iter().collect(),
-            None => return Vec::new(),
-        };
-        let items = items
+        let items = self
+            .items(key)
             .iter()
             .flat_map(|i| i.split(','))
             .map(str::trim)
@@ -304,6 +288,22 @@ impl Document {
             .map(str::to_string)
             .collect();
         self.with_spans(key, items)
+    }
+
+    /// A field's items: a list's scalars, a comma-separated string's parts (`deciders:
+    /// Oliver Kopp, Olaf Zimmermann`, `related: 12, 15`), or the one scalar.
+    fn items(&self, key: &str) -> Vec<String> {
+        match self.data.get(key) {
+            Some(Value::Array(a)) => a.iter().filter_map(scalar_string).collect(),
+            Some(Value::String(s)) if s.contains(',') => s
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            Some(v) => scalar_string(v).into_iter().collect(),
+            None => Vec::new(),
+        }
     }
 
     /// Each item with where it is written in the field (in order; the field's value when

@@ -387,15 +387,7 @@ fn concurrent_fix_mv_and_new_lose_nothing_and_share_no_id() {
 #[test]
 fn a_second_writer_waits_then_gives_up_with_a_clear_message() {
     let env = busy_repo();
-    let lock_dir = env.path(".annals");
-    std::fs::create_dir_all(&lock_dir).unwrap();
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(lock_dir.join("lock"))
-        .unwrap();
-    lock.lock().unwrap();
+    let lock = hold_lock(&env.path(".annals"));
     let started = std::time::Instant::now();
     let out = env
         .cmd(&["new", "decision", "Blocked"])
@@ -415,6 +407,19 @@ fn a_second_writer_waits_then_gives_up_with_a_clear_message() {
     assert_eq!(exit, 0);
     drop(lock);
     assert_eq!(env.run(&["new", "decision", "Free"]).0, 0);
+}
+
+/// Takes the repository write lock in `dir` as another writer would (held until dropped).
+fn hold_lock(dir: &Path) -> std::fs::File {
+    std::fs::create_dir_all(dir).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    lock
 }
 
 /// The state of the tree without annals' own folder.
@@ -1112,15 +1117,7 @@ fn review_markers_in_tag_descriptions_and_hand_written_codeowners_stay_inert() {
 fn review_hook_install_waits_for_the_lock_and_rollback_removes_new_folders() {
     let env = busy_repo();
     git(env.root(), &["init", "-q"]);
-    let lock_dir = env.path(".git/annals");
-    std::fs::create_dir_all(&lock_dir).unwrap();
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(lock_dir.join("lock"))
-        .unwrap();
-    lock.lock().unwrap();
+    let lock = hold_lock(&env.path(".git/annals"));
     let out = env
         .cmd(&["hook", "install"])
         .env("ANNALS_LOCK_TIMEOUT", "1")
