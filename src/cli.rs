@@ -22,22 +22,25 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The heading under which `--help` lists the options every command takes.
+const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Args)]
 pub struct Global {
     /// Run as if started in DIR
-    #[arg(short = 'C', global = true, value_name = "DIR")]
+    #[arg(short = 'C', global = true, help_heading = GLOBAL, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Use this configuration file (its folder is the repository root)
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// When to use colour
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, help_heading = GLOBAL, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Print only findings and errors: no progress bar, no summary
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub quiet: bool,
     /// Print more about what annals does (skipped files, timings)
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub verbose: bool,
 }
 
@@ -50,43 +53,43 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check documents: naming, front matter, sections, ownership
+    /// Check documents: names, front matter, sections, links, owners and team practices
     Check(CheckArgs),
-    /// Write annals.toml, kind folders, templates and schemas for a new repository
+    /// Set up annals: adopt the documents a repository holds, or start a new handbook
     Init(InitArgs),
-    /// Create a document from its kind's template and print its path
+    /// Create a document from its kind's template, named and filled in; print its path
     New(NewArgs),
-    /// List documents, filtered and sorted
+    /// List documents, filtered by kind, tag, owner, status or date, and sorted
     List(ListArgs),
-    /// Show one document: metadata, history (in git), outbound and inbound links
+    /// Show one document: its metadata, its git history, and the links to and from it
     Show(ShowArgs),
-    /// Ranked full-text search with snippets (the index refreshes itself)
+    /// Full-text search, ranked, with snippets (the index refreshes itself)
     Search(SearchArgs),
-    /// Bring the search index up to date
+    /// Bring the search index up to date, or keep it so (--watch)
     Index(IndexArgs),
-    /// Write every document's indexed fields, one JSON object per line
+    /// Print every document's indexed fields, one JSON object per line
     Export(ExportArgs),
-    /// Rename a document and rewrite every link and ID reference to it
+    /// Rename or move a document and rewrite every link and ID reference to it
     Mv(MvArgs),
-    /// Print, write or check the CODEOWNERS block generated from owners
+    /// Print, write or check the CODEOWNERS block made from the documents' owners
     Codeowners(CodeownersArgs),
     /// Print, write or check the catalog pages: a table per kind and per tag
     Catalog(CatalogArgs),
-    /// Decisions and their supersedes / related links, as Graphviz dot or Mermaid
+    /// Draw which documents link to, supersede or relate to which (Mermaid or Graphviz dot)
     Graph(GraphArgs),
     /// What awaits whose response, overdue first
     Due(DueArgs),
-    /// Documents past their kind's `review_every` or their `review_by`
+    /// Documents due for review: past their kind's `review_every` or their `review_by`
     Stale(StaleArgs),
     /// Move a document to a new status, as its kind's workflow allows
     Status(StatusArgs),
     /// Write a new document that supersedes ID, and mark ID superseded
     Supersede(SupersedeArgs),
-    /// Git hooks: `annals hook install` runs `annals check --staged` before each commit
+    /// Install the git pre-commit hook that runs `annals check --staged`
     Hook(HookArgs),
-    /// List the rules, or print one rule's documentation
+    /// List the rules, or print one rule's documentation and fix
     Rule(RuleArgs),
-    /// Print shell completions
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
 }
 
@@ -180,7 +183,9 @@ pub struct NewArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
-    Table,
+    /// aligned columns for reading
+    #[value(alias = "table", alias = "text")]
+    Human,
     Json,
     Csv,
     Paths,
@@ -216,11 +221,17 @@ pub struct Filters {
     /// Only documents with this status
     #[arg(long)]
     pub status: Option<String>,
-    /// Only documents dated on or after this day (YYYY-MM-DD)
-    #[arg(long)]
+    /// Only documents dated on or after DATE (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = day)]
+    pub from: Option<String>,
+    /// Only documents dated on or before DATE (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = day)]
+    pub to: Option<String>,
+    /// Not a date filter: `--since REV` is `check`'s git revision (this says so and exits)
+    #[arg(long, hide = true, value_name = "DATE", value_parser = renamed("--from"))]
     pub since: Option<String>,
-    /// Only documents dated on or before this day (YYYY-MM-DD)
-    #[arg(long)]
+    /// Renamed `--to` (this says so and exits)
+    #[arg(long, hide = true, value_name = "DATE", value_parser = renamed("--to"))]
     pub until: Option<String>,
 }
 
@@ -234,7 +245,8 @@ pub struct ListArgs {
     /// Newest / largest first
     #[arg(long)]
     pub reverse: bool,
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
 }
 
@@ -242,20 +254,24 @@ pub struct ListArgs {
 pub struct ShowArgs {
     /// A document ID (`ADR-0007`) or a repository-relative path
     pub target: String,
-    /// Print JSON instead of text
-    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
     pub format: ShowFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShowFormat {
-    Text,
+    /// for reading
+    #[value(alias = "text", alias = "table")]
+    Human,
     Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SearchFormat {
-    Text,
+    /// ranked results with highlighted snippets
+    #[value(alias = "text", alias = "table")]
+    Human,
     Json,
 }
 
@@ -271,7 +287,8 @@ pub struct SearchArgs {
     /// Count matches per tag, kind, status and owner
     #[arg(long)]
     pub facets: bool,
-    #[arg(long, value_enum, default_value_t = SearchFormat::Text)]
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SearchFormat::Human)]
     pub format: SearchFormat,
 }
 
@@ -293,6 +310,7 @@ pub enum ExportFormat {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// Output format
     #[arg(long, value_enum, default_value_t = ExportFormat::Ndjson)]
     pub format: ExportFormat,
 }
@@ -305,7 +323,8 @@ pub struct DueArgs {
     /// The clock (RFC 3339, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD`); also `ANNALS_NOW`
     #[arg(long, env = "ANNALS_NOW", value_name = "TIME")]
     pub now: Option<String>,
-    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
     pub format: ShowFormat,
 }
 
@@ -314,7 +333,8 @@ pub struct StaleArgs {
     /// The clock (RFC 3339, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD`); also `ANNALS_NOW`
     #[arg(long, env = "ANNALS_NOW", value_name = "TIME")]
     pub now: Option<String>,
-    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
     pub format: ShowFormat,
 }
 
@@ -384,6 +404,7 @@ pub enum GraphFormat {
 
 #[derive(Debug, Args)]
 pub struct GraphArgs {
+    /// Output format
     #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
     pub format: GraphFormat,
     /// Only documents of this kind (default: decisions, and the meetings that link to them)
@@ -406,8 +427,8 @@ pub struct MvArgs {
 pub struct RuleArgs {
     /// A rule code (`F003`); without one, every rule is listed
     pub code: Option<String>,
-    /// Print JSON instead of text
-    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
     pub format: ShowFormat,
 }
 
@@ -415,4 +436,21 @@ pub struct RuleArgs {
 pub struct CompletionsArgs {
     /// The shell
     pub shell: clap_complete::Shell,
+}
+
+/// A day for a date filter: `YYYY-MM-DD`.
+fn day(s: &str) -> Result<String, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map_err(|_| format!("`{s}` is not a day: write it as YYYY-MM-DD"))
+}
+
+/// The parser of a renamed date filter: always an error that names the new option.
+fn renamed(new: &'static str) -> impl Fn(&str) -> Result<String, String> + Clone {
+    move |s: &str| {
+        Err(format!(
+            "date filters are `--from DATE` and `--to DATE` (`--since REV` is a git revision, \
+             on `check` only): use `{new} {s}`"
+        ))
+    }
 }

@@ -434,8 +434,8 @@ pub fn query(fixture: &QueryFixture, data: &[u8]) {
     let mut next = || lines.next().filter(|l| !l.is_empty()).map(str::to_string);
     let opts = SearchOptions {
         query,
-        since: next(),
-        until: next(),
+        from: next(),
+        to: next(),
         tag: next().into_iter().collect(),
         kind: next(),
         status: next(),

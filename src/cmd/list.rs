@@ -99,7 +99,7 @@ pub fn run(app: &App, args: &ListArgs) -> Result<Exit> {
             serde_json::to_string_pretty(&v)? + "\n"
         }
         ListFormat::Csv => csv(&rows),
-        ListFormat::Table => table(&rows),
+        ListFormat::Human => table(&rows),
     };
     super::out(&text)?;
     Ok(Exit::Clean)
@@ -111,11 +111,11 @@ fn keep(r: &Row<'_>, a: &ListArgs) -> bool {
         && a.filter.owner.as_ref().is_none_or(|o| r.owner == o)
         && a.filter.status.as_ref().is_none_or(|s| r.status == s)
         && a.filter
-            .since
+            .from
             .as_ref()
             .is_none_or(|s| !r.date.is_empty() && r.date.get(..10).unwrap_or(r.date) >= s.as_str())
         && a.filter
-            .until
+            .to
             .as_ref()
             .is_none_or(|u| !r.date.is_empty() && r.date.get(..10).unwrap_or(r.date) <= u.as_str())
 }

@@ -45,8 +45,8 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Exit> {
         tag: args.filter.tags.clone(),
         owner: args.filter.owner.clone(),
         status: args.filter.status.clone(),
-        since: args.filter.since.clone(),
-        until: args.filter.until.clone(),
+        from: args.filter.from.clone(),
+        to: args.filter.to.clone(),
         limit: args.limit,
         facets: args.facets,
     };

@@ -20,8 +20,8 @@ pub struct SearchOptions {
     pub owner: Option<String>,
     pub status: Option<String>,
     /// `YYYY-MM-DD`, inclusive.
-    pub since: Option<String>,
-    pub until: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
     pub limit: usize,
     pub facets: bool,
 }
@@ -144,7 +144,7 @@ pub fn search(idx: &SearchIndex, opts: &SearchOptions) -> Result<Searched, Searc
         for t in &opts.tag {
             v.push((Occur::Must, lower_term(f.tag, t)));
         }
-        if opts.since.is_some() || opts.until.is_some() {
+        if opts.from.is_some() || opts.to.is_some() {
             let bound = |d: &Option<String>, upper: bool| match d {
                 Some(d) if upper => {
                     Bound::Included(Term::from_field_text(f.date, &format!("{d}~")))
@@ -155,8 +155,8 @@ pub fn search(idx: &SearchIndex, opts: &SearchOptions) -> Result<Searched, Searc
             v.push((
                 Occur::Must,
                 Box::new(RangeQuery::new(
-                    bound(&opts.since, false),
-                    bound(&opts.until, true),
+                    bound(&opts.from, false),
+                    bound(&opts.to, true),
                 )),
             ));
         }

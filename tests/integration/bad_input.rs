@@ -141,8 +141,14 @@ fn non_ascii_names_and_dates_do_not_panic() {
     let (exit, out, err) = env.run(&["check", "--format", "concise"]);
     assert_eq!(exit, 1, "{err}");
     assert!(out.contains("N001") && out.contains("F004"), "{out}");
-    let (exit, _, err) = env.run(&["list", "--since", "2024-01-01"]);
+    let (exit, _, err) = env.run(&["list", "--from", "2024-01-01"]);
     assert_eq!(exit, 0, "{err}");
+    let (exit, _, err) = env.run(&["list", "--from", "2024年1月5日"]);
+    assert_eq!(exit, 2, "{err}");
+    assert!(
+        err.contains("is not a day: write it as YYYY-MM-DD"),
+        "{err}"
+    );
     let (exit, out, err) = env.run(&["new", "meeting", "Sync", "--date", "2026-1-5"]);
     assert_eq!(
         (exit, out.as_str()),

@@ -254,8 +254,8 @@ fn list_filters_sorts_and_formats() {
             vec!["list", "--format", "paths", "--tag", "process"],
         ),
         (
-            "since",
-            vec!["list", "--format", "paths", "--since", "2026-01-01"],
+            "from",
+            vec!["list", "--format", "paths", "--from", "2026-01-01"],
         ),
     ] {
         let (exit, out, err) = env.run(&args);
@@ -543,4 +543,72 @@ fn graph_in_mermaid_and_dot() {
     let (exit, _, err) = env.run(&["graph", "--kind", "policy"]);
     assert_eq!(exit, 2);
     assert!(err.contains("unknown kind `policy`"), "{err}");
+}
+
+/// One name for one idea: `human` is every command's reading format (`text` and `table`
+/// stay as aliases), date filters are `--from`/`--to`, and `--since` outside `check` says
+/// what it is instead of filtering.
+#[test]
+fn one_vocabulary_across_commands() {
+    let env = listing_env();
+    for cmd in [
+        vec!["check"],
+        vec!["list"],
+        vec!["show", "ADR-0001"],
+        vec!["search", "retry"],
+        vec!["due", "--now", "2026-11-25"],
+        vec!["stale", "--now", "2026-11-25"],
+        vec!["rule", "F003"],
+    ] {
+        let (exit, default, err) = env.run(&cmd);
+        assert!(exit == 0 || exit == 1, "{cmd:?}: {err}");
+        for name in ["human", "text", "table"] {
+            let mut args = cmd.clone();
+            args.extend(["--format", name]);
+            let (_, out, err) = env.run(&args);
+            assert_eq!(out, default, "{args:?}: {err}");
+        }
+    }
+    let (_, from, _) = env.run(&["list", "--format", "paths", "--from", "2026-01-01"]);
+    let (_, both, _) = env.run(&[
+        "list",
+        "--format",
+        "paths",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+    ]);
+    assert_eq!(from, both);
+    for (cmd, flag, new) in [
+        ("list", "--since", "--from"),
+        ("search", "--since", "--from"),
+        ("list", "--until", "--to"),
+    ] {
+        let mut args = vec![cmd];
+        if cmd == "search" {
+            args.push("retry");
+        }
+        args.extend([flag, "2026-01-01"]);
+        let (exit, out, err) = env.run(&args);
+        assert_eq!((exit, out.as_str()), (2, ""), "{args:?}");
+        assert!(
+            err.contains(&format!("use `{new} 2026-01-01`"))
+                && err.contains("`--since REV` is a git revision, on `check` only"),
+            "{args:?}: {err}"
+        );
+    }
+    let (exit, help, _) = env.run(&["list", "--help"]);
+    assert_eq!(exit, 0);
+    let global = help
+        .find("Global options:")
+        .expect("a Global options heading");
+    assert!(
+        help[global..].contains("--color") && !help[..global].contains("--color"),
+        "{help}"
+    );
+    assert!(
+        help.contains("--from <DATE>") && !help.contains("--since"),
+        "{help}"
+    );
 }

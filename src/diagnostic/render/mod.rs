@@ -11,6 +11,7 @@ use super::{Report, Sources};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// rustc-style: the source line with a caret under the span
+    #[value(alias = "text", alias = "table")]
     Human,
     /// one line per finding: `path:line:col: CODE message`
     Concise,
