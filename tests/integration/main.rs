@@ -9,6 +9,7 @@ mod formats;
 mod fuzz_regressions;
 mod git;
 mod props;
+mod readme;
 mod rules;
 mod search;
 mod trust;
