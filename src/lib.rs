@@ -3,6 +3,15 @@
 //! The data's path: files ([`docs`]) → repository model ([`docs::Repository`]) → rules
 //! ([`lint`]) → diagnostics ([`diagnostic`]) → output ([`diagnostic::render`]).
 
+// The write lock is an OS `flock` and every write an atomic POSIX rename over a journal
+// (src/gate.rs): annals builds for Linux and macOS, and says so on anything else instead of
+// failing at run time.
+#[cfg(not(unix))]
+compile_error!(
+    "annals supports Linux and macOS only: its write lock (flock) and journaled renames are \
+     POSIX. On Windows, build and run it under WSL."
+);
+
 pub mod cli;
 pub mod cmd;
 pub mod config;

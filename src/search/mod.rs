@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::docs::{Document, Repository};
 
 /// Bumped whenever the schema or what is indexed changes: an older index is rebuilt.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const RAW_LOWER: &str = "annals_raw_lower";
 
 #[derive(Debug, thiserror::Error)]

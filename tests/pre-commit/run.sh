@@ -234,4 +234,25 @@ else
   echo "FAIL the refused commit moved HEAD"
 fi
 
+# 7. The `language: system` hook runs the annals already on PATH (here: the one pre-commit
+#    built above) without building anything.
+built=$(find "$PRE_COMMIT_HOME" -path '*/bin/annals' -type f -perm -u+x 2>/dev/null | head -n 1)
+if [ -n "$built" ]; then
+  cat >"$work/system.yaml" <<EOF
+repos:
+  - repo: $hook_repo
+    rev: $rev
+    hooks:
+      - id: annals-check-system
+EOF
+  check "annals-check-system (installed binary) fails on the staged bad decision" fail \
+    env PATH="$(dirname "$built"):$PATH" "${pc[@]}" run annals-check-system --config "$work/system.yaml" --color never
+  git rm --quiet --cached decisions/0002-use-redis.md
+  check "annals-check-system passes once the bad decision is unstaged" pass \
+    env PATH="$(dirname "$built"):$PATH" "${pc[@]}" run annals-check-system --config "$work/system.yaml" --color never
+else
+  failed=$((failed + 1))
+  echo "FAIL no annals binary found under $PRE_COMMIT_HOME for the system hook"
+fi
+
 finish
