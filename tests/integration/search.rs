@@ -183,8 +183,8 @@ fn an_index_from_another_format_version_is_rebuilt() {
     assert_eq!(env.run(&["index"]).0, 0);
     let manifest = env.root().join(".annals/index/annals-manifest.txt");
     let text = std::fs::read_to_string(&manifest).unwrap();
-    assert!(text.starts_with("{\"format\":4,"), "{text}");
-    let text = text.replacen("\"format\":4", "\"format\":3", 1);
+    assert!(text.starts_with("{\"format\":5,"), "{text}");
+    let text = text.replacen("\"format\":5", "\"format\":4", 1);
     std::fs::write(&manifest, text).unwrap();
     let (exit, out, err) = env.run(&["index"]);
     assert_eq!(exit, 0, "{err}");
