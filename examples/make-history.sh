@@ -116,9 +116,13 @@ m2=meetings/2026-10-01-outbox-migration-go-live-review.md
 m3=meetings/2026-10-20-incident-review-checkout-retry-storm.md
 m4=meetings/2026-11-17-secrets-rotation-readiness-check.md
 
-# A meeting's agenda: its final text with the outcome section left empty.
-agenda() {
+# meeting FILE AUTHOR AGENDA_DATE OUTCOME_DATE TITLE: AUTHOR commits the agenda (the final
+# text with the outcome section left empty) at AGENDA_DATE, then the outcome at OUTCOME_DATE.
+meeting() {
   earlier "$1" 's/^## Outcome\n.*/## Outcome\n/ms'
+  commit "$2" "$3" "Agenda: $5"
+  final "$1"
+  commit "$2" "$4" "Outcome: $5"
 }
 
 final annals.toml README.md "$adr1"
@@ -179,25 +183,11 @@ final "$retire" "$adr4"
 commit devika 2026-08-14T16:00:00+02:00 "Close the deploy-script brief; deprecate ADR-0004"
 
 # Meetings: the agenda ahead, the outcome after.
-agenda "$m1"
-commit alice 2026-09-03T16:00:00+02:00 "Agenda: platform planning for Q4 2026"
-final "$m1"
-commit alice 2026-09-08T14:00:00+02:00 "Outcome: platform planning for Q4 2026"
-
-agenda "$m2"
-commit bruno 2026-09-28T10:00:00+02:00 "Agenda: outbox migration go-live review"
-final "$m2"
-commit bruno 2026-10-01T16:00:00+02:00 "Outcome: outbox migration go-live review"
-
-agenda "$m3"
-commit emeka 2026-10-16T09:00:00+02:00 "Agenda: incident review of the checkout retry storm"
-final "$m3"
-commit emeka 2026-10-20T15:00:00+02:00 "Outcome: incident review of the checkout retry storm"
-
-agenda "$m4"
-commit chloe 2026-11-12T10:00:00+01:00 "Agenda: secrets rotation readiness check"
-final "$m4"
-commit chloe 2026-11-17T17:00:00+01:00 "Outcome: secrets rotation readiness check"
+meeting "$m1" alice 2026-09-03T16:00:00+02:00 2026-09-08T14:00:00+02:00 "platform planning for Q4 2026"
+meeting "$m2" bruno 2026-09-28T10:00:00+02:00 2026-10-01T16:00:00+02:00 "outbox migration go-live review"
+meeting "$m3" emeka 2026-10-16T09:00:00+02:00 2026-10-20T15:00:00+02:00 \
+  "incident review of the checkout retry storm"
+meeting "$m4" chloe 2026-11-12T10:00:00+01:00 2026-11-17T17:00:00+01:00 "secrets rotation readiness check"
 
 # The tracing brief: opened by Emeka, answered by Alice and Chloé in commits of their own.
 earlier "$otel" 's/^(## Feedback\n).*\z/$1/ms'
