@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::render::Format;
+use crate::render::Format;
 
 /// annals: a team's decisions, meetings and briefs as a reliable, checked, searchable memory.
 #[derive(Debug, Parser)]

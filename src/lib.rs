@@ -1,6 +1,6 @@
 //! annals: a team's decisions, meetings and briefs kept as a reliable, checked memory.
 //!
-//! The data's path: files ([`docs`]) → repository model ([`docs::Repository`]) → rules
+//! The data's path: files ([`docs`]) → repository model ([`docs::Corpus`]) → rules
 //! ([`lint`]) → diagnostics ([`diagnostic`]) → output ([`diagnostic::render`]).
 
 // The write lock is an OS `flock` and every write an atomic POSIX rename over a journal
@@ -17,10 +17,15 @@ pub mod cmd;
 pub mod config;
 pub mod diagnostic;
 pub mod docs;
+pub mod fix;
 pub mod fsutil;
 pub mod gate;
+pub mod git;
 pub mod lint;
-pub mod repo;
+pub mod pattern;
+pub mod render;
 pub mod search;
+pub mod text;
 pub mod time;
 pub mod views;
+pub mod workspace;

@@ -32,6 +32,24 @@ pub fn today(tz: chrono_tz::Tz) -> NaiveDate {
     now().with_timezone(&tz).date_naive()
 }
 
+/// Parses `YYYY-MM-DD`, or a date-time `YYYY-MM-DDTHH:MM[:SS]` with an optional `Z`/offset.
+pub fn valid_date(s: &str) -> bool {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+        || [
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d %H:%M:%S",
+        ]
+        .iter()
+        .any(|f| NaiveDateTime::parse_from_str(s, f).is_ok())
+        || DateTime::parse_from_rfc3339(s).is_ok()
+        || DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z").is_ok()
+        || DateTime::parse_from_str(s, "%Y-%m-%dT%H:%MZ").is_ok()
+}
+
 /// The project's calendar: which days count as working time, in which zone.
 #[derive(Debug, Clone)]
 pub struct Calendar {
@@ -40,13 +58,6 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    pub fn new(cfg: &crate::config::Config) -> Calendar {
-        Calendar {
-            tz: cfg.project.timezone,
-            workdays: cfg.project.workdays.clone(),
-        }
-    }
-
     fn is_workday(&self, d: NaiveDate) -> bool {
         use chrono::Datelike;
         // With no workdays configured every day counts, rather than no time ever passing.

@@ -16,9 +16,9 @@ use annals::config::Config;
 use annals::docs::frontmatter::{self, FrontMatter};
 use annals::docs::links::{self, Target};
 use annals::docs::markdown::Markdown;
-use annals::docs::pattern::{self, NamePattern, Values};
 use annals::docs::slug::{self, Slugger};
 use annals::docs::{Classifier, Document};
+use annals::pattern::{self, NamePattern, Values};
 use annals::search::{SearchIndex, SearchOptions, search};
 
 /// Where the documents fed to the document pipeline claim to live.
@@ -211,11 +211,11 @@ fn strict_slug(s: &str) -> bool {
     })
 }
 
-/// `slug`: GitHub heading slugs (`slug::slug`, `Slugger`) and file-name slugs (`slugify`).
+/// `slug`: GitHub heading slugs (`slug::heading`, `Slugger`) and file-name slugs (`file_slug`).
 pub fn slug(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let s = slug::slug(&text);
-    assert_eq!(s, slug::slug(&text), "slug is not deterministic");
+    let s = slug::heading(&text);
+    assert_eq!(s, slug::heading(&text), "slug is not deterministic");
     assert!(
         !s.bytes().any(|b| b.is_ascii_uppercase()),
         "slug {s:?} has uppercase ASCII"
@@ -224,13 +224,13 @@ pub fn slug(data: &[u8]) {
         !s.chars().any(char::is_whitespace),
         "slug {s:?} has whitespace"
     );
-    assert_eq!(slug::slug(&s), s, "the slug of a slug differs");
+    assert_eq!(slug::heading(&s), s, "the slug of a slug differs");
 
     // One document's headings: every anchor distinct, each its base slug or `base-N`.
     let mut slugger = Slugger::default();
     let mut seen = HashSet::new();
     for line in text.split('\n') {
-        let base = slug::slug(line);
+        let base = slug::heading(line);
         let got = slugger.slug(line);
         let suffix = got
             .strip_prefix(base.as_str())
@@ -245,16 +245,20 @@ pub fn slug(data: &[u8]) {
         assert!(seen.insert(got.clone()), "slug {got:?} given twice");
     }
 
-    let f = pattern::slugify(&text);
-    assert_eq!(f, pattern::slugify(&text), "slugify is not deterministic");
-    assert!(f.is_empty() || strict_slug(&f), "slugify gave {f:?}");
+    let f = pattern::file_slug(&text);
     assert_eq!(
-        pattern::slugify(&f),
         f,
-        "slugify of a slugified title differs"
+        pattern::file_slug(&text),
+        "file_slug is not deterministic"
+    );
+    assert!(f.is_empty() || strict_slug(&f), "file_slug gave {f:?}");
+    assert_eq!(
+        pattern::file_slug(&f),
+        f,
+        "file_slug of a slugified title differs"
     );
     assert_eq!(
-        slug::slug(&f),
+        slug::heading(&f),
         f,
         "the heading slug of a strict slug differs"
     );
@@ -347,7 +351,7 @@ pub fn pattern(data: &[u8]) {
             .bytes()
             .fold(0u64, |a, b| a.wrapping_mul(31).wrapping_add(u64::from(b)))
             % 1_000_000;
-        let slug = pattern::slugify(name);
+        let slug = pattern::file_slug(name);
         if slug.is_empty() || !single {
             continue;
         }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::config::{Config, Kind};
-use crate::docs::Repository;
+use crate::docs::Corpus;
 
 /// What `init` found and the configuration it would write.
 pub struct Adoption {
@@ -36,17 +36,17 @@ pub fn detect(root: &Path) -> Option<Adoption> {
         let mut k = cfg.kinds[0].clone();
         k.name.clone_from(&e.name);
         k.dir.clone_from(&e.dir);
-        k.filename = crate::docs::pattern::NamePattern::parse(&e.filename).ok()?;
+        k.filename = crate::pattern::NamePattern::parse(&e.filename).ok()?;
         k.id =
             e.id.as_deref()
-                .and_then(|i| crate::docs::pattern::NamePattern::parse(i).ok());
+                .and_then(|i| crate::pattern::NamePattern::parse(i).ok());
         k.statuses.clear();
         k.open.clear();
         k.transitions.clear();
         k.people_fields.clear();
         cfg.kinds.push(k);
     }
-    let repo = Repository::load(cfg, &|| {});
+    let repo = Corpus::load(cfg, &|| {});
     if repo.docs.is_empty() {
         return None;
     }
@@ -58,7 +58,7 @@ pub fn detect(root: &Path) -> Option<Adoption> {
     }
     for d in &repo.docs {
         let k = &repo.config.kinds[d.kind];
-        if k.name == "decision" && !adopted.log4brains {
+        if k.builtin == Some(crate::config::Builtin::Decision) && !adopted.log4brains {
             let fm = !matches!(d.front_matter, crate::docs::FrontMatter::Absent);
             let f = if fm && d.data.get("decision-makers").is_some() {
                 "MADR 4"
@@ -265,7 +265,7 @@ fn key(s: &str) -> String {
 
 /// Git authors (name, email) of the commits that touched the documents, newest first.
 fn git_authors(root: &Path) -> Vec<(String, String)> {
-    let Some(git) = crate::repo::Git::open(root) else {
+    let Some(git) = crate::git::Git::open(root) else {
         return Vec::new();
     };
     let Ok(mut walk) = git.repo.revwalk() else {
@@ -291,7 +291,7 @@ fn git_authors(root: &Path) -> Vec<(String, String)> {
     out
 }
 
-fn render(repo: &Repository, root: &Path, formats: &BTreeSet<String>) -> String {
+fn render(repo: &Corpus, root: &Path, formats: &BTreeSet<String>) -> String {
     let cfg = &repo.config;
     let mut t = String::new();
     let formats: Vec<&str> = formats.iter().map(String::as_str).collect();
@@ -423,7 +423,7 @@ fn write_kind(t: &mut String, kind: &Kind, docs: &[&crate::docs::Document]) {
     let mut statuses: Vec<String> = kind.statuses.clone();
     let mut in_use: BTreeSet<String> = BTreeSet::new();
     for d in docs {
-        if let Some(s) = d.data.get("status").and_then(|s| s.as_str()) {
+        if let Some(s) = d.status() {
             in_use.insert(s.to_string());
         }
     }

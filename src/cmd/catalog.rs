@@ -14,7 +14,7 @@ pub fn run(app: &App, args: &CatalogArgs) -> Result<Exit> {
     } else {
         None
     };
-    let repo = super::check::load(app, cfg);
+    let repo = app.corpus(cfg)?;
     let pages = pages(&repo);
     if !args.write && !args.check {
         for p in &pages {

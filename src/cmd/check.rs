@@ -7,10 +7,11 @@ use anyhow::{Context as _, Result, bail};
 use super::{App, Exit};
 use crate::cli::CheckArgs;
 use crate::diagnostic::Severity;
-use crate::diagnostic::fix::{self, Applicability};
-use crate::diagnostic::render::{self, Options};
-use crate::docs::Repository;
-use crate::lint::{self, Context, Settings, registry};
+use crate::docs::Corpus;
+use crate::fix::{self, Applicability};
+use crate::lint::{self, Context, Settings};
+use crate::render::{self, Options};
+use crate::workspace::{Mode, Workspace};
 
 pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
     let cfg = app.config()?;
@@ -148,16 +149,16 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<Exit> {
         }
         if args.format.is_machine() {
             super::note(&tail);
-        } else if args.format == crate::diagnostic::render::Format::Human || args.statistics {
+        } else if args.format == crate::render::Format::Human || args.statistics {
             super::out(&(tail + "\n"))?;
         } else {
             super::note(&tail);
         }
     }
-    let failing = report.diagnostics.iter().any(|d| {
-        d.severity == Severity::Error
-            && (args.strict || !registry::rule(d.code).is_some_and(|r| r.time_dependent))
-    });
+    let failing = report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error && (args.strict || !d.code.info().time_dependent));
     // The process ends here: freeing ten thousand parsed documents one by one is work
     // nobody waits for (ripgrep and ruff skip it the same way).
     std::mem::forget(repo);
@@ -187,8 +188,8 @@ fn refusals(app: &App, refused: &[fix::Refused]) {
     }
 }
 
-/// Loads the repository as the mode says (work tree, or the index under `--staged`), reads
-/// history, and runs the rules; returns the model and the report.
+/// Opens the workspace as the mode says (work tree, or the index under `--staged`) and runs
+/// the rules; returns the model and the report.
 fn analyse(
     app: &App,
     cfg: &crate::config::Config,
@@ -196,93 +197,48 @@ fn analyse(
     settings: &Settings,
     paths: Option<&HashSet<String>>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(Repository, crate::diagnostic::Report)> {
+) -> Result<(Corpus, crate::diagnostic::Report)> {
     let started = std::time::Instant::now();
-    let git = crate::repo::Git::open(&cfg.root);
-    let changing = args.staged || args.since.is_some();
-    let pending = match (&git, changing) {
-        (Some(g), true) => Some(super::scope::pending(
-            g,
-            args.staged,
-            args.since.as_deref(),
-        )?),
-        (None, true) => {
-            return Err(
-                crate::repo::GitError::NotARepository(cfg.root.display().to_string()).into(),
-            );
-        }
-        _ => None,
+    let mode = if args.staged {
+        Mode::Staged
+    } else if let Some(rev) = &args.since {
+        Mode::Since(rev.clone())
+    } else {
+        Mode::WorkTree
     };
-    let t_pending = started.elapsed();
-    // The pre-commit hook must be fast: under `--staged` (the only mode with an overlay: the
-    // index) parse only what the change needs. CI (`--since`) reads everything.
-    let staged = git
-        .as_ref()
-        .zip(pending.as_ref())
-        .and_then(|(g, p)| Some((g, p.overlay.as_ref()?, &p.changes)));
-    let repo = match staged {
-        Some((g, overlay, changes)) => crate::repo::staged::load(g, cfg.clone(), overlay, changes),
-        None => load(app, cfg.clone()),
-    };
+    let ws = app.workspace(cfg.clone(), mode, true)?;
     if let Some(paths) = paths {
         for p in paths {
-            if !p.ends_with('/') && !repo.by_path.contains_key(p) && app.verbose {
+            if !p.ends_with('/') && !ws.corpus.by_path.contains_key(p) && app.verbose {
                 super::note(&format!(
                     "note: `{p}` is not a document of any kind; nothing to check there"
                 ));
             }
         }
     }
-    let t_loaded = started.elapsed();
-    let mut view = lint::GitView::default();
-    if let Some(g) = &git {
-        view.prefix = g.prefix().to_string();
-        let mut history = if args.staged {
-            // Only the parsed documents (and the deleted ones, which a rename may continue)
-            // are judged: the rest of the cache stays unparsed.
-            let mut paths: HashSet<&str> = repo
-                .docs
-                .iter()
-                .filter(|d| !d.stub)
-                .map(|d| d.path.as_str())
-                .collect();
-            if let Some(p) = &pending {
-                paths.extend(p.changes.deleted.iter().map(String::as_str));
-            }
-            crate::repo::history::load_some(g, &repo.config, &paths)
-        } else {
-            crate::repo::history::load(g, &repo.config)
-        }
-        .context("cannot read git history")?;
-        if app.verbose {
-            super::note(&history.describe());
-        }
-        history.follow_moves(g, &repo);
-        view.history = Some(history);
+    if app.verbose
+        && let Some(h) = &ws.git.history
+    {
+        super::note(&h.describe());
     }
     let mut scope = paths.cloned();
-    let mut change_scope = None;
-    if let (Some(g), Some(p)) = (&git, pending) {
-        if args.staged {
-            view.uncommitted = p
-                .changes
-                .added
-                .iter()
-                .filter(|a| !p.changes.renamed_from.contains_key(*a))
-                .cloned()
-                .collect();
-        }
-        let (change, s) = super::scope::view(g, &repo, p);
-        view.change = Some(change);
+    if let Some(s) = &ws.scope {
         let all = s.all();
         scope = Some(match scope {
             Some(paths) => paths.intersection(&all).cloned().collect(),
             None => all,
         });
-        change_scope = Some(s);
     }
     let t_view = started.elapsed();
-    let ctx = Context::new(&repo, scope, now)?.with_git(view);
+    let Workspace {
+        corpus,
+        git,
+        scope: change_scope,
+        timings,
+        source,
+        ..
+    } = ws;
+    let ctx = Context::new(&corpus, scope, now, source.as_ref())?.with_git(&git);
     let mut report = lint::run(&ctx, settings);
     drop(ctx);
     if let Some(s) = change_scope {
@@ -291,14 +247,15 @@ fn analyse(
     }
     if app.verbose {
         super::note(&format!(
-            "timing: change {t_pending:.1?}, {} documents {:.1?}, history and scope {:.1?}, rules {:.1?}",
-            repo.docs.len(),
-            t_loaded.saturating_sub(t_pending),
-            t_view.saturating_sub(t_loaded),
+            "timing: change {:.1?}, {} documents {:.1?}, history and scope {:.1?}, rules {:.1?}",
+            timings.change,
+            corpus.docs.len(),
+            timings.documents,
+            timings.history,
             started.elapsed().saturating_sub(t_view)
         ));
     }
-    Ok((repo, report))
+    Ok((corpus, report))
 }
 
 /// The clock: `--now` (or `ANNALS_NOW`, which clap reads into it) else the system's.
@@ -312,64 +269,6 @@ pub fn parse_now(now: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>> {
         }),
         None => Ok(chrono::Utc::now()),
     }
-}
-
-/// The work tree's documents and, in git, their history.
-pub fn load_with_history(
-    app: &App,
-    cfg: crate::config::Config,
-) -> Result<(Repository, Option<crate::repo::history::History>)> {
-    let repo = load(app, cfg);
-    let history = match crate::repo::Git::open(&repo.config.root) {
-        Some(g) => {
-            let mut history =
-                crate::repo::history::load(&g, &repo.config).context("cannot read git history")?;
-            history.follow_moves(&g, &repo);
-            Some(history)
-        }
-        None => None,
-    };
-    Ok((repo, history))
-}
-
-/// A rule context over the whole repository, with history.
-pub fn context(
-    repo: &Repository,
-    history: Option<crate::repo::history::History>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Context<'_>> {
-    Ok(Context::new(repo, None, now)?.with_git(lint::GitView {
-        history,
-        ..lint::GitView::default()
-    }))
-}
-
-/// Loads the repository, with a progress bar on a terminal.
-pub fn load(app: &App, cfg: crate::config::Config) -> Repository {
-    // A sparse checkout lacks the files outside its cone: the index has them, and links and
-    // numbers are resolved against it.
-    let sparse = cfg
-        .fs
-        .state_dir()
-        .parent()
-        .is_some_and(|git| git.join("info/sparse-checkout").exists())
-        .then(|| crate::repo::Git::open(&cfg.root))
-        .flatten()
-        .and_then(|g| g.sparse_overlay(&crate::docs::Classifier::new(&cfg)));
-    if let Some(overlay) = &sparse {
-        return Repository::load_with(cfg, Some(overlay), &|| {});
-    }
-    if !app.progress() {
-        return Repository::load(cfg, &|| {});
-    }
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} reading documents {pos}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    let repo = Repository::load(cfg, &|| bar.inc(1));
-    bar.finish_and_clear();
-    repo
 }
 
 pub fn ensure_known_kind(cfg: &crate::config::Config, kind: &str) -> Result<()> {

@@ -4,8 +4,8 @@ use anyhow::{Result, bail};
 
 use super::{App, Exit};
 use crate::cli::CodeownersArgs;
+use crate::docs::codeowners::{lines as codeowners_lines, with_block};
 use crate::gate::Op;
-use crate::lint::rules::owners::{codeowners_lines, with_block};
 
 pub fn run(app: &App, args: &CodeownersArgs) -> Result<Exit> {
     let cfg = app.config()?;
@@ -14,15 +14,15 @@ pub fn run(app: &App, args: &CodeownersArgs) -> Result<Exit> {
     } else {
         None
     };
-    let repo = super::check::load(app, cfg);
-    let prefix = crate::repo::Git::open(&repo.config.root)
+    let repo = app.corpus(cfg)?;
+    let prefix = crate::git::Git::open(&repo.config.root)
         .map(|g| g.prefix().to_string())
         .unwrap_or_default();
     let (block, left_out) = codeowners_lines(&repo, &prefix);
     for doc in &left_out {
         super::note(&format!(
             "warning: {} is left out of the CODEOWNERS block: its file name holds a control character that CODEOWNERS cannot carry (rename it with `annals mv`)",
-            crate::diagnostic::render::printable(doc)
+            crate::render::printable(doc)
         ));
     }
     if !args.write && !args.check {

@@ -5,12 +5,22 @@ use serde_json::json;
 
 use super::{App, Exit};
 use crate::cli::{DueArgs, ShowFormat};
-use crate::lint::rules::practice::awaited;
+use crate::workspace::Mode;
+use crate::workspace::practice::{Practice, people_by_email};
 
 pub fn run(app: &App, args: &DueArgs) -> Result<Exit> {
-    let (repo, history) = super::check::load_with_history(app, app.config()?)?;
+    let ws = app.workspace(app.config()?, Mode::WorkTree, true)?;
     let now = super::check::parse_now(args.now.as_deref())?;
-    let ctx = super::check::context(&repo, history, now)?;
+    let repo = &ws.corpus;
+    let calendar = repo.config.calendar();
+    let by_email = people_by_email(&repo.config);
+    let practice = Practice {
+        corpus: repo,
+        git: &ws.git,
+        now,
+        calendar: &calendar,
+        by_email: &by_email,
+    };
     if let Some(me) = &args.me {
         let cfg = &repo.config;
         anyhow::ensure!(
@@ -20,7 +30,7 @@ pub fn run(app: &App, args: &DueArgs) -> Result<Exit> {
     }
     let mut rows = Vec::new();
     for doc in &repo.docs {
-        let Some(a) = awaited(&ctx, doc) else {
+        let Some(a) = practice.awaited(doc) else {
             continue;
         };
         for person in &a.pending {
@@ -29,9 +39,9 @@ pub fn run(app: &App, args: &DueArgs) -> Result<Exit> {
             }
             // Positive: late by that much working time; negative: due in that much.
             let late = if now > a.deadline {
-                ctx.calendar.working_seconds(a.deadline, now)
+                calendar.working_seconds(a.deadline, now)
             } else {
-                -ctx.calendar.working_seconds(now, a.deadline)
+                -calendar.working_seconds(now, a.deadline)
             };
             rows.push((late, person.clone(), doc, a.clone()));
         }

@@ -8,7 +8,7 @@ use crate::cli::ExportArgs;
 
 pub fn run(app: &App, _args: &ExportArgs) -> Result<Exit> {
     let cfg = app.config()?;
-    let repo = super::check::load(app, cfg);
+    let repo = app.corpus(cfg)?;
     let mut s = String::new();
     for d in repo.docs.iter().filter(|d| d.unreadable.is_none()) {
         s.push_str(&serde_json::to_string(&crate::search::export_json(

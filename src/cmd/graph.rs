@@ -11,13 +11,14 @@ pub fn run(app: &App, args: &GraphArgs) -> Result<Exit> {
     if let Some(k) = &args.kind {
         super::check::ensure_known_kind(&cfg, k)?;
     }
-    let repo = super::check::load(app, cfg);
+    let repo = app.corpus(cfg)?;
     let kinds = &repo.config.kinds;
     let kind = match &args.kind {
         Some(k) => kinds.iter().position(|x| &x.name == k),
+        // The decision graph: the first kind whose documents have IDs, else the first kind.
         None => kinds
             .iter()
-            .position(|x| x.name == "decision")
+            .position(|x| x.id.is_some())
             .or(if kinds.is_empty() { None } else { Some(0) }),
     };
     let Some(kind) = kind else {

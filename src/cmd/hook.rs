@@ -23,7 +23,7 @@ pub fn script(prefix: &str) -> String {
 pub fn run(app: &App, args: &HookArgs) -> Result<Exit> {
     let HookAction::Install { force } = args.action;
     let cfg = app.config()?;
-    let Some(git) = crate::repo::Git::open(&cfg.root) else {
+    let Some(git) = crate::git::Git::open(&cfg.root) else {
         bail!("{} is not inside a git work tree", cfg.root.display());
     };
     let hooks = match git

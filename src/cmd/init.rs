@@ -174,14 +174,18 @@ pub fn run(app: &App, args: &InitArgs) -> Result<Exit> {
     )];
     let kinds: Vec<&Kind> = match preset {
         Preset::Default => cfg.kinds.iter().collect(),
-        Preset::Madr => cfg.kinds.iter().filter(|k| k.name == "decision").collect(),
+        Preset::Madr => cfg
+            .kinds
+            .iter()
+            .filter(|k| k.builtin == Some(crate::config::Builtin::Decision))
+            .collect(),
     };
     for k in &kinds {
         files.push((PathBuf::from(&k.dir).join("README.md"), kind_readme(k)));
         if let Some(t) = &k.template {
             files.push((t.clone(), template::builtin(k)));
         }
-        if let (Some(s), Some(text)) = (&k.schema, crate::lint::builtin_schema(&k.name)) {
+        if let (Some(s), Some(text)) = (&k.schema, k.builtin.map(crate::config::schema::builtin)) {
             files.push((s.clone(), text.to_string()));
         }
     }

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{App, Exit};
 use crate::cli::{ListArgs, ListFormat, SortKey};
-use crate::docs::{Document, Repository};
+use crate::docs::{Corpus, Document};
 
 /// One row of a listing.
 pub struct Row<'a> {
@@ -20,14 +20,14 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    pub fn new(repo: &'a Repository, doc: &'a Document) -> Row<'a> {
+    pub fn new(repo: &'a Corpus, doc: &'a Document) -> Row<'a> {
         let s = |k: &str| doc.data.get(k).and_then(Value::as_str).unwrap_or("");
         Row {
             doc,
             kind: &repo.kind_of(doc).name,
             id: doc.id.as_deref(),
             title: doc.title().unwrap_or(""),
-            status: s("status"),
+            status: doc.status().unwrap_or(""),
             owner: s("owner"),
             date: s("date"),
             tags: doc.list_field("tags").into_iter().map(|(t, _)| t).collect(),
@@ -45,7 +45,8 @@ pub fn run(app: &App, args: &ListArgs) -> Result<Exit> {
     if let Some(k) = &args.filter.kind {
         super::check::ensure_known_kind(&cfg, k)?;
     }
-    let (repo, history) = super::check::load_with_history(app, cfg)?;
+    let ws = app.workspace(cfg, crate::workspace::Mode::WorkTree, true)?;
+    let (repo, history) = (ws.corpus, ws.git.history);
     let time = |r: &Row<'_>, created: bool| -> i64 {
         history
             .as_ref()
@@ -158,7 +159,7 @@ fn table(rows: &[Row<'_>]) -> String {
         .iter()
         .map(|r| {
             // Document text never reaches the terminal raw (ESC, a newline in a title).
-            let p = |s: &str| crate::diagnostic::render::printable(s).into_owned();
+            let p = |s: &str| crate::render::printable(s).into_owned();
             [
                 p(r.id.unwrap_or(&r.doc.path)),
                 truncate(&p(r.title), 60),

@@ -15,7 +15,6 @@ mod list;
 pub mod mv;
 mod new;
 mod rule;
-mod scope;
 mod search;
 mod show;
 mod stale;
@@ -102,6 +101,49 @@ impl App {
         Ok(cfg.fs.lock(self.quiet)?)
     }
 
+    /// Opens the repository in `mode` (with git history when `history`), with a progress bar
+    /// on a terminal while the work tree's documents are read.
+    pub fn workspace(
+        &self,
+        cfg: crate::config::Config,
+        mode: crate::workspace::Mode,
+        history: bool,
+    ) -> Result<crate::workspace::Workspace> {
+        use crate::workspace::{Options, Workspace};
+        if !self.progress() || mode == crate::workspace::Mode::Staged {
+            return Ok(Workspace::open(
+                cfg,
+                mode,
+                Options {
+                    history,
+                    ..Options::default()
+                },
+            )?);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} reading documents {pos}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        let ws = Workspace::open(
+            cfg,
+            mode,
+            Options {
+                history,
+                tick: &|| bar.inc(1),
+            },
+        );
+        bar.finish_and_clear();
+        Ok(ws?)
+    }
+
+    /// The work tree's documents (no history).
+    pub fn corpus(&self, cfg: crate::config::Config) -> Result<crate::docs::Corpus> {
+        Ok(self
+            .workspace(cfg, crate::workspace::Mode::WorkTree, false)?
+            .corpus)
+    }
+
     /// True when a progress bar may be drawn.
     pub fn progress(&self) -> bool {
         !self.quiet && std::io::stderr().is_terminal()
@@ -131,6 +173,20 @@ impl App {
         parts
             .starts_with(&root_parts)
             .then(|| parts[root_parts.len()..].join("/"))
+    }
+
+    /// The document a command-line argument names, and the key it was found by: an ID or a
+    /// path from the root first, else a path from the current folder.
+    pub fn lookup<'c>(
+        &self,
+        corpus: &'c crate::docs::Corpus,
+        arg: &str,
+    ) -> Option<(&'c crate::docs::Document, String)> {
+        if let Some(d) = corpus.find(arg) {
+            return Some((d, arg.to_string()));
+        }
+        let key = self.repo_relative(&corpus.config, std::path::Path::new(arg));
+        corpus.find(&key).map(|d| (d, key))
     }
 
     /// Like [`App::inside_repo`], falling back to the path as given.

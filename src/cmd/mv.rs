@@ -4,18 +4,14 @@ use anyhow::{Context as _, Result, bail};
 
 use super::{App, Exit};
 use crate::cli::MvArgs;
-use crate::diagnostic::fix::{self, Fix};
 use crate::docs::Classifier;
+use crate::fix::{self, Fix};
 
 pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
     let cfg = app.config()?;
     let writer = app.writer(&cfg)?;
-    let repo = super::check::load(app, cfg);
-    let old_key = app.repo_relative(&repo.config, &args.old);
-    let Some(moved) = repo
-        .find(&old_key)
-        .or_else(|| repo.find(&args.old.to_string_lossy()))
-    else {
+    let repo = app.corpus(cfg)?;
+    let Some((moved, _)) = app.lookup(&repo, &args.old.to_string_lossy()) else {
         bail!(
             "`{}` is not a document (mv moves documents of a kind)",
             args.old.display()
@@ -92,8 +88,8 @@ pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
     if !app.quiet {
         super::out(&format!(
             "moved {} -> {}; rewrote {count} link{} and reference{} in {} other file{}\n",
-            crate::diagnostic::render::printable(&moved.path),
-            crate::diagnostic::render::printable(&to),
+            crate::render::printable(&moved.path),
+            crate::render::printable(&to),
             if count == 1 { "" } else { "s" },
             if count == 1 { "" } else { "s" },
             others,

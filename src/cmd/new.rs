@@ -4,9 +4,9 @@ use anyhow::{Context as _, Result, bail};
 
 use super::{App, Exit};
 use crate::cli::NewArgs;
-use crate::docs::Repository;
-use crate::docs::pattern::{Values, slugify};
+use crate::docs::Corpus;
 use crate::docs::template::{self, Fill};
+use crate::pattern::{Values, file_slug};
 
 /// A document ready to be written.
 pub struct Draft {
@@ -20,7 +20,7 @@ pub struct Draft {
 
 /// Fills the kind's template for a new document: next number, date, slug, owner, tags.
 pub fn prepare(
-    repo: &Repository,
+    repo: &Corpus,
     kind_name: &str,
     title: &str,
     tags: &[String],
@@ -35,13 +35,13 @@ pub fn prepare(
         .position(|k| k.name == kind_name)
         .expect("checked above");
     let kind = &cfg.kinds[kind_idx];
-    let slug = slugify(title);
+    let slug = file_slug(title);
     if slug.is_empty() {
         bail!("title `{title}` gives an empty slug: use letters or digits");
     }
     let (day, date_field) = if let Some(d) = date {
         anyhow::ensure!(
-            crate::lint::rules::front_matter::valid_date(d),
+            crate::time::valid_date(d),
             "--date `{d}`: expected YYYY-MM-DD (meetings: YYYY-MM-DDTHH:MM)"
         );
         let d = d.trim();
@@ -53,7 +53,10 @@ pub fn prepare(
         let today = crate::time::today(cfg.project.timezone)
             .format("%Y-%m-%d")
             .to_string();
-        let field = if kind.name == "meeting" {
+        // A kind that measures its agenda lead is dated to the minute.
+        let field = if kind.agenda_lead.is_some()
+            || kind.builtin == Some(crate::config::Builtin::Meeting)
+        {
             format!("{today}T10:00")
         } else {
             today.clone()
@@ -63,9 +66,10 @@ pub fn prepare(
     // The upstream branch may already hold numbers this work tree has not seen: taking
     // one of them would make two documents share an ID at the next merge.
     let number = kind.filename.has_number().then(|| {
-        repo.max_number(kind_idx)
-            .max(upstream_max_number(repo, kind).unwrap_or(0))
-            + 1
+        let upstream = crate::git::Git::open(&repo.config.root)
+            .and_then(|g| g.upstream_paths())
+            .unwrap_or_default();
+        repo.next_number(kind_idx, upstream.iter().map(String::as_str))
     });
     let values = Values {
         number,
@@ -79,7 +83,7 @@ pub fn prepare(
     let rel = format!("{}/{file}", kind.dir);
     for t in tags {
         if !cfg.tags.is_empty() && !cfg.tags.contains_key(t) {
-            let hint = crate::lint::rules::did_you_mean(t, cfg.tags.keys().map(String::as_str))
+            let hint = crate::text::did_you_mean(t, cfg.tags.keys().map(String::as_str))
                 .map(|s| format!(": did you mean `{s}`?"))
                 .unwrap_or_default();
             bail!("tag `{t}` is not in the [tags] vocabulary{hint}");
@@ -152,7 +156,7 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
     super::check::ensure_known_kind(&cfg, &args.kind)?;
     // The next number is taken under the lock: two `new` at once get two numbers.
     let writer = app.writer(&cfg)?;
-    let repo = super::check::load(app, cfg);
+    let repo = app.corpus(cfg)?;
     let draft = prepare(
         &repo,
         &args.kind,
@@ -182,27 +186,9 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
     Ok(Exit::Clean)
 }
 
-/// The highest number of `kind` in the tree of the current branch's upstream.
-fn upstream_max_number(repo: &Repository, kind: &crate::config::Kind) -> Option<u64> {
-    let git = crate::repo::Git::open(&repo.config.root)?;
-    let head = git.repo.head().ok()?;
-    let branch = git
-        .repo
-        .find_branch(head.shorthand().ok()?, git2::BranchType::Local)
-        .ok()?;
-    let tree = branch.upstream().ok()?.get().peel_to_tree().ok()?;
-    let prefix = format!("{}/", kind.dir);
-    git.tree_paths(&tree)
-        .iter()
-        .filter_map(|p| p.strip_prefix(&prefix))
-        .filter_map(|rest| kind.filename.matches(rest.rsplit('/').next()?)?.number)
-        .max()
-}
-
 /// git's `user.email`, where git has one.
 fn git_email(cfg: &crate::config::Config) -> Option<String> {
-    let repo = git2::Repository::discover(&cfg.root).ok()?;
-    repo.config().ok()?.get_string("user.email").ok()
+    crate::git::Git::open(&cfg.root)?.user_email()
 }
 
 /// The person whose `email` list holds git's `user.email`.

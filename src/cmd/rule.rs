@@ -5,18 +5,19 @@ use serde_json::json;
 
 use super::Exit;
 use crate::cli::{RuleArgs, ShowFormat};
-use crate::lint::registry::{self, Default as RuleDefault, RULES, Rule};
+use crate::lint::registry::{self, Info, Level, RULES};
+use crate::lint::rules::doc;
 
-fn level(r: &Rule) -> &'static str {
+fn level(r: &Info) -> &'static str {
     match r.default {
-        RuleDefault::Error => "error",
-        RuleDefault::Warn => "warn",
-        RuleDefault::Off(_) => "off",
+        Level::Error => "error",
+        Level::Warn => "warn",
+        Level::Off(_) => "off",
     }
 }
 
 pub fn run(args: &RuleArgs) -> Result<Exit> {
-    let rules: Vec<&Rule> = match &args.code {
+    let rules: Vec<&Info> = match &args.code {
         Some(code) => match registry::rule(code) {
             Some(r) => vec![r],
             None => bail!("unknown rule `{code}`: `annals rule` lists the codes"),
@@ -28,7 +29,7 @@ pub fn run(args: &RuleArgs) -> Result<Exit> {
             .iter()
             .map(|r| {
                 json!({"code": r.code, "name": r.name, "summary": r.summary, "default": level(r),
-                       "fix": r.fix, "time_dependent": r.time_dependent, "doc": r.doc})
+                       "fix": r.fix, "time_dependent": r.time_dependent, "doc": doc(r.rule)})
             })
             .collect();
         super::out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
@@ -44,7 +45,7 @@ pub fn run(args: &RuleArgs) -> Result<Exit> {
             s.push_str(&format!(". Fix: {f}"));
         }
         s.push_str(".\n\n");
-        s.push_str(r.doc);
+        s.push_str(doc(r.rule));
         s.push('\n');
         super::out(&s)?;
         return Ok(Exit::Clean);

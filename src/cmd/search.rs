@@ -114,6 +114,6 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Exit> {
             if found.total == 1 { "" } else { "s" }
         ));
     }
-    super::out(&crate::diagnostic::render::printable_text(&s))?;
+    super::out(&crate::render::printable_text(&s))?;
     Ok(Exit::Clean)
 }

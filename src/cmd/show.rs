@@ -6,16 +6,15 @@ use serde_json::{Value, json};
 use super::{App, Exit};
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::docs::links::{Target, resolve};
-use crate::docs::{Document, Repository};
-use crate::lint::rules::links::referenced;
+use crate::docs::{Corpus, Document};
 
 /// Where a document points: `(what, line)` per link or ID reference.
-fn outbound(repo: &Repository, doc: &Document) -> Vec<(String, usize)> {
+fn outbound(repo: &Corpus, doc: &Document) -> Vec<(String, usize)> {
     let kind = repo.kind_of(doc);
     let mut out = Vec::new();
     for field in &kind.id_fields {
         for (id, span) in doc.id_list(field) {
-            let shown = match referenced(repo, doc, &id) {
+            let shown = match repo.referenced(doc, &id) {
                 Some(t) => format!("{id} ({field}) -> {}", t.path),
                 None => format!("{id} ({field}) -> unknown"),
             };
@@ -32,7 +31,7 @@ fn outbound(repo: &Repository, doc: &Document) -> Vec<(String, usize)> {
 }
 
 /// Documents that link to `target` or name its ID: `(path, line)`.
-fn inbound(repo: &Repository, target: &Document) -> Vec<(String, usize)> {
+fn inbound(repo: &Corpus, target: &Document) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for d in &repo.docs {
         if std::ptr::eq(d, target) {
@@ -41,7 +40,10 @@ fn inbound(repo: &Repository, target: &Document) -> Vec<(String, usize)> {
         let kind = repo.kind_of(d);
         for field in &kind.id_fields {
             for (v, span) in d.id_list(field) {
-                if referenced(repo, d, &v).is_some_and(|t| std::ptr::eq(t, target)) {
+                if repo
+                    .referenced(d, &v)
+                    .is_some_and(|t| std::ptr::eq(t, target))
+                {
                     out.push((d.path.clone(), d.line_col(span.start).0));
                 }
             }
@@ -73,7 +75,7 @@ fn rfc3339(t: i64) -> String {
 }
 
 /// The person a commit email belongs to, else the email.
-fn person(repo: &Repository, email: &str) -> String {
+fn person(repo: &Corpus, email: &str) -> String {
     repo.config
         .people
         .iter()
@@ -81,7 +83,7 @@ fn person(repo: &Repository, email: &str) -> String {
         .map_or_else(|| email.to_string(), |(k, _)| k.clone())
 }
 
-fn authors(repo: &Repository, f: &crate::repo::history::Facts) -> Vec<String> {
+fn authors(repo: &Corpus, f: &crate::git::history::Facts) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for t in &f.touches {
         let p = person(repo, &t.email);
@@ -93,13 +95,9 @@ fn authors(repo: &Repository, f: &crate::repo::history::Facts) -> Vec<String> {
 }
 
 pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
-    let (repo, history) = super::check::load_with_history(app, app.config()?)?;
-    let key = if repo.find(&args.target).is_some() {
-        args.target.clone()
-    } else {
-        app.repo_relative(&repo.config, std::path::Path::new(&args.target))
-    };
-    let Some(doc) = repo.find(&key) else {
+    let ws = app.workspace(app.config()?, crate::workspace::Mode::WorkTree, true)?;
+    let (repo, history) = (ws.corpus, ws.git.history);
+    let Some((doc, key)) = app.lookup(&repo, &args.target) else {
         bail!("no document with ID or path `{}`", args.target);
     };
     // Two files with one ID (N002): which one is meant is not for annals to guess.
@@ -200,6 +198,6 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Exit> {
     for (p, l) in &inb {
         s.push_str(&format!("  {p}:{l}\n"));
     }
-    super::out(&crate::diagnostic::render::printable_text(&s))?;
+    super::out(&crate::render::printable_text(&s))?;
     Ok(Exit::Clean)
 }

@@ -5,17 +5,27 @@ use serde_json::json;
 
 use super::{App, Exit};
 use crate::cli::{ShowFormat, StaleArgs};
-use crate::lint::rules::practice::staleness;
+use crate::workspace::Mode;
+use crate::workspace::practice::{Practice, people_by_email};
 
 pub fn run(app: &App, args: &StaleArgs) -> Result<Exit> {
-    let (repo, history) = super::check::load_with_history(app, app.config()?)?;
+    let ws = app.workspace(app.config()?, Mode::WorkTree, true)?;
     let now = super::check::parse_now(args.now.as_deref())?;
-    let ctx = super::check::context(&repo, history, now)?;
+    let repo = &ws.corpus;
+    let calendar = repo.config.calendar();
+    let by_email = people_by_email(&repo.config);
+    let practice = Practice {
+        corpus: repo,
+        git: &ws.git,
+        now,
+        calendar: &calendar,
+        by_email: &by_email,
+    };
     let rows: Vec<_> = repo
         .docs
         .iter()
-        .filter(|d| ctx.reads_metadata(d))
-        .filter_map(|d| staleness(&ctx, d).map(|why| (d, why)))
+        .filter(|d| d.reads_metadata(repo.kind_of(d)))
+        .filter_map(|d| practice.staleness(d).map(|why| (d, why)))
         .collect();
     if args.format == ShowFormat::Json {
         let v: Vec<_> = rows

@@ -6,18 +6,13 @@ use anyhow::{Context as _, Result, bail};
 use super::{App, Exit};
 use crate::cli::{StatusArgs, SupersedeArgs};
 use crate::config::Kind;
-use crate::diagnostic::fix::{self, Fix};
 use crate::docs::edit::{set_field, yaml_scalar};
-use crate::docs::{Document, Repository};
-use crate::lint::rules::did_you_mean;
+use crate::docs::{Corpus, Document};
+use crate::fix::{self, Fix};
+use crate::text::did_you_mean;
 
-fn find<'r>(app: &App, repo: &'r Repository, target: &str) -> Result<&'r Document> {
-    let key = if repo.find(target).is_some() {
-        target.to_string()
-    } else {
-        app.repo_relative(&repo.config, std::path::Path::new(target))
-    };
-    let Some(doc) = repo.find(&key) else {
+fn find<'r>(app: &App, repo: &'r Corpus, target: &str) -> Result<&'r Document> {
+    let Some((doc, _)) = app.lookup(repo, target) else {
         bail!("no document with ID or path `{target}`");
     };
     if doc.fm_end.is_none() {
@@ -46,16 +41,7 @@ fn allowed(kind: &Kind, from: Option<&str>, to: &str) -> Result<()> {
         );
     }
     let Some(from) = from else { return Ok(()) };
-    if from == to || kind.transitions.is_empty() {
-        return Ok(());
-    }
-    let next = kind.transitions.get(from).cloned().unwrap_or_default();
-    if !next.iter().any(|s| s == to) {
-        let options = if next.is_empty() {
-            format!("`{from}` is final")
-        } else {
-            format!("from `{from}` it allows {}", next.join(", "))
-        };
+    if let Err(options) = kind.transition(from, to) {
         bail!(
             "the {} workflow does not allow `{from}` -> `{to}` ({options})",
             kind.name
@@ -64,17 +50,13 @@ fn allowed(kind: &Kind, from: Option<&str>, to: &str) -> Result<()> {
     Ok(())
 }
 
-fn status_of(doc: &Document) -> Option<&str> {
-    doc.data.get("status").and_then(|s| s.as_str())
-}
-
 pub fn status(app: &App, args: &StatusArgs) -> Result<Exit> {
     let cfg = app.config()?;
     let writer = app.writer(&cfg)?;
-    let repo = super::check::load(app, cfg);
+    let repo = app.corpus(cfg)?;
     let doc = find(app, &repo, &args.target)?;
     let kind = repo.kind_of(doc);
-    let from = status_of(doc);
+    let from = doc.status();
     if from == Some(args.status.as_str()) {
         if !app.quiet {
             super::out(&format!("{} is already {}\n", doc.identity(), args.status))?;
@@ -105,10 +87,10 @@ pub fn status(app: &App, args: &StatusArgs) -> Result<Exit> {
 pub fn supersede(app: &App, args: &SupersedeArgs) -> Result<Exit> {
     let cfg = app.config()?;
     let writer = app.writer(&cfg)?;
-    let repo = super::check::load(app, cfg);
+    let repo = app.corpus(cfg)?;
     let old = find(app, &repo, &args.target)?;
     let kind = repo.kind_of(old);
-    allowed(kind, status_of(old), "superseded")?;
+    allowed(kind, old.status(), "superseded")?;
     if old.data.get("superseded_by").is_some() {
         bail!("{} is already superseded", old.identity());
     }
@@ -122,11 +104,11 @@ pub fn supersede(app: &App, args: &SupersedeArgs) -> Result<Exit> {
     let new_ref = draft
         .id
         .clone()
-        .unwrap_or_else(|| crate::lint::rules::links::relative(&old.path, &draft.rel));
+        .unwrap_or_else(|| crate::docs::links::relative(&old.path, &draft.rel));
     let old_ref = old
         .id
         .clone()
-        .unwrap_or_else(|| crate::lint::rules::links::relative(&draft.rel, &old.path));
+        .unwrap_or_else(|| crate::docs::links::relative(&draft.rel, &old.path));
     // The new document's `supersedes`, written with the same machinery on its draft text.
     let draft_doc = Document::from_text(draft.rel.clone(), old.kind, kind, &draft.text);
     let e = set_field(&draft_doc, "supersedes", &yaml_scalar(&old_ref))

@@ -1,27 +1,12 @@
-//! Findings: what a rule reports, where, and how it is rendered.
+//! Findings as plain data: what a rule reports, where, and the fix it offers.
 
 pub mod fix;
-pub mod render;
 
 use std::ops::Range;
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
+pub use crate::lint::registry::{Rule, Severity};
 
 /// 1-based positions; `end_column` is exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -35,7 +20,7 @@ pub struct Location {
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Rule,
     pub severity: Severity,
     pub path: String,
     /// Byte span in the document; `None` for file-level findings.
@@ -47,18 +32,22 @@ pub struct Diagnostic {
     /// The front matter field the finding is about (for "one problem, one diagnostic").
     pub field: Option<String>,
     pub fix: Option<fix::Fix>,
-    /// What a link or reference finding points at (a path, or an unknown ID): lets
-    /// `--since` keep the findings a change caused in documents it did not touch.
+    /// What a link or reference finding points at (a path, or an unknown ID), when a change
+    /// there can cause it: lets `--since` keep the findings a change caused in documents it
+    /// did not touch.
     pub target: Option<String>,
     /// Reported at most as a warning, whatever the rule's level (a near miss in an open
     /// vocabulary: worth a look, not a failed commit).
     pub at_most_warning: bool,
+    /// A general finding on `field` (a schema's message), dropped when a rule reports a
+    /// specific one on the same field: one problem, one diagnostic.
+    pub general: bool,
 }
 
 impl Diagnostic {
     /// A diagnostic at `span`; the runner sets the severity from the rule's level.
     pub fn new(
-        code: &'static str,
+        code: Rule,
         path: &str,
         span: Option<Range<usize>>,
         message: impl Into<String>,
@@ -75,7 +64,14 @@ impl Diagnostic {
             fix: None,
             target: None,
             at_most_warning: false,
+            general: false,
         }
+    }
+
+    #[must_use]
+    pub fn general(mut self) -> Self {
+        self.general = true;
+        self
     }
 
     #[must_use]
@@ -84,9 +80,10 @@ impl Diagnostic {
         self
     }
 
+    /// What the finding points at, when a change there (not in this document) can cause it.
     #[must_use]
-    pub fn with_target(mut self, target: &str) -> Self {
-        self.target = Some(target.to_string());
+    pub fn with_target(mut self, target: Option<&str>) -> Self {
+        self.target = target.map(str::to_string);
         self
     }
 
@@ -110,7 +107,7 @@ impl Diagnostic {
 
     pub fn sort_key(&self) -> (&str, usize, usize, &str) {
         let (l, c) = self.location.map_or((0, 0), |l| (l.line, l.column));
-        (&self.path, l, c, self.code)
+        (&self.path, l, c, self.code.code())
     }
 }
 
@@ -141,7 +138,7 @@ impl Report {
         let mut m: std::collections::BTreeMap<&'static str, (usize, usize)> =
             std::collections::BTreeMap::new();
         for d in &self.diagnostics {
-            let e = m.entry(d.code).or_default();
+            let e = m.entry(d.code.code()).or_default();
             match d.severity {
                 Severity::Error => e.0 += 1,
                 Severity::Warning => e.1 += 1,
@@ -154,12 +151,4 @@ impl Report {
 /// Finds a file's text for renderers that quote source lines.
 pub trait Sources {
     fn source(&self, path: &str) -> Option<&str>;
-}
-
-impl Sources for crate::docs::Repository {
-    fn source(&self, path: &str) -> Option<&str> {
-        self.by_path
-            .get(path)
-            .map(|&i| self.docs[i].source.as_str())
-    }
 }

@@ -58,6 +58,38 @@ pub fn yaml_scalar(s: &str) -> String {
     }
 }
 
+/// An edit pointing `link` (written in `doc`) at the repository path `to`, keeping how it was
+/// written: root-relative or relative, its `?query` and `#fragment`, angle brackets.
+pub fn retarget(doc: &Document, link: &super::markdown::Link, to: &str) -> Option<Edit> {
+    retarget_from(doc, &doc.path, link, to)
+}
+
+/// Like [`retarget`], for a document that will live at `from` (when it is being moved).
+pub fn retarget_from(
+    doc: &Document,
+    from: &str,
+    link: &super::markdown::Link,
+    to: &str,
+) -> Option<Edit> {
+    let span = link.dest_span.clone()?;
+    let raw = &doc.source[span.clone()];
+    let cut = raw.find(['#', '?']).unwrap_or(raw.len());
+    let mut path = if raw.starts_with('/') {
+        format!("/{to}")
+    } else {
+        super::links::relative(from, to)
+    };
+    let bracketed = doc.source[..span.start].ends_with('<');
+    if !bracketed {
+        path = path.replace('%', "%25").replace(' ', "%20");
+    }
+    Some(Edit {
+        path: doc.path.clone(),
+        range: span,
+        replacement: format!("{path}{}", &raw[cut..]),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

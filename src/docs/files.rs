@@ -78,6 +78,24 @@ impl FileIndex {
         idx
     }
 
+    /// Adds a file (and its folders); the derived lookups are built again on next use.
+    pub fn insert(&mut self, path: &str) {
+        if self.files.contains(path) {
+            return;
+        }
+        let mut d = path;
+        while let Some((parent, _)) = d.rsplit_once('/') {
+            if !self.dirs.insert(parent.to_string()) {
+                break;
+            }
+            d = parent;
+        }
+        self.files.insert(path.to_string());
+        self.lower = std::sync::OnceLock::new();
+        self.children = std::sync::OnceLock::new();
+        self.names = std::sync::OnceLock::new();
+    }
+
     pub fn exists(&self, path: &str) -> bool {
         self.files.contains(path) || self.dirs.contains(path)
     }

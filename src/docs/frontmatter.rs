@@ -43,26 +43,32 @@ pub struct Split {
 }
 
 /// Where the front matter block is: `yaml` is the text between the delimiters.
-struct Block {
-    yaml: Range<usize>,
-    body_start: usize,
+pub struct Block {
+    pub yaml: Range<usize>,
+    pub body_start: usize,
 }
 
-fn is_delimiter(line: &str, closing: bool) -> bool {
-    let l = line.trim_end_matches(['\r', '\n']).trim_end();
-    l == "---" || (closing && l == "...")
+/// A line that opens front matter (`---`) or, when `closing`, closes it (`---`, `...`): the
+/// one reader of the delimiter, for text and for bytes not yet known to be UTF-8.
+pub fn is_delimiter(line: &[u8], closing: bool) -> bool {
+    let l = line.trim_ascii_end();
+    l == b"---" || (closing && l == b"...")
 }
 
-/// Finds the block; `Err(())` when it opens but never closes.
-fn split(src: &str) -> Result<Option<Block>, ()> {
+/// Front matter that opens but never closes.
+#[derive(Debug, Clone, Copy)]
+pub struct Unclosed;
+
+/// Finds the block; `Err(Unclosed)` when it opens but never closes.
+pub fn split(src: &str) -> Result<Option<Block>, Unclosed> {
     let first_end = src.find('\n').map_or(src.len(), |i| i + 1);
-    if !is_delimiter(&src[..first_end], false) {
+    if !is_delimiter(&src.as_bytes()[..first_end], false) {
         return Ok(None);
     }
     let mut pos = first_end;
     while pos < src.len() {
         let end = src[pos..].find('\n').map_or(src.len(), |i| pos + i + 1);
-        if is_delimiter(&src[pos..end], true) {
+        if is_delimiter(&src.as_bytes()[pos..end], true) {
             return Ok(Some(Block {
                 yaml: first_end..pos,
                 body_start: end,
@@ -70,7 +76,7 @@ fn split(src: &str) -> Result<Option<Block>, ()> {
         }
         pos = end;
     }
-    Err(())
+    Err(Unclosed)
 }
 
 /// Where the body starts, without parsing the front matter (for link targets that are no
@@ -79,7 +85,7 @@ pub fn body_start(src: &str) -> usize {
     match split(src) {
         Ok(Some(b)) => b.body_start,
         Ok(None) => 0,
-        Err(()) => src.len(),
+        Err(Unclosed) => src.len(),
     }
 }
 
@@ -94,7 +100,7 @@ pub fn parse(src: &str) -> Split {
     };
     let block = match split(src) {
         Ok(None) => return done(FrontMatter::Absent, 0),
-        Err(()) => {
+        Err(Unclosed) => {
             return done(
                 FrontMatter::Invalid {
                     message: "front matter opened with `---` is never closed: expected a `---` line after it".to_string(),

@@ -76,6 +76,21 @@ pub fn resolve(from: &str, dest: &str) -> Target {
     }
 }
 
+/// `to` written relative to the folder of `from` (both repository-relative).
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> =
+        from.split('/').collect::<Vec<_>>()[..from.matches('/').count()].to_vec();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +134,16 @@ mod tests {
             Target::Escapes
         );
         assert_eq!(resolve("a.md", "C:/x.md"), Target::External);
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative("meetings/a.md", "decisions/b.md"),
+            "../decisions/b.md"
+        );
+        assert_eq!(relative("decisions/a.md", "decisions/b.md"), "b.md");
+        assert_eq!(relative("a.md", "decisions/b.md"), "decisions/b.md");
+        assert_eq!(relative("x/y/a.md", "x/b.md"), "../b.md");
     }
 }

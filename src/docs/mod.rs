@@ -1,11 +1,11 @@
 //! The document model: discovery per kind, one read and one parse per file.
 
+pub mod codeowners;
 pub mod edit;
 pub mod files;
 pub mod frontmatter;
 pub mod links;
 pub mod markdown;
-pub mod pattern;
 pub mod slug;
 pub mod template;
 
@@ -18,9 +18,9 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::config::{Config, Kind};
+use crate::pattern::Captures;
 pub use frontmatter::{Field, FrontMatter};
 pub use markdown::Markdown;
-use pattern::Captures;
 
 /// Why a file could not be read as a document.
 #[derive(Debug, Clone)]
@@ -123,7 +123,7 @@ impl Document {
         }
     }
 
-    /// A document known by its name only (see [`Repository::load_selective`]).
+    /// A document known by its name only (see [`Corpus::load_selective`]).
     pub fn stub(path: String, kind_idx: usize, kind: &Kind) -> Document {
         let mut d = Document::unreadable(path, kind_idx, kind, Unreadable::Binary);
         d.unreadable = None;
@@ -339,6 +339,27 @@ impl Document {
             .or_else(|| self.md.h1().map(|h| strip_number_prefix(&h.text)))
     }
 
+    /// The status, as front matter or an inline `## Status` / `Status:` line gives it (MADR's
+    /// `superseded by X` read as `superseded`): the one reader of a document's status, which
+    /// history's status changes use too ([`status_in`]).
+    pub fn status(&self) -> Option<&str> {
+        self.data
+            .get("status")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// False for files whose front matter is missing (where the kind requires it) or
+    /// unparsable: their metadata is not read (F001 says why).
+    pub fn reads_metadata(&self, kind: &Kind) -> bool {
+        match self.front_matter {
+            FrontMatter::Parsed => true,
+            FrontMatter::Absent => kind.front_matter == crate::config::FrontMatterMode::Optional,
+            FrontMatter::Invalid { .. } => false,
+        }
+    }
+
     /// The document's identity: its ID, else its path.
     pub fn identity(&self) -> &str {
         self.id.as_deref().unwrap_or(&self.path)
@@ -361,7 +382,7 @@ pub fn id_of(kind: &Kind, name: Option<&Captures>) -> Option<String> {
     if id.has_number() {
         c.number?;
     }
-    id.render(&pattern::Values {
+    id.render(&crate::pattern::Values {
         number: c.number,
         date: c.date.as_deref(),
         slug: c.slug.as_deref(),
@@ -376,7 +397,7 @@ pub fn bare_number_id(kind: &Kind, value: &str) -> Option<String> {
         return None;
     }
     let pattern = kind.id.as_ref().filter(|p| p.has_number())?;
-    pattern.render(&pattern::Values {
+    pattern.render(&crate::pattern::Values {
         number: Some(v.parse().ok()?),
         ..Default::default()
     })
@@ -430,6 +451,48 @@ fn relation_target(text: &str) -> Option<(String, Range<usize>)> {
     let word: &str = t.split_whitespace().next()?;
     let word = word.trim_end_matches(['.', ',', ';']);
     (!word.is_empty()).then(|| (word.to_string(), lead..lead + word.len()))
+}
+
+/// A document's status from its text alone, as [`Document::status`] reads it: what history
+/// records at each commit. Front matter is scanned line by line (a YAML parse per commit is
+/// not needed); a document without front matter is parsed for its inline `## Status` or
+/// `Status:` line.
+pub fn status_in(text: &str) -> Option<String> {
+    let text = text.trim_start_matches('\u{feff}');
+    match frontmatter::split(text) {
+        Ok(Some(block)) => {
+            for line in text[block.yaml].lines() {
+                if let Some(v) = line.trim_end().strip_prefix("status:") {
+                    let v = v.split(" #").next().unwrap_or("").trim();
+                    return status_value(v.trim_matches(['"', '\'']));
+                }
+            }
+            return None;
+        }
+        // Front matter that never closes is no metadata at all (F001).
+        Err(frontmatter::Unclosed) => return None,
+        Ok(None) => {}
+    }
+    // Most texts without front matter say nothing of a status: no parse for them.
+    if !text.contains("tatus") {
+        return None;
+    }
+    let md = Markdown::parse(text, 0);
+    let (data, _) = inline_metadata(text, &md);
+    status_value(data.get("status")?.as_str()?)
+}
+
+/// A status as written, as the model keeps it: trimmed, MADR's `superseded by X` as
+/// `superseded`.
+fn status_value(v: &str) -> Option<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    if v.to_ascii_lowercase().starts_with("superseded by") {
+        return Some("superseded".to_string());
+    }
+    Some(v.to_string())
 }
 
 /// `status: superseded by ADR-0002` (MADR) or `Superseded by [..](..)` (adr-tools) means
@@ -652,31 +715,22 @@ pub struct Discovered {
     pub skipped: Vec<Skipped>,
 }
 
-/// Contents that replace the work tree's: the git index under `--staged`. `None` marks a
-/// path that does not exist there (untracked, or deleted from the index).
+/// Contents that replace the work tree's (the git index under `--staged`, a sparse
+/// checkout's missing files, an editor's unsaved buffers). `None` marks a path that does not
+/// exist there (untracked, or deleted from the index).
 #[derive(Debug, Default, Clone)]
 pub struct Overlay {
     pub files: std::collections::BTreeMap<String, Option<Vec<u8>>>,
-    /// When set, the only files that exist (the index's, sorted by path): nothing else is
-    /// walked, and unchanged files are read from the object database, never the work tree.
-    pub index: Option<Vec<IndexFile>>,
+    /// When set, the only files that exist (the git index's, sorted by path): nothing else is
+    /// walked, and the work tree is never read.
+    pub index: Option<Vec<Listed>>,
 }
 
-/// A file of the git index.
+/// A file of a listing that stands for the work tree.
 #[derive(Debug, Clone)]
-pub struct IndexFile {
+pub struct Listed {
     pub path: String,
-    pub blob: git2::Oid,
     pub symlink: bool,
-}
-
-impl Overlay {
-    /// The index's blob of `path` (under `--staged`).
-    pub fn blob(&self, path: &str) -> Option<git2::Oid> {
-        let index = self.index.as_ref()?;
-        let i = index.binary_search_by(|f| f.path.as_str().cmp(path)).ok()?;
-        Some(index[i].blob)
-    }
 }
 
 /// Which kind a repository-relative path belongs to, and whether it is excluded (a catalog).
@@ -764,7 +818,7 @@ pub fn discover(cfg: &Config, overlay: Option<&Overlay>) -> Discovered {
     if let Some(index) = overlay.and_then(|o| o.index.as_ref()) {
         dirs.clear();
         found.reserve(index.len());
-        for IndexFile { path, symlink, .. } in index {
+        for Listed { path, symlink } in index {
             if *symlink {
                 if classifier.classify(path).is_some() {
                     skipped.push(Skipped {
@@ -926,7 +980,10 @@ pub fn within_nesting(cfg: &Config, bytes: Vec<u8>) -> Result<Vec<u8>, Unreadabl
 pub fn exceeds_nesting(bytes: &[u8], limit: usize) -> bool {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut lines = bytes.split(|&b| b == b'\n');
-    let mut in_front_matter = bytes.starts_with(b"---");
+    let mut in_front_matter = bytes
+        .split(|&b| b == b'\n')
+        .next()
+        .is_some_and(|l| frontmatter::is_delimiter(l, false));
     if in_front_matter {
         lines.next();
     }
@@ -934,7 +991,7 @@ pub fn exceeds_nesting(bytes: &[u8], limit: usize) -> bool {
     for line in lines {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if in_front_matter {
-            if line.starts_with(b"---") || line.starts_with(b"...") {
+            if frontmatter::is_delimiter(line, true) {
                 in_front_matter = false;
                 continue;
             }
@@ -999,6 +1056,43 @@ pub fn read(cfg: &Config, f: &Found) -> Result<Vec<u8>, Unreadable> {
     }
 }
 
+/// Where a workspace's file contents come from: the work tree, or what stands for it (the
+/// git index under `--staged`). Files that are no document (link targets, CODEOWNERS,
+/// schemas) are read through it, within the size limit.
+pub trait Source: Sync {
+    /// The bytes of the repository file at `path` (repository-relative).
+    fn read(&self, path: &str) -> Result<Vec<u8>, String>;
+    /// Like [`Source::read`]; `Ok(None)` when the file does not exist.
+    fn read_optional(&self, path: &str) -> Result<Option<Vec<u8>>, String>;
+}
+
+/// The work tree, through the containment gate.
+pub struct WorkTree {
+    fs: crate::gate::Root,
+    limit: u64,
+}
+
+impl WorkTree {
+    pub fn new(cfg: &Config) -> WorkTree {
+        WorkTree {
+            fs: cfg.fs.clone(),
+            limit: cfg.limits.max_file_size,
+        }
+    }
+}
+
+impl Source for WorkTree {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        self.fs.read(path, self.limit).map_err(|e| e.to_string())
+    }
+
+    fn read_optional(&self, path: &str) -> Result<Option<Vec<u8>>, String> {
+        self.fs
+            .read_optional(path, self.limit)
+            .map_err(|e| e.to_string())
+    }
+}
+
 /// Reads and parses one found file.
 pub fn load(cfg: &Config, f: &Found) -> Document {
     let kind = &cfg.kinds[f.kind];
@@ -1010,7 +1104,7 @@ pub fn load(cfg: &Config, f: &Found) -> Document {
 
 /// Every document of the repository, with indexes by ID and path.
 #[derive(Debug)]
-pub struct Repository {
+pub struct Corpus {
     pub config: Config,
     pub docs: Vec<Document>,
     pub skipped: Vec<Skipped>,
@@ -1023,21 +1117,17 @@ pub struct Repository {
     pub by_path: HashMap<String, usize>,
 }
 
-impl Repository {
+impl Corpus {
     /// Discovers and parses every document from the work tree, in parallel.
     /// `tick` is called once per file read (for a progress bar).
-    /// (`check --staged` builds its model from the index instead: [`crate::repo::staged`].)
-    pub fn load(config: Config, tick: &(dyn Fn() + Sync)) -> Repository {
-        Repository::load_with(config, None, tick)
+    /// (`check --staged` builds its model from the index instead: [`crate::git::staged`].)
+    pub fn load(config: Config, tick: &(dyn Fn() + Sync)) -> Corpus {
+        Corpus::load_with(config, None, tick)
     }
 
-    /// Like [`Repository::load`], with files the work tree lacks (a sparse checkout's paths
+    /// Like [`Corpus::load`], with files the work tree lacks (a sparse checkout's paths
     /// outside its cone, given with their committed contents).
-    pub fn load_with(
-        config: Config,
-        extra: Option<&Overlay>,
-        tick: &(dyn Fn() + Sync),
-    ) -> Repository {
+    pub fn load_with(config: Config, extra: Option<&Overlay>, tick: &(dyn Fn() + Sync)) -> Corpus {
         let found = discover(&config, extra);
         let read = |f: &Found| match extra.and_then(|o| o.files.get(&f.path)) {
             Some(Some(bytes)) => {
@@ -1065,7 +1155,7 @@ impl Repository {
             },
             || files::FileIndex::scan(&config.root, extra),
         );
-        let mut repo = Repository::from_docs(config, docs, found.skipped, Some(files));
+        let mut repo = Corpus::from_docs(config, docs, found.skipped, Some(files));
         repo.catalogs = catalogs;
         repo
     }
@@ -1076,7 +1166,7 @@ impl Repository {
         docs: Vec<Document>,
         skipped: Vec<Skipped>,
         files: Option<files::FileIndex>,
-    ) -> Repository {
+    ) -> Corpus {
         let mut by_id: HashMap<String, Vec<usize>> =
             HashMap::with_capacity_and_hasher(docs.len(), rustc_hash::FxBuildHasher);
         let mut by_path = HashMap::with_capacity_and_hasher(docs.len(), rustc_hash::FxBuildHasher);
@@ -1088,7 +1178,7 @@ impl Repository {
         }
         let files = files
             .unwrap_or_else(|| files::FileIndex::from_paths(docs.iter().map(|d| d.path.clone())));
-        Repository {
+        Corpus {
             config,
             docs,
             skipped,
@@ -1099,18 +1189,52 @@ impl Repository {
         }
     }
 
+    /// Puts `doc` in place of the document or catalog at its path, or adds it: one file's
+    /// new contents, without reading the others again. A document's ID comes from its path,
+    /// so the ID index changes only for a new path.
+    pub fn replace(&mut self, doc: Document, catalog: bool) {
+        if catalog {
+            if let Some(c) = self.catalogs.iter_mut().find(|c| c.path == doc.path) {
+                *c = doc;
+            } else {
+                self.files.insert(&doc.path);
+                self.catalogs.push(doc);
+            }
+            return;
+        }
+        if let Some(&i) = self.by_path.get(&doc.path) {
+            self.docs[i] = doc;
+            return;
+        }
+        let i = self.docs.len();
+        if let Some(id) = &doc.id {
+            self.by_id.entry(id.clone()).or_default().push(i);
+        }
+        self.by_path.insert(doc.path.clone(), i);
+        self.files.insert(&doc.path);
+        self.docs.push(doc);
+    }
+
     pub fn kind_of(&self, doc: &Document) -> &Kind {
         &self.config.kinds[doc.kind]
     }
 
-    /// The highest number the kind's file names carry (0 when none does).
-    pub fn max_number(&self, kind: usize) -> u64 {
-        self.docs
+    /// The next free number of `kind`: one above the highest its documents' file names
+    /// carry and the highest of the `elsewhere` paths (files of another tree: the base of a
+    /// change, the upstream branch).
+    pub fn next_number<'p>(
+        &self,
+        kind: usize,
+        elsewhere: impl IntoIterator<Item = &'p str>,
+    ) -> u64 {
+        let k = &self.config.kinds[kind];
+        let here = self
+            .docs
             .iter()
             .filter(|d| d.kind == kind)
-            .filter_map(|d| d.name.as_ref()?.number)
-            .max()
-            .unwrap_or(0)
+            .filter_map(|d| d.name.as_ref()?.number);
+        let there = elsewhere.into_iter().filter_map(|p| k.number_in(p));
+        here.chain(there).max().unwrap_or(0) + 1
     }
 
     /// A document or catalog by repository-relative path (what fixes may edit).
@@ -1139,13 +1263,59 @@ impl Repository {
         Classifier::new(&self.config).id(path)
     }
 
+    /// The document an ID field value names: by ID (a bare number is an ID of the document's
+    /// own kind), or by path relative to the document.
+    pub fn referenced(&self, from: &Document, value: &str) -> Option<&Document> {
+        if let Some(id) = bare_number_id(self.kind_of(from), value) {
+            return self.find(&id);
+        }
+        if let Some(d) = self.find(value) {
+            return Some(d);
+        }
+        match links::resolve(&from.path, value) {
+            links::Target::Path { path, .. } => self.by_path.get(&path).map(|&i| &self.docs[i]),
+            _ => None,
+        }
+    }
+
     pub fn root(&self) -> &Path {
         &self.config.root
     }
 }
 
+impl crate::diagnostic::Sources for Corpus {
+    fn source(&self, path: &str) -> Option<&str> {
+        self.by_path
+            .get(path)
+            .map(|&i| self.docs[i].source.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn status_line_scan() {
+        assert_eq!(
+            super::status_in("---\ntitle: x\nstatus: \"accepted\" # ok\n---\n").as_deref(),
+            Some("accepted")
+        );
+        assert_eq!(super::status_in("---\ntitle: x\n---\nstatus: no\n"), None);
+        assert_eq!(super::status_in("# no front matter\n"), None);
+        // The inline forms the model reads, read the same way.
+        assert_eq!(
+            super::status_in("# 1. T\n\n## Status\n\nAccepted\n").as_deref(),
+            Some("accepted")
+        );
+        assert_eq!(
+            super::status_in("# T\n\n* Status: superseded by [ADR-0005](0005-x.md)\n").as_deref(),
+            Some("superseded")
+        );
+        assert_eq!(
+            super::status_in("---\nstatus: superseded by ADR-0002\n---\n").as_deref(),
+            Some("superseded")
+        );
+    }
+
     #[test]
     fn nesting_is_measured_at_line_starts_and_in_flow_yaml() {
         use super::exceeds_nesting;

@@ -9,8 +9,9 @@ use std::collections::HashMap;
 
 use unicode_general_category::{GeneralCategory as G, get_general_category};
 
-/// The slug of one heading text, before de-duplication.
-pub fn slug(text: &str) -> String {
+/// The GitHub anchor slug of one heading text, before de-duplication (the file-name slug of a
+/// title is [`crate::pattern::file_slug`]).
+pub fn heading(text: &str) -> String {
     text.to_lowercase()
         .chars()
         .filter_map(|c| match c {
@@ -49,7 +50,7 @@ pub struct Slugger {
 
 impl Slugger {
     pub fn slug(&mut self, text: &str) -> String {
-        let base = slug(text);
+        let base = heading(text);
         let mut result = base.clone();
         while self.seen.contains_key(&result) {
             let count = self.seen.entry(base.clone()).or_insert(0);
@@ -67,15 +68,18 @@ mod tests {
 
     #[test]
     fn github_examples() {
-        assert_eq!(slug("Rollout plan"), "rollout-plan");
-        assert_eq!(slug("Risks & mitigations"), "risks--mitigations");
-        assert_eq!(slug("Q&A: what about cost?"), "qa-what-about-cost");
-        assert_eq!(slug("Follow-up (next quarter)"), "follow-up-next-quarter");
-        assert_eq!(slug("Migration_steps"), "migration_steps");
-        assert_eq!(slug("  lead"), "--lead");
-        assert_eq!(slug("Привет мир"), "привет-мир");
-        assert_eq!(slug("I ♥ unicode"), "i--unicode");
-        assert_eq!(slug("😄 emoji"), "-emoji");
+        assert_eq!(heading("Rollout plan"), "rollout-plan");
+        assert_eq!(heading("Risks & mitigations"), "risks--mitigations");
+        assert_eq!(heading("Q&A: what about cost?"), "qa-what-about-cost");
+        assert_eq!(
+            heading("Follow-up (next quarter)"),
+            "follow-up-next-quarter"
+        );
+        assert_eq!(heading("Migration_steps"), "migration_steps");
+        assert_eq!(heading("  lead"), "--lead");
+        assert_eq!(heading("Привет мир"), "привет-мир");
+        assert_eq!(heading("I ♥ unicode"), "i--unicode");
+        assert_eq!(heading("😄 emoji"), "-emoji");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Document templates: built-in per kind, or a file from `template = ...`, with `{{title}}`,
 //! `{{date}}`, `{{number}}`, `{{id}}`, `{{owner}}`, `{{tags}}` and `{{status}}`.
 
-use crate::config::Kind;
+use crate::config::{Builtin, Kind};
 
 /// The values a template is filled with.
 #[derive(Debug, Clone, Default)]
@@ -15,9 +15,9 @@ pub struct Fill {
     pub status: Option<String>,
 }
 
-fn default_sections(kind: &str) -> &'static [(&'static str, &'static str)] {
+fn default_sections(kind: Builtin) -> &'static [(&'static str, &'static str)] {
     match kind {
-        "decision" => &[
+        Builtin::Decision => &[
             (
                 "Context",
                 "What is the issue that motivates this decision? What forces are at play?",
@@ -31,7 +31,7 @@ fn default_sections(kind: &str) -> &'static [(&'static str, &'static str)] {
                 "What becomes easier or harder because of this change?",
             ),
         ],
-        "meeting" => &[
+        Builtin::Meeting => &[
             (
                 "Agenda",
                 "Numbered items, each with the question to settle and who leads it.",
@@ -45,7 +45,7 @@ fn default_sections(kind: &str) -> &'static [(&'static str, &'static str)] {
                 "Filled after the meeting: decisions taken, actions with owners.",
             ),
         ],
-        "brief" => &[
+        Builtin::Brief => &[
             (
                 "Summary",
                 "Two or three sentences a busy reader can act on.",
@@ -57,7 +57,6 @@ fn default_sections(kind: &str) -> &'static [(&'static str, &'static str)] {
                 "Reviewers answer here, or with a commit touching this file.",
             ),
         ],
-        _ => &[],
     }
 }
 
@@ -68,17 +67,20 @@ pub fn builtin(kind: &Kind) -> String {
         t.push_str("status: {{status}}\n");
     }
     t.push_str("date: {{date}}\nowner: {{owner}}\ntags: [{{tags}}]\n");
-    if kind.name == "decision" && kind.people_fields.iter().any(|f| f == "decision-makers") {
+    if kind.builtin == Some(Builtin::Decision)
+        && kind.people_fields.iter().any(|f| f == "decision-makers")
+    {
         t.push_str("decision-makers: [{{owner}}]\n");
     }
-    if kind.name == "meeting" && kind.people_fields.iter().any(|f| f == "attendees") {
+    if kind.builtin == Some(Builtin::Meeting) && kind.people_fields.iter().any(|f| f == "attendees")
+    {
         t.push_str("attendees: [{{owner}}]\n");
     }
-    if !kind.open.is_empty() && kind.name == "brief" {
+    if !kind.open.is_empty() && kind.builtin == Some(Builtin::Brief) {
         t.push_str("reviewers: []\npriority: standard\n");
     }
     t.push_str("---\n\n# {{title}}\n");
-    let defaults = default_sections(&kind.name);
+    let defaults = kind.builtin.map_or(&[][..], default_sections);
     let sections: Vec<(String, String)> = if kind.sections.is_empty() {
         defaults
             .iter()
@@ -160,11 +162,14 @@ pub fn render(template: &str, f: &Fill) -> String {
 
 /// The index of the closing `---` line, when the template starts with front matter.
 fn front_matter_end(t: &str) -> Option<usize> {
+    let is_delimiter = super::frontmatter::is_delimiter;
     let mut lines = t.lines();
-    if lines.next().map(str::trim_end) != Some("---") {
+    if !is_delimiter(lines.next()?.as_bytes(), false) {
         return None;
     }
-    lines.position(|l| l.trim_end() == "---").map(|i| i + 1)
+    lines
+        .position(|l| is_delimiter(l.as_bytes(), true))
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]

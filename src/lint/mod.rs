@@ -9,8 +9,13 @@ use rayon::prelude::*;
 
 use crate::config::{Config, Kind, RuleLevel};
 use crate::diagnostic::{Diagnostic, Location, Report, Severity};
-use crate::docs::{Document, FrontMatter, Repository};
-use registry::{Default as RuleDefault, RULES};
+use crate::docs::{Corpus, Document, Source};
+use crate::workspace::GitView;
+use crate::workspace::practice::Practice;
+use registry::{Level, RULES, Rule};
+
+/// The view of a repository outside git (or a test's): no history, no change.
+static NO_GIT: std::sync::LazyLock<GitView> = std::sync::LazyLock::new(GitView::default);
 
 #[derive(Debug, thiserror::Error)]
 pub enum LintError {
@@ -25,7 +30,7 @@ pub enum LintError {
 /// Which rules run, and at what severity.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    levels: HashMap<&'static str, Severity>,
+    levels: HashMap<Rule, Severity>,
 }
 
 impl Settings {
@@ -33,16 +38,16 @@ impl Settings {
     /// `--ignore`.
     pub fn new(cfg: &Config, select: &[String], ignore: &[String]) -> Result<Settings, LintError> {
         let mut levels = HashMap::new();
-        let natural = |r: &registry::Rule| match r.default {
-            RuleDefault::Error => Severity::Error,
-            RuleDefault::Warn => Severity::Warning,
-            RuleDefault::Off(s) => s,
+        let natural = |r: &registry::Info| match r.default {
+            Level::Error => Severity::Error,
+            Level::Warn => Severity::Warning,
+            Level::Off(s) => s,
         };
         for r in RULES {
             let mut level = match r.default {
-                RuleDefault::Error => Some(Severity::Error),
-                RuleDefault::Warn => Some(Severity::Warning),
-                RuleDefault::Off(_) => None,
+                Level::Error => Some(Severity::Error),
+                Level::Warn => Some(Severity::Warning),
+                Level::Off(_) => None,
             };
             if let Some(l) = cfg.rules.get(r.code) {
                 level = match l {
@@ -52,7 +57,7 @@ impl Settings {
                 };
             }
             if let Some(l) = level {
-                levels.insert(r.code, l);
+                levels.insert(r.rule, l);
             }
         }
         if !select.is_empty() {
@@ -64,8 +69,8 @@ impl Settings {
                 }
                 for r in rules {
                     chosen.insert(
-                        r.code,
-                        levels.get(r.code).copied().unwrap_or_else(|| natural(r)),
+                        r.rule,
+                        levels.get(&r.rule).copied().unwrap_or_else(|| natural(r)),
                     );
                 }
             }
@@ -77,50 +82,26 @@ impl Settings {
                 return Err(LintError::UnknownSelector(s.to_string()));
             }
             for r in rules {
-                levels.remove(r.code);
+                levels.remove(&r.rule);
             }
         }
         Ok(Settings { levels })
     }
 
-    pub fn level(&self, code: &str) -> Option<Severity> {
-        self.levels.get(code).copied()
+    pub fn level(&self, rule: Rule) -> Option<Severity> {
+        self.levels.get(&rule).copied()
     }
-}
-
-/// What git knows, for the rules that need history or a base to compare with.
-#[derive(Debug, Default)]
-pub struct GitView {
-    pub history: Option<crate::repo::history::History>,
-    /// The annals root within the git work tree (`docs/`), for CODEOWNERS paths.
-    pub prefix: String,
-    /// Documents of the commit being made that no commit has yet (judged against now).
-    pub uncommitted: HashSet<String>,
-    /// With `--staged` / `--since`: what changed, and the documents as they were before.
-    pub change: Option<ChangeView>,
-}
-
-/// The base a change is compared with.
-#[derive(Debug, Default)]
-pub struct ChangeView {
-    /// How the base is named in messages (`HEAD`, `origin/main`).
-    pub base: String,
-    pub changes: crate::repo::Changes,
-    /// Changed documents as the base had them (keyed by their current path).
-    pub previous: HashMap<String, Document>,
-    /// The base's IDs: `ID -> path`.
-    pub base_ids: HashMap<String, String>,
-    /// Changed documents whose base version could not be read, and why (H001).
-    pub unverified: std::collections::BTreeMap<String, String>,
 }
 
 /// What the rules see: the whole repository, compiled schemas, and which files to report on.
 pub struct Context<'a> {
-    pub repo: &'a Repository,
+    pub repo: &'a Corpus,
+    /// Where files that are no document are read from (the index under `--staged`).
+    pub source: &'a dyn Source,
     /// The clock of time-dependent rules.
     pub now: chrono::DateTime<chrono::Utc>,
     pub calendar: crate::time::Calendar,
-    pub git: GitView,
+    pub git: &'a GitView,
     /// Person keys by lowercased email, to map commit authors to people.
     pub by_email: HashMap<String, String>,
     schemas: Vec<Option<jsonschema::Validator>>,
@@ -130,16 +111,17 @@ pub struct Context<'a> {
     scope: Option<HashSet<String>>,
     /// The folders (`name/`) among `scope`.
     folders: Vec<String>,
-    max_numbers: std::sync::OnceLock<Vec<u64>>,
+    next_numbers: std::sync::OnceLock<Vec<u64>>,
     /// Each kind's template, read on first use (S001 strict sections, S002 leftovers).
     templates: Vec<std::sync::OnceLock<rules::sections::Template>>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(
-        repo: &'a Repository,
+        repo: &'a Corpus,
         scope: Option<HashSet<String>>,
         now: chrono::DateTime<chrono::Utc>,
+        source: &'a dyn Source,
     ) -> Result<Self, LintError> {
         let folders: Vec<String> = scope
             .iter()
@@ -147,23 +129,19 @@ impl<'a> Context<'a> {
             .filter(|p| p.ends_with('/'))
             .cloned()
             .collect();
-        let by_email = repo
-            .config
-            .people
-            .iter()
-            .flat_map(|(k, p)| p.email.iter().map(move |e| (e.to_lowercase(), k.clone())))
-            .collect();
+        let by_email = crate::workspace::practice::people_by_email(&repo.config);
         let mut ctx = Context {
             repo,
-            git: GitView::default(),
+            source,
+            git: &NO_GIT,
             by_email,
             now,
-            calendar: crate::time::Calendar::new(&repo.config),
+            calendar: repo.config.calendar(),
             schemas: Vec::new(),
             other_markdown: std::sync::Mutex::default(),
             scope,
             folders,
-            max_numbers: std::sync::OnceLock::new(),
+            next_numbers: std::sync::OnceLock::new(),
             templates: repo
                 .config
                 .kinds
@@ -184,7 +162,7 @@ impl<'a> Context<'a> {
             .zip(&used)
             .map(|(k, &used)| {
                 if used {
-                    compile_schema(&repo.config, k)
+                    compile_schema(source, k)
                 } else {
                     Ok(None)
                 }
@@ -215,12 +193,13 @@ impl<'a> Context<'a> {
             .ok()
             .and_then(|m| m.get(path).cloned());
         let md = cached.unwrap_or_else(|| {
-            // Through the gate and the same limits as documents: a link target may be a
-            // symlink out of the repository or a file nested too deep to parse.
+            // From the workspace's source (the index under `--staged`), through the gate and
+            // the same limits as documents: a link target may be a symlink out of the
+            // repository or a file nested too deep to parse.
             let cfg = &self.repo.config;
-            let text = cfg
-                .fs
-                .read(path, cfg.limits.max_file_size)
+            let text = self
+                .source
+                .read(path)
                 .ok()
                 .and_then(|b| crate::docs::within_nesting(cfg, b).ok())
                 .and_then(|b| String::from_utf8(b).ok())
@@ -237,9 +216,20 @@ impl<'a> Context<'a> {
     }
 
     #[must_use]
-    pub fn with_git(mut self, git: GitView) -> Self {
+    pub fn with_git(mut self, git: &'a GitView) -> Self {
         self.git = git;
         self
+    }
+
+    /// The team's habits as this context sees them (A001-A004).
+    pub fn practice(&self) -> Practice<'_> {
+        Practice {
+            corpus: self.repo,
+            git: self.git,
+            now: self.now,
+            calendar: &self.calendar,
+            by_email: &self.by_email,
+        }
     }
 
     pub fn kind(&self, doc: &Document) -> &'a Kind {
@@ -270,62 +260,49 @@ impl<'a> Context<'a> {
     /// False for files whose front matter is missing (where required) or unparsable: rules
     /// that read metadata skip them (F001 says why).
     pub fn reads_metadata(&self, doc: &Document) -> bool {
-        match doc.front_matter {
-            FrontMatter::Parsed => true,
-            FrontMatter::Absent => {
-                self.kind(doc).front_matter == crate::config::FrontMatterMode::Optional
-            }
-            FrontMatter::Invalid { .. } => false,
-        }
+        doc.reads_metadata(self.kind(doc))
     }
 
-    /// `help:` for a duplicate number: the next free one.
-    /// The highest number of each kind, computed once (hints on many N002 findings need it).
-    fn max_numbers(&self) -> &[u64] {
-        self.max_numbers.get_or_init(|| {
+    /// The next free number of each kind, computed once (hints on many N002 findings need
+    /// it).
+    fn next_numbers(&self) -> &[u64] {
+        self.next_numbers.get_or_init(|| {
             (0..self.repo.config.kinds.len())
-                .map(|k| self.repo.max_number(k))
+                .map(|k| self.repo.next_number(k, []))
                 .collect()
         })
     }
 
+    /// `help:` for a duplicate number: the next free one.
     pub fn next_number_hint(&self, doc: &Document) -> Option<String> {
         let kind = self.kind(doc);
-        let id = kind.id.as_ref()?.render(&crate::docs::pattern::Values {
-            number: Some(self.max_numbers()[doc.kind] + 1),
+        let id = kind.id.as_ref()?.render(&crate::pattern::Values {
+            number: Some(self.next_numbers()[doc.kind]),
             ..Default::default()
         })?;
         Some(format!("the next free ID is `{id}`"))
     }
 }
 
-/// The built-in schema of a kind, embedded from `schema/`.
-pub fn builtin_schema(kind: &str) -> Option<&'static str> {
-    match kind {
-        "decision" => Some(include_str!("../../schema/decision.schema.json")),
-        "meeting" => Some(include_str!("../../schema/meeting.schema.json")),
-        "brief" => Some(include_str!("../../schema/brief.schema.json")),
-        _ => None,
-    }
-}
-
-fn compile_schema(cfg: &Config, kind: &Kind) -> Result<Option<jsonschema::Validator>, LintError> {
+fn compile_schema(
+    source: &dyn Source,
+    kind: &Kind,
+) -> Result<Option<jsonschema::Validator>, LintError> {
     let (text, shown) = match &kind.schema {
         Some(p) => {
-            let bytes =
-                cfg.fs
-                    .read(p, cfg.limits.max_file_size)
-                    .map_err(|e| LintError::Schema {
-                        path: p.display().to_string(),
-                        message: e.to_string(),
-                    })?;
+            let bytes = source
+                .read(&p.to_string_lossy())
+                .map_err(|message| LintError::Schema {
+                    path: p.display().to_string(),
+                    message,
+                })?;
             let text = String::from_utf8(bytes).map_err(|_| LintError::Schema {
                 path: p.display().to_string(),
                 message: "not UTF-8".into(),
             })?;
             (text, p.display().to_string())
         }
-        None => match builtin_schema(&kind.name) {
+        None => match kind.builtin.map(crate::config::schema::builtin) {
             Some(t) => (t.to_string(), format!("built-in {} schema", kind.name)),
             None => return Ok(None),
         },
@@ -359,15 +336,11 @@ pub fn run(ctx: &Context<'_>, settings: &Settings) -> Report {
         })
         .collect();
     let mut cross = Vec::new();
-    rules::naming::check_duplicate_ids(ctx, &mut cross);
-    if settings.level("L006").is_some() {
-        rules::links::check_orphans(ctx, &mut cross);
+    for (rule, check) in CROSS {
+        if settings.level(*rule).is_some() {
+            check(ctx, &mut cross);
+        }
     }
-    // A selective load (`--staged`) does not know every owner.
-    if !repo.docs.iter().any(|d| d.stub) {
-        rules::owners::check_codeowners(ctx, &ctx.git.prefix, &mut cross);
-    }
-    rules::files::check_skipped(&repo.skipped, &mut cross);
     for d in cross {
         let doc = repo.by_path.get(&d.path).map(|&i| &repo.docs[i]);
         match doc {
@@ -394,6 +367,17 @@ pub fn run(ctx: &Context<'_>, settings: &Settings) -> Report {
     Report { diagnostics, files }
 }
 
+/// A check over the repository as a whole.
+type Cross = fn(&Context<'_>, &mut Vec<Diagnostic>);
+
+/// The rules that judge the repository as a whole, each run only when its rule is enabled.
+const CROSS: &[(Rule, Cross)] = &[
+    (Rule::DuplicateId, rules::naming::check_duplicate_ids),
+    (Rule::Orphan, rules::links::check_orphans),
+    (Rule::CodeownersStale, rules::owners::check_codeowners),
+    (Rule::SkippedPath, rules::files::check_skipped),
+];
+
 fn check_document(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     if doc.unreadable.is_some() {
         rules::files::check_unreadable(doc, out);
@@ -413,12 +397,13 @@ fn check_document(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
 
 /// One problem, one diagnostic; suppressions; levels; positions.
 fn finish(doc: &Document, settings: &Settings, mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    // A general finding on a field (F002's schema message) gives way to a specific one.
     let specific: HashSet<String> = out
         .iter()
-        .filter(|d| d.code != "F002")
+        .filter(|d| !d.general)
         .filter_map(|d| d.field.clone())
         .collect();
-    out.retain(|d| d.code != "F002" || d.field.as_ref().is_none_or(|f| !specific.contains(f)));
+    out.retain(|d| !d.general || d.field.as_ref().is_none_or(|f| !specific.contains(f)));
     let file_ignores = file_ignores(doc);
     let line_ignores = line_ignores(doc);
     out.into_iter()
@@ -427,7 +412,10 @@ fn finish(doc: &Document, settings: &Settings, mut out: Vec<Diagnostic>) -> Vec<
             if d.at_most_warning {
                 d.severity = crate::diagnostic::Severity::Warning;
             }
-            if file_ignores.iter().any(|c| c.eq_ignore_ascii_case(d.code)) {
+            if file_ignores
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(d.code.code()))
+            {
                 return None;
             }
             if let Some(span) = &d.span {
@@ -440,7 +428,8 @@ fn finish(doc: &Document, settings: &Settings, mut out: Vec<Diagnostic>) -> Vec<
                     end_column,
                 });
                 if let Some(codes) = line_ignores.get(&line)
-                    && (codes.is_empty() || codes.iter().any(|c| c.eq_ignore_ascii_case(d.code)))
+                    && (codes.is_empty()
+                        || codes.iter().any(|c| c.eq_ignore_ascii_case(d.code.code())))
                 {
                     return None;
                 }
@@ -527,11 +516,13 @@ members = ["alice"]
             .position(|k| path.starts_with(&format!("{}/", k.dir)))
             .unwrap();
         let doc = Document::from_text(path.to_string(), kind, &cfg.kinds[kind], text);
-        let repo = Repository::from_docs(cfg, vec![doc], Vec::new(), None);
+        let repo = Corpus::from_docs(cfg, vec![doc], Vec::new(), None);
+        let source = crate::docs::WorkTree::new(&repo.config);
         let ctx = Context::new(
             &repo,
             None,
             crate::time::parse_now("2026-06-30T12:00:00Z").unwrap(),
+            &source,
         )
         .unwrap();
         let settings = Settings::new(&repo.config, &[], &[]).unwrap();
@@ -539,7 +530,7 @@ members = ["alice"]
     }
 
     pub fn codes(d: &[Diagnostic]) -> Vec<&'static str> {
-        d.iter().map(|d| d.code).collect()
+        d.iter().map(|d| d.code.code()).collect()
     }
 
     #[test]
@@ -557,10 +548,11 @@ members = ["alice"]
     fn select_and_ignore() {
         let cfg = Config::zero_config(Path::new("/nonexistent"));
         let s = Settings::new(&cfg, &["N".into()], &["N002".into()]).unwrap();
-        assert_eq!(s.level("N001"), Some(Severity::Error));
-        assert_eq!(s.level("N003"), Some(Severity::Error));
-        assert_eq!(s.level("N002"), None);
-        assert_eq!(s.level("F001"), None);
+        let level = |code| s.level(registry::rule(code).unwrap().rule);
+        assert_eq!(level("N001"), Some(Severity::Error));
+        assert_eq!(level("N003"), Some(Severity::Error));
+        assert_eq!(level("N002"), None);
+        assert_eq!(level("F001"), None);
         assert!(Settings::new(&cfg, &["X9".into()], &[]).is_err());
     }
 }

@@ -22,7 +22,7 @@ pub use query::{Hit, SearchOptions, Searched, search};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::docs::{Document, Repository};
+use crate::docs::{Corpus, Document};
 
 /// Bumped whenever the schema or what is indexed changes: an older index is rebuilt.
 const FORMAT: u32 = 5;
@@ -188,7 +188,7 @@ pub struct SearchIndex {
 
 /// Where the index lives for this repository.
 pub fn index_dir(root: &Path) -> PathBuf {
-    match crate::repo::Git::open(root) {
+    match crate::git::Git::open(root) {
         Some(g) => g.cache_dir().join("index"),
         None => root.join(".annals").join("index"),
     }
@@ -316,7 +316,10 @@ fn to_doc(f: &Fields, cfg: &Config, d: &Document) -> TantivyDocument {
     for (t, _) in d.list_field("tags") {
         doc.add_text(f.tag, &t);
     }
-    for (key, field) in [("owner", f.owner), ("status", f.status), ("date", f.date)] {
+    if let Some(status) = d.status() {
+        doc.add_text(f.status, status);
+    }
+    for (key, field) in [("owner", f.owner), ("date", f.date)] {
         if let Some((v, _)) = d.str_field(key) {
             doc.add_text(
                 field,
@@ -622,7 +625,7 @@ fn clear(dir: &Path) -> std::io::Result<()> {
 }
 
 /// One JSON object per document with the indexed fields (`annals export`).
-pub fn export_json(repo: &Repository, d: &Document) -> serde_json::Value {
+pub fn export_json(repo: &Corpus, d: &Document) -> serde_json::Value {
     serde_json::json!({
         "id": d.id,
         "kind": repo.kind_of(d).name,
@@ -632,7 +635,7 @@ pub fn export_json(repo: &Repository, d: &Document) -> serde_json::Value {
         "body": &d.source[d.body_start..],
         "tags": d.list_field("tags").into_iter().map(|(t, _)| t).collect::<Vec<_>>(),
         "owner": d.str_field("owner").map(|(v, _)| v),
-        "status": d.str_field("status").map(|(v, _)| v),
+        "status": d.status(),
         "date": d.str_field("date").map(|(v, _)| v),
     })
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::{Entry, entries};
-use crate::docs::Repository;
-use crate::lint::rules::links::relative;
+use crate::docs::Corpus;
+use crate::docs::links::relative;
 
 /// One generated page: where it goes, the blocks it holds, and the text a new page starts with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub struct Page {
 }
 
 /// The pages the configuration asks for, by path.
-pub fn pages(repo: &Repository) -> Vec<Page> {
+pub fn pages(repo: &Corpus) -> Vec<Page> {
     let cfg = &repo.config;
     let all = entries(repo);
     let mut pages: BTreeMap<String, Page> = BTreeMap::new();

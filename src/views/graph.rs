@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Entry;
 use crate::docs::links::{Target, resolve};
-use crate::docs::{Document, Repository};
-use crate::lint::rules::links::referenced;
+use crate::docs::{Corpus, Document};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -28,7 +27,7 @@ pub struct Graph<'r> {
 
 /// The graph of `kind`'s documents (with the documents of other kinds that link to them when
 /// `visitors` is set).
-pub fn build(repo: &Repository, kind: usize, visitors: bool) -> Graph<'_> {
+pub fn build(repo: &Corpus, kind: usize, visitors: bool) -> Graph<'_> {
     let mut graph = Graph::default();
     let in_kind = |d: &Document| d.kind == kind;
     let mut linked_in: BTreeSet<usize> = BTreeSet::new();
@@ -43,7 +42,7 @@ pub fn build(repo: &Repository, kind: usize, visitors: bool) -> Graph<'_> {
         let mut field_targets = Vec::new();
         for field in &repo.kind_of(d).id_fields {
             for (value, _) in d.id_list(field) {
-                if let Some(t) = referenced(repo, d, &value)
+                if let Some(t) = repo.referenced(d, &value)
                     && in_kind(t)
                     && !std::ptr::eq(t, d)
                 {

@@ -5,7 +5,7 @@ pub mod graph;
 
 use serde_json::Value;
 
-use crate::docs::{Document, Repository};
+use crate::docs::{Corpus, Document};
 
 /// What a view shows of one document.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ impl<'r> Entry<'r> {
             title: doc
                 .title()
                 .map_or_else(|| file.to_string(), |t| t.trim().to_string()),
-            status: text("status"),
+            status: doc.status().map(str::to_string),
             owner: text("owner"),
             date: text("date").map(|d| d.chars().take(10).collect()),
             tags: doc.list_field("tags").into_iter().map(|(t, _)| t).collect(),
@@ -44,7 +44,7 @@ impl<'r> Entry<'r> {
 }
 
 /// Every document as an entry, newest first: by date, then number, then path.
-pub fn entries(repo: &Repository) -> Vec<Entry<'_>> {
+pub fn entries(repo: &Corpus) -> Vec<Entry<'_>> {
     let mut all: Vec<Entry<'_>> = repo.docs.iter().map(Entry::new).collect();
     all.sort_by(|a, b| {
         let number = |e: &Entry<'_>| e.doc.name.as_ref().and_then(|n| n.number);

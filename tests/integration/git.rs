@@ -627,6 +627,36 @@ fn show_and_list_use_history() {
     );
 }
 
+/// An adr-tools decision: no front matter, the status in a `## Status` section.
+fn inline_decision(status: &str) -> String {
+    format!(
+        "# 1. Use Postgres for events\n\nDate: 2026-06-01\n\n## Status\n\n{status}\n\n## Context\n\nWe need a store.\n\n## Decision\n\nPostgres.\n\n## Consequences\n\nOne more database.\n"
+    )
+}
+
+#[test]
+fn history_records_status_changes_written_inline() {
+    let g = GitEnv::new(&[]);
+    g.commit(
+        "alice",
+        MON - 10 * DAY,
+        &[(DEC, &inline_decision("Proposed"))],
+        &[],
+    );
+    g.commit("bruno", MON, &[(DEC, &inline_decision("Accepted"))], &[]);
+    let (code, out, err) = g.env.run(&["show", "ADR-0001", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let statuses: Vec<&str> = v["history"]["statuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    // The model reads `Accepted` as `accepted`; history reads it the same way.
+    assert_eq!(statuses, ["proposed", "accepted"], "{out}");
+}
+
 #[test]
 fn staged_change_reports_links_it_broke_in_other_documents() {
     let g = GitEnv::new(&[]);

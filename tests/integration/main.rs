@@ -8,6 +8,7 @@ mod fix;
 mod formats;
 mod fuzz_regressions;
 mod git;
+mod layers;
 mod props;
 mod readme;
 mod rules;

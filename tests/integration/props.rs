@@ -46,9 +46,9 @@ proptest! {
     /// space one `-`, nothing collapsed or trimmed; the same text, the same slug.
     #[test]
     fn slugs_are_stable_and_github_compatible(text in "\\PC{0,40}") {
-        let s = annals::docs::slug::slug(&text);
-        prop_assert_eq!(&s, &annals::docs::slug::slug(&text));
-        prop_assert_eq!(annals::docs::slug::slug(&s), s.clone(), "a slug is its own slug");
+        let s = annals::docs::slug::heading(&text);
+        prop_assert_eq!(&s, &annals::docs::slug::heading(&text));
+        prop_assert_eq!(annals::docs::slug::heading(&s), s.clone(), "a slug is its own slug");
         prop_assert_eq!(s.to_lowercase(), s.clone());
         prop_assert!(!s.chars().any(char::is_whitespace), "{:?}", s);
         let lower = text.to_lowercase();
@@ -63,9 +63,9 @@ proptest! {
     /// single hyphens.
     #[test]
     fn file_name_slugs_are_strict(text in "\\PC{0,40}") {
-        let s = annals::docs::pattern::slugify(&text);
+        let s = annals::pattern::file_slug(&text);
         prop_assert!(s.split('-').all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())) || s.is_empty(), "{:?}", s);
-        prop_assert_eq!(annals::docs::pattern::slugify(&s), s);
+        prop_assert_eq!(annals::pattern::file_slug(&s), s);
     }
 }
 

@@ -4,8 +4,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::fix::Fix;
 use crate::docs::Document;
-use crate::docs::pattern::Values;
 use crate::lint::Context;
+use crate::lint::registry::Rule;
+use crate::pattern::Values;
 
 /// Printed by `annals rule O005`.
 pub const O005_DOC: &str = "What: with `--staged` or `--since`, a document that was `accepted` before the change \
@@ -42,10 +43,6 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn status(doc: &Document) -> Option<&str> {
-    doc.data.get("status").and_then(|s| s.as_str())
-}
-
 fn transition(
     ctx: &Context<'_>,
     doc: &Document,
@@ -54,24 +51,19 @@ fn transition(
     out: &mut Vec<Diagnostic>,
 ) {
     let kind = ctx.kind(doc);
-    let (Some(before), Some(now)) = (status(prev), status(doc)) else {
+    let (Some(before), Some(now)) = (prev.status(), doc.status()) else {
         return;
     };
-    if before == now || kind.transitions.is_empty() || !kind.statuses.iter().any(|s| s == now) {
+    // An unknown status is F005's finding on its own.
+    if !kind.statuses.iter().any(|s| s == now) {
         return;
     }
-    let allowed = kind.transitions.get(before).cloned().unwrap_or_default();
-    if allowed.iter().any(|s| s == now) {
+    let Err(options) = kind.transition(before, now) else {
         return;
-    }
-    let options = if allowed.is_empty() {
-        format!("`{before}` is final")
-    } else {
-        format!("from `{before}` it allows {}", allowed.join(", "))
     };
     out.push(
         Diagnostic::new(
-            "F005",
+            Rule::InvalidStatus,
             &doc.path,
             Some(doc.value_span("status")),
             format!("status changed from `{before}` ({base}) to `{now}`: the {} workflow does not allow it ({options})", kind.name),
@@ -88,7 +80,7 @@ fn accepted_edit(
     base: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    if status(prev) != Some("accepted") {
+    if prev.status() != Some("accepted") {
         return;
     }
     // The body is the record; front matter (owner, review dates) may change. In
@@ -120,7 +112,7 @@ fn accepted_edit(
         + 1;
     let line = line.min(doc.source.lines().count().max(1));
     out.push(Diagnostic::new(
-        "O005",
+        Rule::AcceptedDecisionEdited,
         &doc.path,
         Some(doc.line_span(line)),
         format!("this decision was accepted at {base}: its body may not change (front matter and a `## Status` section may); supersede it instead"),
@@ -202,7 +194,7 @@ fn taken_number(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     });
     out.push(
         Diagnostic::new(
-            "N002",
+            Rule::DuplicateId,
             &doc.path,
             None,
             format!(
@@ -222,12 +214,11 @@ fn taken_number(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
 
 /// The next number free in this tree and in the base's.
 fn next_free_number(ctx: &Context<'_>, kind_idx: usize) -> Option<u64> {
-    let kind = &ctx.repo.config.kinds[kind_idx];
-    let base = ctx.git.change.as_ref()?.base_ids.values().filter_map(|p| {
-        let rest = p.strip_prefix(&format!("{}/", kind.dir))?;
-        kind.filename.matches(rest.rsplit('/').next()?)?.number
-    });
-    Some(base.max().unwrap_or(0).max(ctx.repo.max_number(kind_idx)) + 1)
+    let base = &ctx.git.change.as_ref()?.base_ids;
+    Some(
+        ctx.repo
+            .next_number(kind_idx, base.values().map(String::as_str)),
+    )
 }
 
 /// Renames the document to number `n` and rewrites every link and reference to it.

@@ -1,7 +1,9 @@
 //! E001, E002: files that cannot be taken as documents.
 
 use crate::diagnostic::Diagnostic;
-use crate::docs::{Document, Skipped};
+use crate::docs::Document;
+use crate::lint::Context;
+use crate::lint::registry::Rule;
 
 /// Printed by `annals rule E001`.
 pub const E001_DOC: &str = "What: a file in a kind's folder that cannot be read as markdown: not UTF-8, binary \
@@ -22,12 +24,22 @@ Fix: replace the link with the file itself, rename the file, or exclude it.";
 
 pub fn check_unreadable(doc: &Document, out: &mut Vec<Diagnostic>) {
     if let Some(why) = &doc.unreadable {
-        out.push(Diagnostic::new("E001", &doc.path, None, why.to_string()));
+        out.push(Diagnostic::new(
+            Rule::UnreadableFile,
+            &doc.path,
+            None,
+            why.to_string(),
+        ));
     }
 }
 
-pub fn check_skipped(skipped: &[Skipped], out: &mut Vec<Diagnostic>) {
-    for s in skipped {
-        out.push(Diagnostic::new("E002", &s.path, None, s.why.clone()));
+pub fn check_skipped(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for s in &ctx.repo.skipped {
+        out.push(Diagnostic::new(
+            Rule::SkippedPath,
+            &s.path,
+            None,
+            s.why.clone(),
+        ));
     }
 }

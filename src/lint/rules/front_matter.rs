@@ -2,11 +2,12 @@
 
 use serde_json::Value;
 
-use super::{did_you_mean, hint};
 use crate::config::FrontMatterMode;
 use crate::diagnostic::Diagnostic;
 use crate::docs::{Document, FrontMatter};
 use crate::lint::Context;
+use crate::lint::registry::Rule;
+use crate::text::{did_you_mean, hint};
 
 /// Printed by `annals rule F001`.
 pub const F001_DOC: &str = "What: the document has no front matter although its kind requires it, or the \
@@ -57,7 +58,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     match &doc.front_matter {
         FrontMatter::Invalid { message, offset } => {
             out.push(Diagnostic::new(
-                "F001",
+                Rule::FrontMatterInvalid,
                 &doc.path,
                 offset.map(|o| o..o),
                 message.clone(),
@@ -66,7 +67,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         }
         FrontMatter::Absent if kind.front_matter == FrontMatterMode::Required => {
             out.push(Diagnostic::new(
-                "F001",
+                Rule::FrontMatterInvalid,
                 &doc.path,
                 None,
                 format!(
@@ -100,7 +101,8 @@ fn check_schema(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 title_reported |= f.field == "title";
-                let mut d = Diagnostic::new("F002", &doc.path, f.span, f.message);
+                let mut d =
+                    Diagnostic::new(Rule::SchemaViolation, &doc.path, f.span, f.message).general();
                 if !f.field.is_empty() {
                     d = d.on_field(&f.field);
                 }
@@ -111,11 +113,12 @@ fn check_schema(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     if doc.title().is_none() && !title_reported {
         out.push(
             Diagnostic::new(
-                "F002",
+                Rule::SchemaViolation,
                 &doc.path,
                 None,
                 "document has no title: expected a `title` field or a `# ` heading",
             )
+            .general()
             .on_field("title"),
         );
     }
@@ -500,7 +503,7 @@ fn check_tags(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::new(
-                "F003",
+                Rule::UnknownTag,
                 &doc.path,
                 Some(span),
                 format!("tag `{tag}` is not in the `[tags]` vocabulary"),
@@ -572,24 +575,6 @@ fn tag_fix(
     ))
 }
 
-/// Parses `YYYY-MM-DD`, or a date-time `YYYY-MM-DDTHH:MM[:SS]` with an optional `Z`/offset.
-pub fn valid_date(s: &str) -> bool {
-    use chrono::{DateTime, NaiveDate, NaiveDateTime};
-    let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
-        || [
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%dT%H:%M:%S",
-            "%Y-%m-%d %H:%M",
-            "%Y-%m-%d %H:%M:%S",
-        ]
-        .iter()
-        .any(|f| NaiveDateTime::parse_from_str(s, f).is_ok())
-        || DateTime::parse_from_rfc3339(s).is_ok()
-        || DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z").is_ok()
-        || DateTime::parse_from_str(s, "%Y-%m-%dT%H:%MZ").is_ok()
-}
-
 fn check_dates(doc: &Document, out: &mut Vec<Diagnostic>) {
     for key in ["date", "review_by"] {
         let Some(v) = doc.data.get(key) else { continue };
@@ -598,7 +583,7 @@ fn check_dates(doc: &Document, out: &mut Vec<Diagnostic>) {
                 if key == "review_by" {
                     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").is_ok()
                 } else {
-                    valid_date(s)
+                    crate::time::valid_date(s)
                 }
             }
             _ => false,
@@ -612,7 +597,7 @@ fn check_dates(doc: &Document, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "F004",
+                    Rule::InvalidDate,
                     &doc.path,
                     Some(doc.value_span(key)),
                     format!("invalid {key} `{shown}`: expected a real date as {expected}"),
@@ -642,7 +627,7 @@ fn check_status(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         if let Some(s) = suggestion {
             out.push(
                 Diagnostic::new(
-                    "F005",
+                    Rule::InvalidStatus,
                     &doc.path,
                     Some(doc.value_span("status")),
                     format!(
@@ -659,7 +644,7 @@ fn check_status(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     }
     out.push(
         Diagnostic::new(
-            "F005",
+            Rule::InvalidStatus,
             &doc.path,
             Some(doc.value_span("status")),
             format!(
@@ -680,7 +665,7 @@ fn check_title(doc: &Document, out: &mut Vec<Diagnostic>) {
     };
     if normalise(title) != normalise(&h1.text) {
         out.push(Diagnostic::new(
-            "F006",
+            Rule::TitleH1Mismatch,
             &doc.path,
             Some(h1.span.clone()),
             format!(

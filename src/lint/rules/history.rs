@@ -5,6 +5,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::docs::Document;
 use crate::lint::Context;
+use crate::lint::registry::Rule;
 
 /// Printed by `annals rule H001`.
 pub const H001_DOC: &str = "What: a check that needs git history could not be made because the \
@@ -27,7 +28,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     {
         out.push(
             Diagnostic::new(
-                "H001",
+                Rule::HistoryUnverifiable,
                 &doc.path,
                 None,
                 format!("could not verify what this change did to the document: {why}"),

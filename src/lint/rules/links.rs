@@ -2,14 +2,15 @@
 
 use std::collections::HashSet;
 
-use super::{did_you_mean, hint};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::fix::{Edit, Fix};
-use crate::docs::edit::{set_field, yaml_scalar};
-use crate::docs::links::{Target, resolve};
+use crate::docs::edit::{retarget, set_field, yaml_scalar};
+use crate::docs::links::{Target, relative, resolve};
 use crate::docs::markdown::LinkKind;
-use crate::docs::{Document, Repository, bare_number_id};
+use crate::docs::{Corpus, Document, bare_number_id};
 use crate::lint::Context;
+use crate::lint::registry::Rule;
+use crate::text::{did_you_mean, hint};
 
 /// Printed by `annals rule L009`.
 pub const L009_DOC: &str = "What: a link's `#fragment` differs from a heading's slug or an explicit anchor only \
@@ -90,7 +91,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         match resolve(&doc.path, &link.dest) {
             Target::External => {}
             Target::Escapes => out.push(Diagnostic::new(
-                "L003",
+                Rule::LinkEscapesRoot,
                 &doc.path,
                 span,
                 format!(
@@ -100,13 +101,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             )),
             Target::SameDocument { fragment } => {
                 if !fragment.is_empty() && !has_anchor(&doc.md, &fragment) {
-                    out.push(fragment_finding(
-                        doc,
-                        link,
-                        &fragment,
-                        "this document",
-                        &doc.md,
-                    ));
+                    out.push(fragment_finding(doc, link, &fragment, None, &doc.md));
                 }
             }
             Target::Path { path, fragment } => {
@@ -115,10 +110,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                     if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
                         ctx.with_markdown(&path, |md| {
                             if !has_anchor(md, &fragment) {
-                                out.push(
-                                    fragment_finding(doc, link, &fragment, &path, md)
-                                        .with_target(&path),
-                                );
+                                out.push(fragment_finding(doc, link, &fragment, Some(&path), md));
                             }
                         });
                     }
@@ -127,14 +119,14 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                         .map(|e| Fix::safe(format!("write the path as `{real}`"), vec![e]));
                     out.push(
                         Diagnostic::new(
-                            "L007",
+                            Rule::LinkCaseMismatch,
                             &doc.path,
                             span,
                             format!("link path `{path}` differs only in letter case from `{real}`"),
                         )
                         .with_help(Some(format!("write it as `{}`", relative(&doc.path, real))))
                         .with_fix(fix)
-                        .with_target(&path),
+                        .with_target(Some(&path)),
                     );
                 } else {
                     let suggestion = suggest_file(files, &path).map(|(real, why)| {
@@ -153,7 +145,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                     });
                     out.push(
                         Diagnostic::new(
-                            "L001",
+                            Rule::MissingFile,
                             &doc.path,
                             span,
                             format!(
@@ -162,7 +154,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                             ),
                         )
                         .with_help(suggestion)
-                        .with_target(&path),
+                        .with_target(Some(&path)),
                     );
                 }
             }
@@ -170,7 +162,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     }
     for b in &doc.md.broken_refs {
         out.push(Diagnostic::new(
-            "L008",
+            Rule::UndefinedReference,
             &doc.path,
             Some(b.span.clone()),
             format!("reference `[{}]` has no definition", b.label),
@@ -272,20 +264,22 @@ fn case_only_anchor<'m>(md: &'m crate::docs::Markdown, fragment: &str) -> Option
         .find(|a| a.to_lowercase() == lower)
 }
 
-/// L009 when the fragment differs from an anchor only in letter case, else L002.
+/// L009 when the fragment differs from an anchor only in letter case, else L002 (pointing at
+/// `target_path`, another document: a change there is what broke the link).
 fn fragment_finding(
     doc: &Document,
     link: &crate::docs::markdown::Link,
     fragment: &str,
-    target: &str,
+    target_path: Option<&str>,
     md: &crate::docs::Markdown,
 ) -> Diagnostic {
+    let target = target_path.unwrap_or("this document");
     let span = Some(link.span.clone());
     if let Some(anchor) = case_only_anchor(md, fragment) {
         let fix = rewrite_fragment(doc, link, anchor)
             .map(|e| Fix::safe(format!("write the fragment as `#{anchor}`"), vec![e]));
         return Diagnostic::new(
-            "L009",
+            Rule::FragmentCaseMismatch,
             &doc.path,
             span,
             format!(
@@ -302,11 +296,12 @@ fn fragment_finding(
         .chain(md.anchors.iter().map(String::as_str));
     let suggestion = did_you_mean(fragment, candidates).map(|s| format!("#{s}"));
     Diagnostic::new(
-        "L002",
+        Rule::MissingFragment,
         &doc.path,
         span,
         format!("fragment `#{fragment}` matches no heading or anchor in {target}"),
     )
+    .with_target(target_path)
     .with_help(hint(suggestion))
 }
 
@@ -334,146 +329,10 @@ fn rewrite_fragment(
     })
 }
 
-/// An edit pointing `link` (written in `doc`) at the repository path `to`, keeping how it was
-/// written: root-relative or relative, its `?query` and `#fragment`, angle brackets.
-pub fn retarget(doc: &Document, link: &crate::docs::markdown::Link, to: &str) -> Option<Edit> {
-    retarget_from(doc, &doc.path, link, to)
-}
-
-/// Like [`retarget`], for a document that will live at `from` (when it is being moved).
-pub fn retarget_from(
-    doc: &Document,
-    from: &str,
-    link: &crate::docs::markdown::Link,
-    to: &str,
-) -> Option<Edit> {
-    let span = link.dest_span.clone()?;
-    let raw = &doc.source[span.clone()];
-    let cut = raw.find(['#', '?']).unwrap_or(raw.len());
-    let mut path = if raw.starts_with('/') {
-        format!("/{to}")
-    } else {
-        relative(from, to)
-    };
-    let bracketed = doc.source[..span.start].ends_with('<');
-    if !bracketed {
-        path = path.replace('%', "%25").replace(' ', "%20");
-    }
-    Some(Edit {
-        path: doc.path.clone(),
-        range: span,
-        replacement: format!("{path}{}", &raw[cut..]),
-    })
-}
-
-/// The edits a move needs, keyed by the file they apply to (the moved file under its old path).
-pub fn move_edits(
-    repo: &Repository,
-    moved: &Document,
-    to: &str,
-    new_id: Option<&str>,
-) -> Vec<Edit> {
-    let from = moved.path.as_str();
-    let mut edits = Vec::new();
-    let docs = repo.docs.iter().chain(repo.catalogs.iter());
-    for d in docs {
-        let is_moved = std::ptr::eq(d, moved);
-        let here = if is_moved { to } else { d.path.as_str() };
-        for l in &d.md.links {
-            let Target::Path { path, .. } = resolve(&d.path, &l.dest) else {
-                continue;
-            };
-            let target = if path == from { to } else { path.as_str() };
-            if (is_moved || path == from)
-                && let Some(e) = retarget_from(d, here, l, target)
-                && d.source[e.range.clone()] != e.replacement
-            {
-                edits.push(e);
-            }
-        }
-        for field in &repo.kind_of(d).id_fields {
-            for (value, span) in d.id_list(field) {
-                let Some(t) = referenced(repo, d, &value) else {
-                    continue;
-                };
-                let points_here = std::ptr::eq(t, moved);
-                let kind = repo.kind_of(d);
-                let bare = bare_number_id(kind, &value);
-                let by_path = bare.is_none()
-                    && (value.contains('/')
-                        || std::path::Path::new(&value)
-                            .extension()
-                            .is_some_and(|e| e.eq_ignore_ascii_case("md")));
-                let replacement = if points_here && !by_path {
-                    match new_id {
-                        // A bare number stays one while the new ID is this kind's.
-                        Some(id) if bare.is_some() => {
-                            if bare.as_deref() == Some(id) {
-                                continue;
-                            }
-                            bare_number_for(kind, id).unwrap_or_else(|| id.to_string())
-                        }
-                        Some(id) if !value.eq_ignore_ascii_case(id) => id.to_string(),
-                        Some(_) => continue,
-                        None => relative(here, to),
-                    }
-                } else if by_path && (points_here || is_moved) {
-                    relative(here, if points_here { to } else { &t.path })
-                } else {
-                    continue;
-                };
-                if replacement != value {
-                    edits.push(Edit {
-                        path: d.path.clone(),
-                        range: span,
-                        replacement,
-                    });
-                }
-            }
-        }
-    }
-    edits
-}
-
-/// `to` written relative to the folder of `from` (both repository-relative).
-pub fn relative(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> =
-        from.split('/').collect::<Vec<_>>()[..from.matches('/').count()].to_vec();
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
-    parts.extend(&to_parts[common..]);
-    parts.join("/")
-}
-
-/// `id` written as a bare number of `kind` (`ADR-0013` → `13`), when it is one of its IDs.
-fn bare_number_for(kind: &crate::config::Kind, id: &str) -> Option<String> {
-    let n = kind.id.as_ref()?.matches(id)?.number?.to_string();
-    (bare_number_id(kind, &n).as_deref() == Some(id)).then_some(n)
-}
-
-/// The document an ID field value names: by ID (a bare number is an ID of the document's
-/// own kind), or by path relative to the document.
-pub fn referenced<'r>(repo: &'r Repository, from: &Document, value: &str) -> Option<&'r Document> {
-    if let Some(id) = bare_number_id(repo.kind_of(from), value) {
-        return repo.find(&id);
-    }
-    if let Some(d) = repo.find(value) {
-        return Some(d);
-    }
-    match resolve(&from.path, value) {
-        Target::Path { path, .. } => repo.by_path.get(&path).map(|&i| &repo.docs[i]),
-        _ => None,
-    }
-}
-
 /// True when `value` (an ID or a relative path written in `from`) names `target`.
-fn names(repo: &Repository, from: &Document, value: &str, target: &Document) -> bool {
-    referenced(repo, from, value).is_some_and(|d| std::ptr::eq(d, target))
+fn names(repo: &Corpus, from: &Document, value: &str, target: &Document) -> bool {
+    repo.referenced(from, value)
+        .is_some_and(|d| std::ptr::eq(d, target))
 }
 
 fn check_references(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
@@ -481,7 +340,7 @@ fn check_references(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>
     let kind = ctx.kind(doc);
     for field in &kind.id_fields {
         for (value, span) in doc.id_list(field) {
-            let Some(target) = referenced(repo, doc, &value) else {
+            let Some(target) = repo.referenced(doc, &value) else {
                 // IDs share their prefix, so edit distance suggests noise: only a case or
                 // spacing variant of a real ID is worth a hint.
                 let folded = value.trim().to_ascii_uppercase().replace([' ', '_'], "-");
@@ -495,15 +354,15 @@ fn check_references(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>
                     None => format!("`{field}` names `{value}`, which is no document's ID or path"),
                 };
                 out.push(
-                    Diagnostic::new("L004", &doc.path, Some(span), message)
+                    Diagnostic::new(Rule::UnknownId, &doc.path, Some(span), message)
                         .with_help(hint(suggestion))
                         .on_field(field)
-                        .with_target(&match (bare, resolve(&doc.path, &value)) {
+                        .with_target(Some(&match (bare, resolve(&doc.path, &value)) {
                             (Some(id), _) => id,
                             // A path-like value names a file: `--since` matches it by path.
                             (None, Target::Path { path, .. }) if value.contains('/') => path,
                             _ => value.clone(),
-                        }),
+                        })),
                 );
                 continue;
             };
@@ -514,10 +373,10 @@ fn check_references(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>
             };
             if let Some((message, fix)) = problem {
                 out.push(
-                    Diagnostic::new("L005", &doc.path, Some(span), message)
+                    Diagnostic::new(Rule::SupersedeInconsistent, &doc.path, Some(span), message)
                         .on_field(field)
                         .with_fix(fix)
-                        .with_target(&target.path),
+                        .with_target(Some(&target.path)),
                 );
             }
         }
@@ -542,11 +401,7 @@ fn other_side(ctx: &Context<'_>, doc: &Document, other: &Document, field: &str) 
         field,
         &yaml_scalar(&reference_to(doc, other)),
     )?];
-    let status = other
-        .data
-        .get("status")
-        .and_then(|s| s.as_str())
-        .unwrap_or("");
+    let status = other.status().unwrap_or("");
     if field == "superseded_by"
         && status != "superseded"
         && ctx.kind(other).statuses.iter().any(|s| s == "superseded")
@@ -568,11 +423,7 @@ fn supersede_problem(ctx: &Context<'_>, doc: &Document, old: &Document, value: &
     let me = doc.identity();
     let back = old.id_list("superseded_by");
     let named = back.iter().any(|(v, _)| names(ctx.repo, old, v, doc));
-    let status = old
-        .data
-        .get("status")
-        .and_then(|s| s.as_str())
-        .unwrap_or("");
+    let status = old.status().unwrap_or("");
     let wants_status = ctx.kind(old).statuses.iter().any(|s| s == "superseded");
     if !named {
         return Some((
@@ -631,7 +482,7 @@ pub fn check_orphans(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         for field in &repo.kind_of(d).id_fields {
             for (v, _) in d.id_list(field) {
-                if let Some(t) = referenced(repo, d, &v)
+                if let Some(t) = repo.referenced(d, &v)
                     && !std::ptr::eq(t, d)
                 {
                     linked.insert(t.path.as_str());
@@ -642,27 +493,11 @@ pub fn check_orphans(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for d in &repo.docs {
         if ctx.in_scope(d) && d.unreadable.is_none() && !linked.contains(d.path.as_str()) {
             out.push(Diagnostic::new(
-                "L006",
+                Rule::Orphan,
                 &d.path,
                 None,
                 "no document or catalog links here: readers will not find it",
             ));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::relative;
-
-    #[test]
-    fn relative_paths() {
-        assert_eq!(
-            relative("meetings/a.md", "decisions/b.md"),
-            "../decisions/b.md"
-        );
-        assert_eq!(relative("decisions/a.md", "decisions/b.md"), "b.md");
-        assert_eq!(relative("a.md", "decisions/b.md"), "decisions/b.md");
-        assert_eq!(relative("x/y/a.md", "x/b.md"), "../b.md");
     }
 }

@@ -3,8 +3,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::fix::{Applicability, Fix};
 use crate::docs::Document;
-use crate::docs::pattern::{Values, slugify};
 use crate::lint::Context;
+use crate::lint::registry::Rule;
+use crate::pattern::{Values, file_slug};
 
 /// Printed by `annals rule N001`.
 pub const N001_DOC: &str = "What: a document's file name does not match its kind's `filename` pattern \
@@ -37,7 +38,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             .map(|s| Fix::rename(format!("rename to {s}"), &doc.path, &sibling(&doc.path, &s)));
         out.push(
             Diagnostic::new(
-                "N001",
+                Rule::FileNamePattern,
                 &doc.path,
                 None,
                 format!(
@@ -54,7 +55,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         && ctx.reads_metadata(doc)
         && let (Some(slug), Some((title, span))) = (&name.slug, doc.str_field("title"))
     {
-        let want = slugify(title);
+        let want = file_slug(title);
         if !want.is_empty() && *slug != want {
             // Unsafe: which of the two names is the right one is the writer's call.
             let fix = kind
@@ -70,7 +71,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                 });
             out.push(
                 Diagnostic::new(
-                    "N003",
+                    Rule::SlugTitleMismatch,
                     &doc.path,
                     Some(span),
                     format!("file name slug `{slug}` does not match the title's slug `{want}`"),
@@ -105,9 +106,9 @@ fn suggest_name(ctx: &Context<'_>, doc: &Document, file: &str) -> Option<String>
     } else if !digits.is_empty() {
         rest = &stem[digits.len()..];
     }
-    let mut slug = slugify(rest);
+    let mut slug = file_slug(rest);
     if slug.is_empty() {
-        slug = slugify(doc.title().unwrap_or(""));
+        slug = file_slug(doc.title().unwrap_or(""));
     }
     let date_owned;
     let date = if let Some(d) = date {
@@ -144,7 +145,7 @@ pub fn check_duplicate_ids(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .collect();
             out.push(
                 Diagnostic::new(
-                    "N002",
+                    Rule::DuplicateId,
                     &doc.path,
                     None,
                     format!("ID `{id}` is also used by {}", quote_list(&others)),

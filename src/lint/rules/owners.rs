@@ -1,9 +1,10 @@
 //! O001-O003: every document has a known, active owner; people fields name known people.
 
-use super::{did_you_mean, hint};
 use crate::diagnostic::Diagnostic;
-use crate::docs::Document;
+use crate::docs::{Document, codeowners};
 use crate::lint::Context;
+use crate::lint::registry::Rule;
+use crate::text::{did_you_mean, hint};
 
 /// Printed by `annals rule O001`.
 pub const O001_DOC: &str = "What: the document has no `owner` (silent while no `[people]`/`[teams]` registry is \
@@ -42,7 +43,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         None | Some(serde_json::Value::Null) => {
             out.push(
                 Diagnostic::new(
-                    "O001",
+                    Rule::MissingOwner,
                     &doc.path,
                     None,
                     "document has no `owner`: expected a key of [people] or [teams]",
@@ -53,7 +54,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         Some(serde_json::Value::String(owner)) if owner.trim().is_empty() => {
             out.push(
                 Diagnostic::new(
-                    "O001",
+                    Rule::MissingOwner,
                     &doc.path,
                     None,
                     "`owner` is empty: expected a key of [people] or [teams]",
@@ -66,7 +67,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             if !known(owner) {
                 out.push(
                     Diagnostic::new(
-                        "O002",
+                        Rule::UnknownPerson,
                         &doc.path,
                         Some(span),
                         format!("owner `{owner}` is not a key of [people] or [teams]"),
@@ -77,7 +78,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             } else if cfg.people.get(owner).is_some_and(|p| !p.active) {
                 out.push(
                     Diagnostic::new(
-                        "O003",
+                        Rule::InactiveOwner,
                         &doc.path,
                         Some(span),
                         format!("owner `{owner}` is inactive (`active = false`)"),
@@ -100,7 +101,7 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             if !known(&person) {
                 out.push(
                     Diagnostic::new(
-                        "O002",
+                        Rule::UnknownPerson,
                         &doc.path,
                         Some(span),
                         format!(
@@ -112,6 +113,68 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
+
+/// Printed by `annals rule O004`.
+pub const O004_DOC: &str = "What: the annals block of the CODEOWNERS file (`[codeowners] path`) differs from \
+what the documents' owners say. The block lies between `# BEGIN annals` and `# END annals`; \
+hand-written lines around it are left alone.\n\n\
+Why: GitHub requests reviews from code owners; when the file lags behind `owner:` fields, the wrong \
+people (or nobody) are asked to review changes to a decision.\n\n\
+Example: ADR-0007's owner changed from `alice` to `platform` but CODEOWNERS still names `@alice-m`.\n\n\
+Fix: `annals codeowners --write`.";
+
+/// O004 over the repository: the CODEOWNERS file's block is stale.
+pub fn check_codeowners(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // A selective load (`--staged`) does not know every owner.
+    if ctx.repo.docs.iter().any(|d| d.stub) {
+        return;
+    }
+    let prefix = ctx.git.prefix.as_str();
+    let cfg = &ctx.repo.config;
+    let Some(path) = &cfg.codeowners_path else {
+        return;
+    };
+    let current = match ctx.source.read_optional(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes.unwrap_or_default()).into_owned(),
+        Err(e) => {
+            out.push(Diagnostic::new(
+                Rule::CodeownersStale,
+                path,
+                None,
+                format!("the CODEOWNERS file cannot be read: {e}"),
+            ));
+            return;
+        }
+    };
+    let (block, left_out) = codeowners::lines(ctx.repo, prefix);
+    for doc in left_out {
+        out.push(
+            Diagnostic::new(
+                Rule::CodeownersStale,
+                &doc,
+                None,
+                format!("{path} cannot name this document: its file name holds a control character (a newline or a tab)"),
+            )
+            .with_help(Some("rename the file with `annals mv`".to_string())),
+        );
+    }
+    if codeowners::with_block(&current, &block) != current {
+        let missing = if current.is_empty() {
+            "does not exist"
+        } else {
+            "is out of date"
+        };
+        out.push(
+            Diagnostic::new(
+                Rule::CodeownersStale,
+                path,
+                None,
+                format!("the annals block of {path} {missing}"),
+            )
+            .with_help(Some("run `annals codeowners --write`".to_string())),
+        );
     }
 }
 
@@ -147,193 +210,5 @@ mod tests {
         );
         assert_eq!(codes(&d), ["O003"]);
         assert!(check_one("decisions/0001-t.md", DOC).is_empty());
-    }
-}
-
-/// Printed by `annals rule O004`.
-pub const O004_DOC: &str = "What: the annals block of the CODEOWNERS file (`[codeowners] path`) differs from \
-what the documents' owners say. The block lies between `# BEGIN annals` and `# END annals`; \
-hand-written lines around it are left alone.\n\n\
-Why: GitHub requests reviews from code owners; when the file lags behind `owner:` fields, the wrong \
-people (or nobody) are asked to review changes to a decision.\n\n\
-Example: ADR-0007's owner changed from `alice` to `platform` but CODEOWNERS still names `@alice-m`.\n\n\
-Fix: `annals codeowners --write`.";
-
-pub const BEGIN: &str =
-    "# BEGIN annals (generated by `annals codeowners --write`; edit owners in front matter)";
-pub const END: &str = "# END annals";
-
-/// The CODEOWNERS line owner for a registry key: `@handle`, `@org/team`, or an email.
-fn codeowner(cfg: &crate::config::Config, key: &str) -> Option<String> {
-    if let Some(p) = cfg.people.get(key) {
-        return p
-            .github
-            .as_ref()
-            .map(|g| format!("@{}", g.trim_start_matches('@')))
-            .or_else(|| {
-                p.email
-                    .first()
-                    .filter(|e| {
-                        !e.is_empty()
-                            && !e
-                                .contains(|c: char| c.is_whitespace() || c.is_control() || c == '#')
-                    })
-                    .cloned()
-            });
-    }
-    let t = cfg.teams.get(key)?;
-    t.github
-        .as_ref()
-        .map(|g| format!("@{}", g.trim_start_matches('@')))
-}
-
-/// The generated block: one line per owned document, paths from the git root (`prefix`).
-pub fn codeowners_block(repo: &crate::docs::Repository, prefix: &str) -> String {
-    codeowners_lines(repo, prefix).0
-}
-
-/// The generated block, and the documents left out of it because CODEOWNERS syntax cannot
-/// carry their path (a control character such as a newline or a tab in the name).
-pub fn codeowners_lines(repo: &crate::docs::Repository, prefix: &str) -> (String, Vec<String>) {
-    let mut out = format!("{BEGIN}\n");
-    let mut left_out = Vec::new();
-    for d in &repo.docs {
-        let Some(owner) = d.data.get("owner").and_then(|o| o.as_str()) else {
-            continue;
-        };
-        let Some(who) = codeowner(&repo.config, owner) else {
-            continue;
-        };
-        match codeowners_pattern(&format!("{prefix}{}", d.path)) {
-            Some(path) => out.push_str(&format!("{path} {who}\n")),
-            None => left_out.push(d.path.clone()),
-        }
-    }
-    out.push_str(END);
-    out.push('\n');
-    (out, left_out)
-}
-
-/// A path as a CODEOWNERS pattern matching exactly that file: anchored at the root, with
-/// what the gitignore-like syntax would read as whitespace, a comment, a negation or a glob
-/// escaped by a backslash. `None` for a path no CODEOWNERS line can carry.
-pub fn codeowners_pattern(path: &str) -> Option<String> {
-    if path.chars().any(char::is_control) {
-        return None;
-    }
-    let mut out = String::with_capacity(path.len() + 2);
-    out.push('/');
-    for c in path.chars() {
-        if matches!(c, ' ' | '#' | '!' | '*' | '?' | '[' | ']' | '\\') || c.is_whitespace() {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    Some(out)
-}
-
-/// `text` with its annals block replaced by `block` (appended when there is none, so that
-/// under GitHub's last-match-wins rule the per-document lines take precedence).
-pub fn with_block(text: &str, block: &str) -> String {
-    // The markers count only as the whole lines annals writes.
-    let starts =
-        || std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-    let line = |i: usize| {
-        text[i..]
-            .split('\n')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches('\r')
-    };
-    let b =
-        starts().find(|&i| line(i).starts_with("# BEGIN annals (") || line(i) == "# BEGIN annals");
-    let e = b.and_then(|b| starts().find(|&i| i > b && line(i) == END));
-    if let (Some(b), Some(e)) = (b, e) {
-        let end = text[e..].find('\n').map_or(text.len(), |i| e + i + 1);
-        return format!("{}{block}{}", &text[..b], &text[end..]);
-    }
-    let mut out = text.to_string();
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
-    }
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    out + block
-}
-
-/// O004 over the repository: the CODEOWNERS file's block is stale.
-pub fn check_codeowners(ctx: &Context<'_>, prefix: &str, out: &mut Vec<Diagnostic>) {
-    let cfg = &ctx.repo.config;
-    let Some(path) = &cfg.codeowners_path else {
-        return;
-    };
-    let current = match cfg.fs.read_optional(path, cfg.limits.max_file_size) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes.unwrap_or_default()).into_owned(),
-        Err(e) => {
-            out.push(Diagnostic::new(
-                "O004",
-                path,
-                None,
-                format!("the CODEOWNERS file cannot be read: {e}"),
-            ));
-            return;
-        }
-    };
-    let (block, left_out) = codeowners_lines(ctx.repo, prefix);
-    for doc in left_out {
-        out.push(
-            Diagnostic::new(
-                "O004",
-                &doc,
-                None,
-                format!("{path} cannot name this document: its file name holds a control character (a newline or a tab)"),
-            )
-            .with_help(Some("rename the file with `annals mv`".to_string())),
-        );
-    }
-    if with_block(&current, &block) != current {
-        let missing = if current.is_empty() {
-            "does not exist"
-        } else {
-            "is out of date"
-        };
-        out.push(
-            Diagnostic::new(
-                "O004",
-                path,
-                None,
-                format!("the annals block of {path} {missing}"),
-            )
-            .with_help(Some("run `annals codeowners --write`".to_string())),
-        );
-    }
-}
-
-#[cfg(test)]
-mod codeowners_tests {
-    use super::*;
-
-    #[test]
-    fn block_replaces_only_itself() {
-        let block = format!("{BEGIN}\n/a.md @x\n{END}\n");
-        let text = format!("* @root\n\n{BEGIN}\n/old.md @y\n{END}\n/docs/ @z\n");
-        assert_eq!(
-            with_block(&text, &block),
-            format!("* @root\n\n{block}/docs/ @z\n")
-        );
-        assert_eq!(with_block("* @root", &block), format!("* @root\n\n{block}"));
-        assert_eq!(with_block("", &block), block);
-    }
-
-    #[test]
-    fn patterns_cannot_inject_lines() {
-        assert_eq!(codeowners_pattern("docs/a b.md").unwrap(), "/docs/a\\ b.md");
-        assert_eq!(
-            codeowners_pattern("!x/#y[1]*?.md").unwrap(),
-            "/\\!x/\\#y\\[1\\]\\*\\?.md"
-        );
-        assert_eq!(codeowners_pattern("briefs/n\ntouch\tX\t#.md"), None);
-        assert_eq!(codeowners_pattern("a\rb.md"), None);
     }
 }

@@ -1,10 +1,10 @@
 //! A001-A004: the team's async habits as checks, in working time.
 
-use chrono::{DateTime, Utc};
-
 use crate::diagnostic::Diagnostic;
 use crate::docs::Document;
 use crate::lint::Context;
+use crate::lint::registry::Rule;
+use crate::workspace::practice::{Awaited, UNVERIFIED, at};
 
 /// Printed by `annals rule A001`.
 pub const A001_DOC: &str = "What: a meeting document whose first commit came less than the kind's `agenda_lead` \
@@ -56,10 +56,6 @@ pub fn check(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     check_outcome(ctx, doc, out);
 }
 
-fn at(t: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(t, 0).unwrap_or_default()
-}
-
 fn human(seconds: i64) -> String {
     crate::config::Duration::secs(seconds.max(0)).to_string_rounded()
 }
@@ -87,7 +83,7 @@ fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
             return;
         };
         // In a shallow clone the first commit known may not be the first one.
-        cut = unverifiable(ctx, &doc.path, true);
+        cut = ctx.practice().unverifiable(&doc.path, true);
         at(created.time)
     };
     // First committed after the meeting: a record of it (as when a team adopts annals on
@@ -101,7 +97,7 @@ fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     {
         // The agenda may well have come earlier: say what cannot be known, not a wrong date.
         out.push(Diagnostic::new(
-            "H001",
+            Rule::HistoryUnverifiable,
             &doc.path,
             None,
             format!("could not verify that the agenda was posted {lead} ahead (A001): {why}"),
@@ -110,7 +106,7 @@ fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     }
     if ahead < lead.seconds() {
         out.push(Diagnostic::new(
-            "A001",
+            Rule::AgendaLate,
             &doc.path,
             None,
             format!(
@@ -124,84 +120,6 @@ fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Responses a document in an open status still awaits.
-#[derive(Debug, Clone)]
-pub struct Awaited {
-    pub priority: String,
-    pub allowed: crate::config::Duration,
-    pub opened: DateTime<Utc>,
-    pub deadline: DateTime<Utc>,
-    /// Reviewers who have not responded (in `responded`, or by a commit touching the file).
-    pub pending: Vec<String>,
-    /// Why the deadline is not known for sure (history this clone lacks), if it is not.
-    pub unverified: Option<String>,
-}
-
-/// Why the history of `path` cannot date it (a shallow clone's boundary, an unreadable blob),
-/// when `at_boundary` says the fact in question came from the oldest commit known.
-pub fn unverifiable(ctx: &Context<'_>, path: &str, at_boundary: bool) -> Option<String> {
-    let history = ctx.git.history.as_ref()?;
-    if history.unreadable.contains(path) {
-        return Some(
-            "a version of it is not in this clone (a blobless partial clone or a missing object): \
-             fetch it with `git fetch --refetch`, or clone without `--filter`"
-                .to_string(),
-        );
-    }
-    let facts = history.get(path)?;
-    (facts.cut && at_boundary).then(|| {
-        "the clone is shallow and its oldest commit touching the document is the shallow \
-         boundary: `git fetch --unshallow` (or `fetch-depth: 0` in actions/checkout)"
-            .to_string()
-    })
-}
-
-/// What `doc` awaits, when it is open with reviewers and a priority and has history.
-pub fn awaited(ctx: &Context<'_>, doc: &Document) -> Option<Awaited> {
-    let kind = ctx.kind(doc);
-    let (status, _) = doc.str_field("status")?;
-    if !kind.open.iter().any(|s| s == status) {
-        return None;
-    }
-    let (priority, _) = doc.str_field("priority")?;
-    let allowed = ctx.repo.config.response.for_priority(priority)?;
-    let reviewers = doc.list_field("reviewers");
-    if reviewers.is_empty() {
-        return None;
-    }
-    let facts = ctx.git.history.as_ref().and_then(|h| h.get(&doc.path))?;
-    let opened = facts
-        .entered(status)
-        .or(facts.created.as_ref().map(|c| c.time))?;
-    // Entered at the oldest commit known: in a shallow clone it may have been earlier.
-    let at_boundary = facts.touches.first().is_none_or(|t| t.time >= opened);
-    let unverified = unverifiable(ctx, &doc.path, at_boundary);
-    let responded: Vec<String> = doc
-        .list_field("responded")
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect();
-    let committed = |person: &str| {
-        facts
-            .touches
-            .iter()
-            .any(|t| t.time > opened && ctx.by_email.get(&t.email).is_some_and(|p| p == person))
-    };
-    let pending = reviewers
-        .into_iter()
-        .map(|(p, _)| p)
-        .filter(|p| !responded.contains(p) && !committed(p))
-        .collect();
-    Some(Awaited {
-        priority: priority.to_string(),
-        allowed,
-        opened: at(opened),
-        deadline: ctx.calendar.add_working(at(opened), allowed.seconds()),
-        pending,
-        unverified,
-    })
-}
-
 fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some(Awaited {
         priority,
@@ -210,7 +128,7 @@ fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
         pending,
         unverified,
         ..
-    }) = awaited(ctx, doc)
+    }) = ctx.practice().awaited(doc)
     else {
         return;
     };
@@ -221,14 +139,14 @@ fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
         // A time-dependent rule's stand-in: a warning, never a pass.
         out.push(
             Diagnostic::new(
-                "H001",
+                Rule::HistoryUnverifiable,
                 &doc.path,
                 None,
                 format!(
                     "could not verify the response deadline (A002): {} {} not responded, and when the document became `{}` is unknown: {why}",
                     pending.join(", "),
                     if pending.len() == 1 { "has" } else { "have" },
-                    doc.str_field("status").map_or("", |(s, _)| s),
+                    doc.status().unwrap_or(""),
                 ),
             )
             .at_most_warning(),
@@ -240,7 +158,7 @@ fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
     }
     let late = ctx.calendar.working_seconds(deadline, ctx.now);
     out.push(Diagnostic::new(
-        "A002",
+        Rule::ResponseOverdue,
         &doc.path,
         None,
         format!(
@@ -253,61 +171,14 @@ fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
     ));
 }
 
-/// Why a document is stale, if it is.
-pub fn staleness(ctx: &Context<'_>, doc: &Document) -> Option<String> {
-    let kind = ctx.kind(doc);
-    // A change being checked touches the document: that is the review.
-    if ctx
-        .git
-        .change
-        .as_ref()
-        .is_some_and(|c| c.changes.changed.contains(&doc.path))
-    {
-        return None;
-    }
-    let status = doc.str_field("status").map(|(s, _)| s);
-    if status.is_some_and(|s| !kind.is_live_status(s))
-        || (status.is_none() && !kind.statuses.is_empty())
-    {
-        return None;
-    }
-    if let Some((by, _)) = doc.str_field("review_by")
-        && let Some(day) = ctx.calendar.parse_instant(by)
-        && ctx.now > day + chrono::Duration::days(1)
-    {
-        return Some(format!(
-            "`review_by: {by}` has passed: review the document or set a new date"
-        ));
-    }
-    let every = kind.review_every?;
-    let facts = ctx.git.history.as_ref().and_then(|h| h.get(&doc.path))?;
-    let updated = facts.updated()?;
-    let age = (ctx.now - at(updated.time)).num_seconds();
-    if age <= every.seconds()
-        && facts.touches.len() == 1
-        && let Some(why) = unverifiable(ctx, &doc.path, true)
-    {
-        return Some(format!("{UNVERIFIED}{why}"));
-    }
-    (age > every.seconds()).then(|| {
-        format!(
-            "not updated for {} days (since {}); {} documents are reviewed every {every}",
-            age / 86_400,
-            at(updated.time).format("%Y-%m-%d"),
-            kind.name
-        )
-    })
-}
-
-/// How [`staleness`] begins a reason that is no finding of staleness but of missing history.
-pub const UNVERIFIED: &str = "could not verify when the document was last updated (A003): ";
-
 fn check_stale(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
-    if let Some(why) = staleness(ctx, doc) {
+    if let Some(why) = ctx.practice().staleness(doc) {
         if why.starts_with(UNVERIFIED) {
-            out.push(Diagnostic::new("H001", &doc.path, None, why).at_most_warning());
+            out.push(
+                Diagnostic::new(Rule::HistoryUnverifiable, &doc.path, None, why).at_most_warning(),
+            );
         } else {
-            out.push(Diagnostic::new("A003", &doc.path, None, why));
+            out.push(Diagnostic::new(Rule::Stale, &doc.path, None, why));
         }
     }
 }
@@ -332,7 +203,7 @@ fn check_outcome(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let deadline = ctx.calendar.add_working(start, within.seconds());
     if ctx.now > deadline {
         out.push(Diagnostic::new(
-            "A004",
+            Rule::OutcomeMissing,
             &doc.path,
             None,
             format!(

@@ -5,10 +5,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::did_you_mean;
 use crate::diagnostic::Diagnostic;
 use crate::docs::{Document, Markdown};
 use crate::lint::Context;
+use crate::lint::registry::Rule;
+use crate::text::did_you_mean;
 
 /// Printed by `annals rule S001`.
 pub const S001_DOC: &str = "What: a section the kind requires (`sections = [...]`) has no heading in the \
@@ -97,7 +98,7 @@ impl Template {
                 .unwrap_or_default();
         }
         let mut t = Template::parse(&crate::docs::template::builtin(kind));
-        if kind.name == "decision" {
+        if kind.builtin == Some(crate::config::Builtin::Decision) {
             t.known = MADR_PLACEHOLDERS;
             t.instructions
                 .extend(NYGARD_INSTRUCTIONS.iter().map(|s| (*s).to_string()));
@@ -194,7 +195,7 @@ fn check_sections(
                 .map(|h| format!("a heading `{h}` exists: rename it to `{section}`?"));
             out.push(
                 Diagnostic::new(
-                    "S001",
+                    Rule::MissingSection,
                     &doc.path,
                     None,
                     format!(
@@ -231,7 +232,7 @@ fn check_sections(
         });
         out.push(
             Diagnostic::new(
-                "S001",
+                Rule::MissingSection,
                 &doc.path,
                 None,
                 format!(
@@ -251,7 +252,7 @@ fn check_sections(
                 {
                     out.push(
                         Diagnostic::new(
-                            "S001",
+                            Rule::MissingSection,
                             &doc.path,
                             Some(headings[i].span.clone()),
                             format!(
@@ -356,7 +357,12 @@ fn check_leftovers(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>)
             continue;
         }
         last_line = line;
-        out.push(Diagnostic::new("S002", &doc.path, Some(l.span), l.message));
+        out.push(Diagnostic::new(
+            Rule::TemplatePlaceholder,
+            &doc.path,
+            Some(l.span),
+            l.message,
+        ));
     }
 }
 

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::diagnostic::{Report, Severity};
-use crate::lint::registry::{Default as RuleDefault, RULES};
+use crate::lint::registry::{Level, RULES};
 
 /// Percent-encodes a repository-relative path for a SARIF `uri`.
 fn uri(path: &str) -> String {
@@ -23,16 +23,16 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|r| {
             let level = match r.default {
-                RuleDefault::Error => "error",
-                RuleDefault::Warn => "warning",
-                RuleDefault::Off(_) => "none",
+                Level::Error => "error",
+                Level::Warn => "warning",
+                Level::Off(_) => "none",
             };
             json!({
                 "id": r.code,
                 "name": r.name,
                 "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": r.doc},
-                "help": {"text": r.doc},
+                "fullDescription": {"text": crate::lint::rules::doc(r.rule)},
+                "help": {"text": crate::lint::rules::doc(r.rule)},
                 "defaultConfiguration": {"level": level},
             })
         })
@@ -56,7 +56,7 @@ pub fn render(report: &Report) -> String {
             }
             json!({
                 "ruleId": d.code,
-                "ruleIndex": RULES.iter().position(|r| r.code == d.code),
+                "ruleIndex": RULES.iter().position(|r| r.rule == d.code),
                 "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
                 "message": {"text": text},
                 "locations": [{"physicalLocation": physical}],

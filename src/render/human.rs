@@ -27,7 +27,7 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> Stri
     let message = super::printable(&d.message);
     let path = super::printable(&d.path);
     let help_text = d.help.as_deref().map(super::printable);
-    let title = level.primary_title(message.as_ref()).id(d.code);
+    let title = level.primary_title(message.as_ref()).id(d.code.code());
     let help = help_text.as_deref().map(|h| Level::HELP.message(h));
     let cleaned: String;
     let group = match (d.span.clone(), d.location, source) {

@@ -6,7 +6,7 @@ mod json;
 mod junit;
 mod sarif;
 
-use super::{Report, Sources};
+use crate::diagnostic::{Report, Sources};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

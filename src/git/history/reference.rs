@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository, Sort};
 
-use super::{Facts, Touch, status_of};
+use super::{Facts, Touch};
+use crate::docs::status_in as status_of;
 
 /// One file change of a commit: `(kind, old path, new path, status in the new version)`.
 type FileChange = (Delta, Option<String>, Option<String>, Option<String>);

@@ -335,7 +335,16 @@ fn new_scan(
     head: Oid,
     h: &mut History,
 ) -> (usize, usize) {
-    let commits = scan::scan(repo, prefix, from, head, &h.scope, &HashSet::default()).unwrap();
+    let commits = scan::scan(
+        repo,
+        prefix,
+        from,
+        head,
+        &h.scope,
+        &HashSet::default(),
+        crate::docs::status_in,
+    )
+    .unwrap();
     h.scanned += commits.len();
     let (mut renames, mut deletions) = (0, 0);
     for c in commits {

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
-use crate::docs::pattern::NamePattern;
+use crate::pattern::NamePattern;
+
+pub mod schema;
 
 /// The name of the configuration file looked up from the current folder upwards.
 pub const CONFIG_FILE: &str = "annals.toml";
@@ -219,6 +221,9 @@ pub struct Project {
 #[derive(Debug, Clone)]
 pub struct Kind {
     pub name: String,
+    /// Which built-in kind this is (its schema, template and sections), read once from the
+    /// name when configuration is read; `None` for a kind the team defined.
+    pub builtin: Option<Builtin>,
     pub dir: String,
     pub filename: NamePattern,
     pub id: Option<NamePattern>,
@@ -246,7 +251,39 @@ pub struct Kind {
     pub any_status: bool,
 }
 
+/// annals' built-in kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    Decision,
+    Meeting,
+    Brief,
+}
+
 impl Kind {
+    /// The number the file name at `path` (repository-relative) carries, when it is a file
+    /// of this kind.
+    pub fn number_in(&self, path: &str) -> Option<u64> {
+        let rest = path.strip_prefix(&self.dir)?.strip_prefix('/')?;
+        self.filename.matches(rest.rsplit('/').next()?)?.number
+    }
+
+    /// Whether the workflow allows `from -> to` (staying put, and any move in a kind without
+    /// transitions, are allowed); else what it allows instead, as messages say it.
+    pub fn transition(&self, from: &str, to: &str) -> Result<(), String> {
+        if from == to || self.transitions.is_empty() {
+            return Ok(());
+        }
+        let next = self.transitions.get(from).map_or(&[][..], Vec::as_slice);
+        if next.iter().any(|s| s == to) {
+            return Ok(());
+        }
+        Err(if next.is_empty() {
+            format!("`{from}` is final")
+        } else {
+            format!("from `{from}` it allows {}", next.join(", "))
+        })
+    }
+
     /// Statuses from which the workflow still allows a transition.
     pub fn is_live_status(&self, status: &str) -> bool {
         self.transitions.get(status).is_some_and(|t| !t.is_empty())
@@ -475,8 +512,9 @@ fn default_kinds(root: &Path) -> Vec<Kind> {
         .unwrap_or("decisions")
         .to_string();
     let decision_dir = decision_dir.as_str();
-    let base = |name: &str, dir: &str, filename: &str| Kind {
+    let base = |builtin: Builtin, name: &str, dir: &str, filename: &str| Kind {
         name: name.to_string(),
+        builtin: Some(builtin),
         dir: dir.to_string(),
         filename: NamePattern::parse(filename).expect("built-in pattern"),
         id: None,
@@ -504,7 +542,12 @@ fn default_kinds(root: &Path) -> Vec<Kind> {
         exclude: strings(&["README.md", "index.md", "*template*"]),
         any_status: false,
     };
-    let mut decision = base("decision", decision_dir, "{number:04}-{name}.md");
+    let mut decision = base(
+        Builtin::Decision,
+        "decision",
+        decision_dir,
+        "{number:04}-{name}.md",
+    );
     decision.id = Some(NamePattern::parse("ADR-{number:04}").expect("built-in pattern"));
     decision.statuses = strings(MADR_STATUSES);
     decision.open = strings(&["proposed"]);
@@ -540,9 +583,9 @@ fn default_kinds(root: &Path) -> Vec<Kind> {
             packages.push(k);
         }
     }
-    let mut meeting = base("meeting", "meetings", "{date}-{name}.md");
+    let mut meeting = base(Builtin::Meeting, "meeting", "meetings", "{date}-{name}.md");
     meeting.people_fields = strings(&["attendees"]);
-    let mut brief = base("brief", "briefs", "{name}.md");
+    let mut brief = base(Builtin::Brief, "brief", "briefs", "{name}.md");
     brief.statuses = strings(&["draft", "open", "closed"]);
     brief.open = strings(&["open"]);
     brief.transitions = BTreeMap::from([
@@ -602,6 +645,14 @@ impl Adopted {
 }
 
 impl Config {
+    /// Which days count as working time, and in which zone.
+    pub fn calendar(&self) -> crate::time::Calendar {
+        crate::time::Calendar {
+            tz: self.project.timezone,
+            workdays: self.project.workdays.clone(),
+        }
+    }
+
     /// The configuration that applies with no `annals.toml` at `root`.
     pub fn zero_config(root: &Path) -> Config {
         Config {
@@ -693,6 +744,7 @@ impl Config {
             } else {
                 let mut k = cfg.kinds[1].clone();
                 k.name.clone_from(&name);
+                k.builtin = None;
                 k.dir.clone_from(&name);
                 k.filename = NamePattern::parse("{slug}.md").expect("built-in pattern");
                 k.people_fields.clear();
@@ -1070,7 +1122,7 @@ mod tests {
     #[test]
     fn config_schema_is_in_step_with_the_parser() {
         let schema: serde_json::Value =
-            serde_json::from_str(include_str!("../schema/annals.schema.json")).unwrap();
+            serde_json::from_str(include_str!("../../schema/annals.schema.json")).unwrap();
         let keys = |v: &serde_json::Value| -> Vec<String> {
             let mut k: Vec<String> = v["properties"]
                 .as_object()
@@ -1111,8 +1163,12 @@ mod tests {
     /// The built-in front matter schemas compile and describe every field annals reads.
     #[test]
     fn builtin_schemas_cover_the_fields_annals_reads() {
-        for kind in ["decision", "meeting", "brief"] {
-            let text = crate::lint::builtin_schema(kind).unwrap();
+        for (kind, builtin) in [
+            ("decision", Builtin::Decision),
+            ("meeting", Builtin::Meeting),
+            ("brief", Builtin::Brief),
+        ] {
+            let text = schema::builtin(builtin);
             let v: serde_json::Value = serde_json::from_str(text).unwrap();
             jsonschema::validator_for(&v).unwrap();
             for field in [

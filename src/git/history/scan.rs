@@ -19,8 +19,8 @@ use std::rc::Rc;
 
 use git2::{Delta, DiffFindOptions, DiffOptions, Odb, OdbObject, Oid, Repository, Sort};
 
-use super::{Touch, status_of};
-use crate::repo::GitError;
+use super::{ReadStatus, Touch};
+use crate::git::GitError;
 
 /// A document's status after a commit, as far as its blob could be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +71,7 @@ pub(super) fn scan(
     head: Oid,
     scope: &[String],
     boundaries: &HashSet<Oid>,
+    read_status: ReadStatus,
 ) -> Result<Vec<CommitChanges>, GitError> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
@@ -84,6 +85,7 @@ pub(super) fn scan(
         prefix,
         dirs: &dirs,
         boundaries,
+        read_status,
     };
     // One pass on the caller's handle, oldest first, so that a commit's parent folders are
     // the trees the commit before it read. Threads do not pay: libgit2 serializes reads
@@ -113,6 +115,7 @@ struct Ctx<'a> {
     prefix: &'a str,
     dirs: &'a [Vec<String>],
     boundaries: &'a HashSet<Oid>,
+    read_status: ReadStatus,
 }
 
 impl Ctx<'_> {
@@ -617,9 +620,11 @@ impl<'r> Reader<'r, '_> {
 
     fn status(&self, blob: Oid) -> Status {
         match self.odb.read(blob) {
-            Ok(o) if o.kind() == git2::ObjectType::Blob => {
-                Status::Read(std::str::from_utf8(o.data()).ok().and_then(status_of))
-            }
+            Ok(o) if o.kind() == git2::ObjectType::Blob => Status::Read(
+                std::str::from_utf8(o.data())
+                    .ok()
+                    .and_then(self.ctx.read_status),
+            ),
             _ => Status::Unreadable,
         }
     }

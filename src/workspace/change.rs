@@ -1,37 +1,72 @@
-//! `--staged` and `--since`: the model of the change, and which documents to report on.
+//! `--staged` and `--since`: the change, the base it is compared with, and which documents
+//! to report on.
 
-use std::collections::{HashMap, HashSet};
-
-use anyhow::Result;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
-use crate::docs::{Classifier, Document, Overlay, Reference, Repository};
-use crate::lint::ChangeView;
-use crate::repo::{Changes, Git};
+use crate::docs::{Classifier, Corpus, Document, Listed, Overlay, Reference};
+use crate::git::{Changes, Git, GitError, Oid};
 
-/// Link findings that a change can cause in a document it did not touch.
-const LINK_CODES: &[&str] = &["L001", "L002", "L004", "L005", "L007"];
+/// The base a change is compared with.
+#[derive(Debug, Default)]
+pub struct ChangeView {
+    /// How the base is named in messages (`HEAD`, `origin/main`).
+    pub base: String,
+    pub changes: Changes,
+    /// Changed documents as the base had them (keyed by their current path).
+    pub previous: HashMap<String, Document>,
+    /// The base's IDs: `ID -> path`.
+    pub base_ids: HashMap<String, String>,
+    /// Changed documents whose base version could not be read, and why (H001).
+    pub unverified: BTreeMap<String, String>,
+}
+
+/// The index under `--staged`: the contents that stand for the work tree, and the blob of
+/// each listed file (in the listing's order).
+pub struct Index {
+    pub overlay: Overlay,
+    pub blobs: Vec<Oid>,
+}
 
 /// The change being checked, before the repository model is loaded.
 pub struct Pending {
-    pub overlay: Option<Overlay>,
+    pub index: Option<Index>,
     pub changes: Changes,
     /// Where the change started (HEAD, or the fork point from REV): previous versions.
-    base: Option<git2::Oid>,
+    base: Option<Oid>,
     /// The tree whose IDs new documents must not take (HEAD, or REV itself).
-    ids_from: Option<git2::Oid>,
+    ids_from: Option<Oid>,
     label: String,
     staged: bool,
 }
 
 /// Reads what `--staged` or `--since REV` checks.
-pub fn pending(git: &Git, staged: bool, since: Option<&str>) -> Result<Pending> {
+pub fn pending(git: &Git, staged: bool, since: Option<&str>) -> Result<Pending, GitError> {
     if staged {
-        let (overlay, changes) = git.staged()?;
+        let staged = git.staged()?;
+        let (listing, blobs) = staged
+            .index
+            .into_iter()
+            .map(|f| {
+                (
+                    Listed {
+                        path: f.path,
+                        symlink: f.symlink,
+                    },
+                    f.blob,
+                )
+            })
+            .unzip();
         let head = git.head_tree().map(|t| t.id());
         Ok(Pending {
-            overlay: Some(overlay),
-            changes,
+            index: Some(Index {
+                overlay: Overlay {
+                    files: staged.contents,
+                    index: Some(listing),
+                },
+                blobs,
+            }),
+            changes: staged.changes,
             base: head,
             ids_from: head,
             label: "HEAD".to_string(),
@@ -42,7 +77,7 @@ pub fn pending(git: &Git, staged: bool, since: Option<&str>) -> Result<Pending> 
         let theirs = git.tree(rev)?;
         let fork = git.fork_point(rev)?;
         Ok(Pending {
-            overlay: None,
+            index: None,
             changes: git.since(&fork)?,
             base: Some(fork.id()),
             ids_from: Some(theirs.id()),
@@ -65,26 +100,25 @@ impl Scope {
         self.report.union(&self.linkers).cloned().collect()
     }
 
-    /// Keeps what the change caused: everything on changed documents, link findings that
-    /// point at a changed or deleted target on the others.
+    /// Keeps what the change caused: everything on changed documents, the findings of rules
+    /// that judge the whole repository, and on the other documents the findings that point
+    /// at a changed or deleted target (a link, an ID).
     pub fn keep(&self, d: &Diagnostic) -> bool {
         self.report.contains(&d.path)
-            // Owners may have changed: the CODEOWNERS block is judged on every change.
-            || (d.code == "O004" && !self.report.is_empty())
-            || (LINK_CODES.contains(&d.code)
-                && d.target.as_ref().is_some_and(|t| {
-                    self.affected.contains(&t.to_ascii_uppercase()) || self.affected.contains(t)
-                }))
+            || (d.code.judges_repository() && !self.report.is_empty())
+            || d.target.as_ref().is_some_and(|t| {
+                self.affected.contains(&t.to_ascii_uppercase()) || self.affected.contains(t)
+            })
     }
 }
 
 /// Builds the comparison with the base: previous versions, the base's IDs, the scope.
-pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
-    let base = p.base.and_then(|id| git.repo.find_tree(id).ok());
-    let ids_from = p.ids_from.and_then(|id| git.repo.find_tree(id).ok());
+pub fn view(git: &Git, repo: &Corpus, p: Pending) -> (ChangeView, Scope) {
+    let base = p.base.and_then(|id| git.tree_by_id(id));
+    let ids_from = p.ids_from.and_then(|id| git.tree_by_id(id));
     let classifier = Classifier::new(&repo.config);
     let mut previous = HashMap::new();
-    let mut unverified = std::collections::BTreeMap::new();
+    let mut unverified = BTreeMap::new();
     let mut base_ids = HashMap::new();
     if p.staged && ids_from.is_some() {
         // HEAD's files are the index's, but for the added ones, plus the deleted ones. An ID
@@ -117,8 +151,8 @@ pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
                 None => git.entry_at(tree, old),
             };
             let Some(id) = id else { continue };
-            let text = if let Ok(blob) = git.repo.find_blob(id) {
-                String::from_utf8(blob.content().to_vec()).ok()
+            let text = if let Some(bytes) = git.blob_bytes(id) {
+                String::from_utf8(bytes).ok()
             } else {
                 // Absent from the object database (a blobless partial clone, a corrupt
                 // repository): what the change did to this document cannot be judged.
@@ -185,7 +219,7 @@ pub fn view(git: &Git, repo: &Repository, p: Pending) -> (ChangeView, Scope) {
     )
 }
 
-fn links_into(repo: &Repository, d: &Document, affected: &HashSet<String>) -> bool {
+fn links_into(repo: &Corpus, d: &Document, affected: &HashSet<String>) -> bool {
     d.references(repo.kind_of(d)).any(|r| match r {
         Reference::Link(path) => affected.contains(&path),
         Reference::Field { value, path } => {

@@ -198,14 +198,15 @@ impl<'de> Deserialize<'de> for NamePattern {
     }
 }
 
-/// The longest slug `slugify` makes, in bytes: with a number, a date and `.md` around it a
+/// The longest slug `file_slug` makes, in bytes: with a number, a date and `.md` around it a
 /// file name stays far below the 255 bytes every common file system accepts.
 pub const MAX_SLUG: usize = 100;
 
-/// A strict slug from a title: transliterated to ASCII (`Ünïcödé Çafé` → `unicode-cafe`, by
+/// The file-name slug of a title (a heading's anchor is [`crate::docs::slug::heading`]):
+/// transliterated to ASCII (`Ünïcödé Çafé` → `unicode-cafe`, by
 /// the `deunicode` tables), lowercase letters and digits joined by single hyphens, cut at a
 /// word boundary to [`MAX_SLUG`] bytes.
-pub fn slugify(title: &str) -> String {
+pub fn file_slug(title: &str) -> String {
     let ascii = deunicode::deunicode_with_tofu(title, "-");
     let mut out = String::new();
     let mut pending_dash = false;
@@ -288,17 +289,20 @@ mod tests {
     #[test]
     fn slugify_titles() {
         assert_eq!(
-            slugify("Use Postgres for Events!"),
+            file_slug("Use Postgres for Events!"),
             "use-postgres-for-events"
         );
-        assert_eq!(slugify("  Q&A: what about cost?  "), "q-a-what-about-cost");
-        assert_eq!(slugify("Café crème"), "cafe-creme");
-        assert_eq!(slugify("Ünïcödé Çafé"), "unicode-cafe");
-        let long = slugify(&"retry budget ".repeat(200));
+        assert_eq!(
+            file_slug("  Q&A: what about cost?  "),
+            "q-a-what-about-cost"
+        );
+        assert_eq!(file_slug("Café crème"), "cafe-creme");
+        assert_eq!(file_slug("Ünïcödé Çafé"), "unicode-cafe");
+        let long = file_slug(&"retry budget ".repeat(200));
         assert!(
             long.len() <= MAX_SLUG && long.len() > 90 && !long.ends_with('-'),
             "{long}"
         );
-        assert_eq!(slugify(&"x".repeat(300)).len(), MAX_SLUG);
+        assert_eq!(file_slug(&"x".repeat(300)).len(), MAX_SLUG);
     }
 }

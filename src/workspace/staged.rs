@@ -10,12 +10,12 @@ use std::ops::Range;
 
 use rustc_hash::FxHashSet as HashSet;
 
-use git2::Oid;
 use rayon::prelude::*;
 
-use super::{Changes, Git};
+use super::change::Index;
 use crate::config::Config;
-use crate::docs::{Classifier, Document, Overlay, Reference, Repository, discover, files};
+use crate::docs::{Classifier, Corpus, Document, Reference, discover, files};
+use crate::git::{Changes, Git, Oid};
 
 const HEADER: &str = "annals-refs 2";
 
@@ -54,7 +54,7 @@ fn align(text: &str, found: &[crate::docs::Found]) -> Vec<Option<(Oid, Range<usi
     let mut lines = memchr::memchr_iter(b'\n', bytes).skip(1).filter_map(|end| {
         let line = start..end;
         start = end + 1;
-        let oid = super::listing::parse_hex(bytes.get(line.start..line.start + 40)?)?;
+        let oid = crate::git::listing::parse_hex(bytes.get(line.start..line.start + 40)?)?;
         let rest = line.start + 41..line.end;
         if rest.is_empty() {
             return None; // a damaged line: no path
@@ -154,16 +154,16 @@ fn refs_of(cfg: &Config, d: &Document) -> String {
 
 /// The index's blob of each found document, in order: both are sorted by path, so one
 /// merge pass instead of a search per document.
-fn index_blobs(overlay: &Overlay, found: &[crate::docs::Found]) -> Vec<Option<Oid>> {
-    let index = overlay.index.as_deref().unwrap_or_default();
+fn index_blobs(index: &Index, found: &[crate::docs::Found]) -> Vec<Option<Oid>> {
+    let listing = index.overlay.index.as_deref().unwrap_or_default();
     let mut at = 0;
     found
         .iter()
         .map(|f| {
-            while at < index.len() && index[at].path < f.path {
+            while at < listing.len() && listing[at].path < f.path {
                 at += 1;
             }
-            (at < index.len() && index[at].path == f.path).then(|| index[at].blob)
+            (at < listing.len() && listing[at].path == f.path).then(|| index.blobs[at])
         })
         .collect()
 }
@@ -178,27 +178,6 @@ enum Need {
     Linker(Oid),
     /// Parse the blob to learn where it points (not in the reference cache).
     Miss(Oid),
-}
-
-/// The blobs' contents, in order. A warm run reads a few, on this thread; a cold one reads
-/// thousands, in parallel chunks, each with its own repository handle (opening one costs
-/// more than reading a blob, and a handle cannot be shared between threads).
-fn read_blobs(git: &Git, oids: &[Oid]) -> Vec<Option<Vec<u8>>> {
-    let read = |repo: &git2::Repository, oid: &Oid| {
-        repo.find_blob(*oid).ok().map(|b| b.content().to_vec())
-    };
-    if oids.len() < 64 {
-        return oids.iter().map(|oid| read(&git.repo, oid)).collect();
-    }
-    let chunk = oids.len().div_ceil(rayon::current_num_threads() * 4);
-    let git_dir = git.repo.path();
-    oids.par_chunks(chunk)
-        .map(|part| match git2::Repository::open(git_dir) {
-            Ok(repo) => part.iter().map(|oid| read(&repo, oid)).collect(),
-            Err(_) => vec![None; part.len()],
-        })
-        .collect::<Vec<Vec<_>>>()
-        .concat()
 }
 
 /// A document from its blob (`None`: the index names a blob the object database lacks).
@@ -219,7 +198,8 @@ fn parse(config: &Config, f: &crate::docs::Found, bytes: Option<Vec<u8>>) -> Doc
 }
 
 /// The model of the commit being made. See the module documentation.
-pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> Repository {
+pub fn load(git: &Git, config: Config, index: &Index, changes: &Changes) -> Corpus {
+    let overlay = &index.overlay;
     let found = discover(&config, Some(overlay));
     let file_index = files::FileIndex::scan(&config.root, Some(overlay));
     let text = read_cache(&git.cache_dir().join("refs.txt"), &config);
@@ -236,7 +216,7 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
     // What each document needs: its changed content, nothing (a stub), its blob because the
     // cache says it links into the change, or its blob to learn where it points.
     let linkers = linking(&text, &cached, &wanted);
-    let blobs_found = index_blobs(overlay, &found.documents);
+    let blobs_found = index_blobs(index, &found.documents);
     let needs: Vec<Need> = found
         .documents
         .iter()
@@ -265,7 +245,7 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
             _ => None,
         })
         .collect();
-    let mut blobs = read_blobs(git, &oids).into_iter();
+    let mut blobs = git.read_blobs(&oids).into_iter();
     let work: Vec<(&crate::docs::Found, Need, Option<Vec<u8>>)> = found
         .documents
         .iter()
@@ -311,17 +291,14 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
     let docs: Vec<Document> = results.into_iter().map(|(d, _)| d).collect();
     // IDs come from file names, so a stub's are final: the model's ID map can resolve what
     // the parsed documents point at, which must be parsed too (headings, supersede pairs).
-    let mut model = Repository::from_docs(config, docs, found.skipped, Some(file_index));
+    let mut model = Corpus::from_docs(config, docs, found.skipped, Some(file_index));
     let mut targets: HashSet<usize> = HashSet::default();
     for d in model.docs.iter().filter(|d| !d.stub) {
         for r in d.references(&model.config.kinds[d.kind]) {
             let path = match r {
                 Reference::Link(path) => Some(path),
                 Reference::Field { value, path } => {
-                    match model.by_id.get(value.to_ascii_uppercase().as_str()) {
-                        Some(i) => i.first().map(|&i| model.docs[i].path.clone()),
-                        None => path,
-                    }
+                    model.referenced(d, &value).map(|t| t.path.clone()).or(path)
                 }
             };
             if let Some(&i) = path.and_then(|p| model.by_path.get(&p)) {
@@ -334,7 +311,7 @@ pub fn load(git: &Git, config: Config, overlay: &Overlay, changes: &Changes) -> 
         if model.docs[i].stub
             && let Some(oid) = blobs_found[i]
         {
-            model.docs[i] = parse(&model.config, f, read_blobs(git, &[oid]).pop().flatten());
+            model.docs[i] = parse(&model.config, f, git.read_blobs(&[oid]).pop().flatten());
         }
     }
     model

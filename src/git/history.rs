@@ -22,7 +22,12 @@ mod scan;
 
 use scan::{Change, Status};
 
-const VERSION: u32 = 3;
+/// Reads a document's status from a version's text: the document model's one reader,
+/// handed in by the caller (git knows no documents).
+pub type ReadStatus = fn(&str) -> Option<String>;
+
+/// 4: statuses of documents without front matter (`## Status`, `Status:`) are recorded.
+const VERSION: u32 = 4;
 const FILE: &str = "history.txt";
 
 /// One commit touching a document.
@@ -152,54 +157,6 @@ impl History {
         }
         s
     }
-
-    /// A document moved but not yet committed (`annals mv`, a rename fix) keeps its history:
-    /// a document without facts takes those of a committed path that is gone from the tree
-    /// being checked, when both hold the same blob. Costs nothing when every document has
-    /// facts.
-    pub fn follow_moves(&mut self, git: &Git, repo: &crate::docs::Repository) {
-        let missing: Vec<&crate::docs::Document> = repo
-            .docs
-            .iter()
-            .filter(|d| !d.stub && !self.facts.contains_key(&d.path))
-            .collect();
-        if missing.is_empty() {
-            return;
-        }
-        let vanished: Vec<&String> = self
-            .facts
-            .keys()
-            .filter(|p| !repo.files.exists(p))
-            .collect();
-        if vanished.is_empty() {
-            return;
-        }
-        let Ok(tree) = git.repo.head().and_then(|h| h.peel_to_tree()) else {
-            return;
-        };
-        let mut by_blob = std::collections::HashMap::new();
-        for p in vanished {
-            if let Ok(e) = tree.get_path(std::path::Path::new(&git.git_path(p))) {
-                by_blob.insert(e.id(), p.clone());
-            }
-        }
-        for d in missing {
-            let mut bytes = Vec::with_capacity(d.source.len() + 3);
-            if d.bom {
-                bytes.extend_from_slice("\u{feff}".as_bytes());
-            }
-            bytes.extend_from_slice(d.source.as_bytes());
-            if let Ok(oid) = Oid::hash_object(git2::ObjectType::Blob, &bytes)
-                && let Some(old) = by_blob.remove(&oid)
-                && let Some(f) = self.facts.get(&old).cloned()
-            {
-                if self.unreadable.contains(&old) {
-                    self.unreadable.insert(d.path.clone());
-                }
-                self.facts.insert(d.path.clone(), f);
-            }
-        }
-    }
 }
 
 fn scope(git: &Git, cfg: &Config) -> Vec<String> {
@@ -215,6 +172,7 @@ pub fn load_some<S: std::hash::BuildHasher>(
     git: &Git,
     cfg: &Config,
     paths: &std::collections::HashSet<&str, S>,
+    read_status: ReadStatus,
 ) -> Result<History, GitError> {
     let head = git.repo.head().and_then(|h| h.peel_to_commit()).ok();
     let wanted: std::collections::HashMap<String, &str> = paths
@@ -232,7 +190,7 @@ pub fn load_some<S: std::hash::BuildHasher>(
         h.took = started.elapsed();
         return Ok(h);
     }
-    load(git, cfg)
+    load(git, cfg, read_status)
 }
 
 /// Reads the cache file, if it is one this version wrote: every document's facts, or with
@@ -304,7 +262,7 @@ fn cache_text(h: &History) -> Option<String> {
 
 /// The facts at HEAD: from the cache when it is current, extended when HEAD moved on, else
 /// from a full scan. Writing the cache is best-effort (a read-only repository still works).
-pub fn load(git: &Git, cfg: &Config) -> Result<History, GitError> {
+pub fn load(git: &Git, cfg: &Config, read_status: ReadStatus) -> Result<History, GitError> {
     let started = Instant::now();
     let Ok(head) = git.repo.head().and_then(|h| h.peel_to_commit()) else {
         return Ok(History::default());
@@ -328,13 +286,13 @@ pub fn load(git: &Git, cfg: &Config) -> Result<History, GitError> {
                     .unwrap_or(false) =>
             {
                 let mut h = h;
-                extend(git, &mut h, Some(base), head.id())?;
+                extend(git, &mut h, Some(base), head.id(), read_status)?;
                 h.source = Source::Extended;
                 h
             }
-            _ => fresh(git, head.id(), &scope, bounds)?,
+            _ => fresh(git, head.id(), &scope, bounds, read_status)?,
         },
-        None => fresh(git, head.id(), &scope, bounds)?,
+        None => fresh(git, head.id(), &scope, bounds, read_status)?,
     };
     history.head = head.id().to_string();
     if let Some(bytes) = cache_text(&history) {
@@ -350,6 +308,7 @@ fn fresh(
     head: Oid,
     scope: &[String],
     boundaries: Vec<String>,
+    read_status: ReadStatus,
 ) -> Result<History, GitError> {
     let mut h = History {
         version: VERSION,
@@ -359,7 +318,7 @@ fn fresh(
         source: Source::Scanned,
         ..History::default()
     };
-    extend(git, &mut h, None, head)?;
+    extend(git, &mut h, None, head, read_status)?;
     Ok(h)
 }
 
@@ -382,13 +341,27 @@ fn boundaries(git: &Git) -> Vec<String> {
 }
 
 /// Reads the commits after `from` up to `head` and folds what they did into `h`.
-fn extend(git: &Git, h: &mut History, from: Option<Oid>, head: Oid) -> Result<(), GitError> {
+fn extend(
+    git: &Git,
+    h: &mut History,
+    from: Option<Oid>,
+    head: Oid,
+    read_status: ReadStatus,
+) -> Result<(), GitError> {
     let bounds: HashSet<Oid> = h
         .boundaries
         .iter()
         .filter_map(|b| Oid::from_str(b).ok())
         .collect();
-    let commits = scan::scan(&git.repo, git.prefix(), from, head, &h.scope, &bounds)?;
+    let commits = scan::scan(
+        &git.repo,
+        git.prefix(),
+        from,
+        head,
+        &h.scope,
+        &bounds,
+        read_status,
+    )?;
     h.scanned += commits.len();
     for c in commits {
         fold(h, c);
@@ -450,43 +423,9 @@ fn fold(h: &mut History, c: scan::CommitChanges) {
     }
 }
 
-/// `status:` from front matter, by a line scan (a full YAML parse per commit is not needed).
-pub fn status_of(text: &str) -> Option<String> {
-    let mut lines = text.trim_start_matches('\u{feff}').lines();
-    if lines.next()?.trim_end() != "---" {
-        return None;
-    }
-    for line in lines {
-        let l = line.trim_end();
-        if l == "---" || l == "..." {
-            return None;
-        }
-        if let Some(v) = l.strip_prefix("status:") {
-            let v = v
-                .split(" #")
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches(['"', '\'']);
-            return (!v.is_empty()).then(|| v.to_string());
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn status_line_scan() {
-        assert_eq!(
-            status_of("---\ntitle: x\nstatus: \"accepted\" # ok\n---\n").as_deref(),
-            Some("accepted")
-        );
-        assert_eq!(status_of("---\ntitle: x\n---\nstatus: no\n"), None);
-        assert_eq!(status_of("# no front matter\n"), None);
-    }
 
     #[test]
     fn entered_is_the_last_entry_into_a_status() {

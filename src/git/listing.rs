@@ -97,7 +97,7 @@ fn push_hex(out: &mut Vec<u8>, oid: &Oid) {
     }
 }
 
-pub(super) fn parse_hex(hex: &[u8]) -> Option<Oid> {
+pub fn parse_hex(hex: &[u8]) -> Option<Oid> {
     // Ten thousand IDs per run: a table, not a match per digit.
     const NIBBLE: [u8; 256] = {
         let mut t = [0xff; 256];

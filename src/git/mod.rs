@@ -3,16 +3,15 @@
 
 pub mod history;
 pub mod listing;
-pub mod staged;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// A git object's ID (the workspace keeps index blobs by it).
+pub use git2::Oid;
 use git2::{
-    Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, Repository, Status, StatusOptions, Tree,
+    Delta, DiffFindOptions, DiffOptions, ObjectType, Repository, Status, StatusOptions, Tree,
 };
-
-use crate::docs::Overlay;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -35,6 +34,23 @@ const STAGE_MASK: u16 = 0x3000;
 const INTENT_TO_ADD: u16 = 1 << 13;
 /// `skip-worktree`: a path outside a sparse checkout's cone (in the index, not on disk).
 pub const SKIP_WORKTREE: u16 = 1 << 14;
+
+/// A file of the git index.
+#[derive(Debug, Clone)]
+pub struct IndexFile {
+    pub path: String,
+    pub blob: Oid,
+    pub symlink: bool,
+}
+
+/// The commit being made: the index's files (sorted by path), the contents of the changed
+/// ones (`None`: deleted), and what changed against HEAD.
+#[derive(Debug, Default)]
+pub struct Staged {
+    pub index: Vec<IndexFile>,
+    pub contents: BTreeMap<String, Option<Vec<u8>>>,
+    pub changes: Changes,
+}
 
 /// A git work tree holding the annals repository (whose root may be a subfolder of it).
 pub struct Git {
@@ -133,6 +149,61 @@ impl Git {
         self.tree(rev)
     }
 
+    /// The blobs' contents, in order. A warm run reads a few, on this thread; a cold one reads
+    /// thousands, in parallel chunks, each with its own repository handle (opening one costs
+    /// more than reading a blob, and a handle cannot be shared between threads).
+    pub fn read_blobs(&self, oids: &[Oid]) -> Vec<Option<Vec<u8>>> {
+        use rayon::prelude::*;
+        let read = |repo: &git2::Repository, oid: &Oid| {
+            repo.find_blob(*oid).ok().map(|b| b.content().to_vec())
+        };
+        if oids.len() < 64 {
+            return oids.iter().map(|oid| read(&self.repo, oid)).collect();
+        }
+        let chunk = oids.len().div_ceil(rayon::current_num_threads() * 4);
+        let git_dir = self.repo.path();
+        oids.par_chunks(chunk)
+            .map(|part| match git2::Repository::open(git_dir) {
+                Ok(repo) => part.iter().map(|oid| read(&repo, oid)).collect(),
+                Err(_) => vec![None; part.len()],
+            })
+            .collect::<Vec<Vec<_>>>()
+            .concat()
+    }
+
+    /// The files (annals-relative) of the current branch's upstream, where it has one: what
+    /// other clones may already have taken.
+    pub fn upstream_paths(&self) -> Option<Vec<String>> {
+        let head = self.repo.head().ok()?;
+        let branch = self
+            .repo
+            .find_branch(head.shorthand().ok()?, git2::BranchType::Local)
+            .ok()?;
+        let tree = branch.upstream().ok()?.get().peel_to_tree().ok()?;
+        Some(self.tree_paths(&tree))
+    }
+
+    /// git's `user.email`, where git has one.
+    pub fn user_email(&self) -> Option<String> {
+        self.repo.config().ok()?.get_string("user.email").ok()
+    }
+
+    /// The tree with ID `id`.
+    pub fn tree_by_id(&self, id: Oid) -> Option<Tree<'_>> {
+        self.repo.find_tree(id).ok()
+    }
+
+    /// The bytes of blob `id`; `None` when the object database lacks it (a blobless partial
+    /// clone, a damaged repository).
+    pub fn blob_bytes(&self, id: Oid) -> Option<Vec<u8>> {
+        self.repo.find_blob(id).ok().map(|b| b.content().to_vec())
+    }
+
+    /// The ID git gives a file of these bytes.
+    pub fn blob_id(bytes: &[u8]) -> Option<Oid> {
+        Oid::hash_object(ObjectType::Blob, bytes).ok()
+    }
+
     /// HEAD's tree; `None` in a repository without commits.
     pub fn head_tree(&self) -> Option<Tree<'_>> {
         self.repo.head().ok()?.peel_to_tree().ok()
@@ -207,14 +278,13 @@ impl Git {
         out
     }
 
-    /// The commit being made: the index as an overlay on the work tree, and what it
-    /// changes against HEAD (everything, in a repository without commits). Changed files'
-    /// contents come with the overlay; every other file's index blob is named in
-    /// `Overlay::index`, to be read from the object database when needed: under `--staged`
-    /// the work tree is never read.
-    pub fn staged(&self) -> Result<(Overlay, Changes), GitError> {
+    /// The commit being made: the index, and what it changes against HEAD (everything, in
+    /// a repository without commits). Changed files' contents come with it; every other
+    /// file's blob is named in the index, to be read from the object database when needed:
+    /// under `--staged` the work tree is never read.
+    pub fn staged(&self) -> Result<Staged, GitError> {
         let index = self.repo.index()?;
-        let mut overlay = Overlay::default();
+        let mut contents = BTreeMap::new();
         let mut files = Vec::with_capacity(index.len());
         let mut entries = listing::Listing::with_capacity(index.len());
         let mut unmerged = Vec::new();
@@ -228,7 +298,7 @@ impl Git {
                 continue;
             }
             if let Some(path) = self.local(&e.path) {
-                files.push(crate::docs::IndexFile {
+                files.push(IndexFile {
                     path,
                     blob: e.id,
                     symlink: e.mode & 0o170_000 == 0o120_000,
@@ -250,7 +320,6 @@ impl Git {
             unmerged.dedup();
             return Err(GitError::Unmerged(unmerged));
         }
-        overlay.index = Some(files);
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let quick = match self.head_tree() {
             Some(tree) => {
@@ -271,18 +340,22 @@ impl Git {
             None => self.status_changes()?,
         };
         for path in &changes.deleted {
-            overlay.files.insert(path.clone(), None);
+            contents.insert(path.clone(), None);
         }
         for path in &changes.changed {
-            if let Some(id) = overlay.blob(path) {
-                let content = self.repo.find_blob(id)?.content().to_vec();
-                overlay.files.insert(path.clone(), Some(content));
+            if let Ok(i) = files.binary_search_by(|f| f.path.as_str().cmp(path)) {
+                let content = self.repo.find_blob(files[i].blob)?.content().to_vec();
+                contents.insert(path.clone(), Some(content));
             }
         }
         if !changes.changed.is_empty() || !changes.deleted.is_empty() {
             listing::remember_index(self, &entries);
         }
-        Ok((overlay, changes))
+        Ok(Staged {
+            index: files,
+            contents,
+            changes,
+        })
     }
 
     /// HEAD's listing against the index's, by blob ID. `None` when a rename may have changed
@@ -444,12 +517,15 @@ impl Git {
         Ok(changes)
     }
 
-    /// In a sparse checkout, the index's files outside the cone (`skip-worktree`), as an
-    /// overlay: documents (what `classifier` recognises) with their staged contents, other
-    /// files as present but empty. `None` when every file is checked out.
-    pub fn sparse_overlay(&self, classifier: &crate::docs::Classifier<'_>) -> Option<Overlay> {
+    /// In a sparse checkout, the index's files outside the cone (`skip-worktree`): documents
+    /// (what `is_document` recognises) with their staged contents, other files as present
+    /// but empty. `None` when every file is checked out.
+    pub fn sparse_files(
+        &self,
+        is_document: impl Fn(&str) -> bool,
+    ) -> Option<BTreeMap<String, Option<Vec<u8>>>> {
         let index = self.repo.index().ok()?;
-        let mut overlay = Overlay::default();
+        let mut files = BTreeMap::new();
         for e in index.iter() {
             if e.flags_extended & SKIP_WORKTREE == 0 || e.mode & 0o170_000 == 0o160_000 {
                 continue;
@@ -457,7 +533,7 @@ impl Git {
             let Some(path) = self.local(&e.path) else {
                 continue;
             };
-            let content = if classifier.classify(&path).is_some() {
+            let content = if is_document(&path) {
                 self.repo
                     .find_blob(e.id)
                     .map(|b| b.content().to_vec())
@@ -465,9 +541,9 @@ impl Git {
             } else {
                 Vec::new()
             };
-            overlay.files.insert(path, Some(content));
+            files.insert(path, Some(content));
         }
-        (!overlay.files.is_empty()).then_some(overlay)
+        (!files.is_empty()).then_some(files)
     }
 
     /// The folder for annals' caches: `.git/annals/`.

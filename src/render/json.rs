@@ -42,7 +42,7 @@ pub fn render(report: &Report) -> String {
             .map(|d| {
                 let l = d.location;
                 Item {
-                    code: d.code,
+                    code: d.code.code(),
                     severity: d.severity.as_str(),
                     path: &d.path,
                     line: l.map(|l| l.line),

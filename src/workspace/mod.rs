@@ -1,0 +1,446 @@
+//! The workspace: a repository opened in a mode (the work tree, the commit being made, a
+//! change since a revision) over one source of file contents, with the document model and
+//! what git knows of it. Every command reads the repository through it; a long-lived caller
+//! (an editor's language server) replaces one file's contents and re-judges what that
+//! touches.
+
+pub mod change;
+pub mod practice;
+mod staged;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::docs::{Classifier, Corpus, Document, Found, Overlay, Reference, Source, WorkTree};
+use crate::git::history::{self, History};
+use crate::git::{Git, GitError};
+
+pub use change::{ChangeView, Scope};
+
+/// Which state of the repository a workspace judges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// The files on disk (a sparse checkout's missing files from the index).
+    WorkTree,
+    /// The commit being made: the git index. The work tree is never read.
+    Staged,
+    /// The work tree as a change since the fork point from a revision (`--since REV`).
+    Since(String),
+}
+
+/// What opening a workspace reads besides the documents.
+#[derive(Clone, Copy)]
+pub struct Options<'a> {
+    /// Read git history (creation, touches, status changes).
+    pub history: bool,
+    /// Called once per document read (a progress bar).
+    pub tick: &'a (dyn Fn() + Sync),
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        fn nothing() {}
+        Options {
+            history: false,
+            tick: &nothing,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error("cannot read git history")]
+    History(#[source] GitError),
+}
+
+/// What git knows, for the rules that need history or a base to compare with.
+#[derive(Debug, Default)]
+pub struct GitView {
+    pub history: Option<History>,
+    /// The annals root within the git work tree (`docs/`), for CODEOWNERS paths.
+    pub prefix: String,
+    /// Documents of the commit being made that no commit has yet (judged against now).
+    pub uncommitted: HashSet<String>,
+    /// With `--staged` / `--since`: what changed, and the documents as they were before.
+    pub change: Option<ChangeView>,
+}
+
+/// How long each stage of opening took (`check -v`).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    pub change: Duration,
+    pub documents: Duration,
+    pub history: Duration,
+}
+
+/// A repository opened in a mode: the documents, what git knows of them, and under a change
+/// mode which documents the change concerns.
+pub struct Workspace {
+    pub corpus: Corpus,
+    pub git: GitView,
+    /// Under `--staged` / `--since`: the documents to report on.
+    pub scope: Option<Scope>,
+    pub mode: Mode,
+    pub timings: Timings,
+    /// Where files that are no document are read from: the index under `--staged`, else
+    /// the work tree.
+    pub source: Box<dyn Source>,
+}
+
+impl Workspace {
+    /// Opens the repository of `config` in `mode`.
+    pub fn open(
+        config: Config,
+        mode: Mode,
+        opts: Options<'_>,
+    ) -> Result<Workspace, WorkspaceError> {
+        let started = Instant::now();
+        let git = Git::open(&config.root);
+        let pending = match (&git, &mode) {
+            (_, Mode::WorkTree) => None,
+            (Some(g), Mode::Staged) => Some(change::pending(g, true, None)?),
+            (Some(g), Mode::Since(rev)) => Some(change::pending(g, false, Some(rev))?),
+            (None, _) => {
+                return Err(GitError::NotARepository(config.root.display().to_string()).into());
+            }
+        };
+        let t_change = started.elapsed();
+        // The pre-commit hook must be fast: under `--staged` (the only mode with an index)
+        // parse only what the change needs. CI (`--since`) reads everything.
+        let corpus = match (&git, &pending) {
+            (
+                Some(g),
+                Some(change::Pending {
+                    index: Some(index),
+                    changes,
+                    ..
+                }),
+            ) => staged::load(g, config, index, changes),
+            _ => load_work_tree(config, git.as_ref(), opts.tick),
+        };
+        let t_documents = started.elapsed();
+        let mut view = GitView::default();
+        if let Some(g) = &git {
+            view.prefix = g.prefix().to_string();
+            if opts.history {
+                let mut history = if mode == Mode::Staged {
+                    // Only the parsed documents (and the deleted ones, which a rename may
+                    // continue) are judged: the rest of the cache stays unparsed.
+                    let mut paths: HashSet<&str> = corpus
+                        .docs
+                        .iter()
+                        .filter(|d| !d.stub)
+                        .map(|d| d.path.as_str())
+                        .collect();
+                    if let Some(p) = &pending {
+                        paths.extend(p.changes.deleted.iter().map(String::as_str));
+                    }
+                    history::load_some(g, &corpus.config, &paths, crate::docs::status_in)
+                } else {
+                    history::load(g, &corpus.config, crate::docs::status_in)
+                }
+                .map_err(WorkspaceError::History)?;
+                follow_moves(&mut history, g, &corpus);
+                view.history = Some(history);
+            }
+        }
+        let mut scope = None;
+        let mut source: Box<dyn Source> = Box::new(WorkTree::new(&corpus.config));
+        if let (Some(g), Some(mut p)) = (&git, pending) {
+            if let Some(index) = p.index.take() {
+                source = Box::new(IndexSource {
+                    git: std::sync::Mutex::new(Git::open(&corpus.config.root)),
+                    index,
+                    limit: corpus.config.limits.max_file_size,
+                });
+            }
+            if mode == Mode::Staged {
+                view.uncommitted = p
+                    .changes
+                    .added
+                    .iter()
+                    .filter(|a| !p.changes.renamed_from.contains_key(*a))
+                    .cloned()
+                    .collect();
+            }
+            let (change, s) = change::view(g, &corpus, p);
+            view.change = Some(change);
+            scope = Some(s);
+        }
+        let timings = Timings {
+            change: t_change,
+            documents: t_documents.saturating_sub(t_change),
+            history: started.elapsed().saturating_sub(t_documents),
+        };
+        Ok(Workspace {
+            corpus,
+            git: view,
+            scope,
+            mode,
+            timings,
+            source,
+        })
+    }
+
+    /// The document at a repository-relative path.
+    pub fn document(&self, path: &str) -> Option<&Document> {
+        self.corpus.document(path)
+    }
+
+    /// Replaces the contents of the work-tree file at `path` (an editor's unsaved buffer;
+    /// `None` reads the file on disk again) and returns the documents to judge again: the
+    /// changed one, those it links to, and those linking to it (before or after the change),
+    /// sorted. The other documents are not read again.
+    pub fn replace(&mut self, path: &str, contents: Option<Vec<u8>>) -> Vec<String> {
+        let mut out = self.neighbours(path);
+        let config = &self.corpus.config;
+        if let Some((kind, catalog)) = Classifier::new(config).classify(path) {
+            let found = Found {
+                path: path.to_string(),
+                kind,
+            };
+            let doc = match contents {
+                Some(bytes) => {
+                    let k = &config.kinds[kind];
+                    match crate::docs::within_limits(config, bytes) {
+                        Ok(b) => Document::from_vec(found.path, kind, k, b),
+                        Err(why) => Document::unreadable(found.path, kind, k, why),
+                    }
+                }
+                None => crate::docs::load(config, &found),
+            };
+            self.corpus.replace(doc, catalog);
+        }
+        out.extend(self.neighbours(path));
+        let mut out: Vec<String> = out.into_iter().collect();
+        out.sort();
+        out
+    }
+
+    /// `path` with the documents it points at and those that point at it (by link or by
+    /// an ID field), as the model has them now.
+    fn neighbours(&self, path: &str) -> HashSet<String> {
+        let corpus = &self.corpus;
+        let mut out = HashSet::new();
+        let Some(doc) = corpus.document(path) else {
+            out.insert(path.to_string());
+            return out;
+        };
+        out.insert(doc.path.clone());
+        let id = doc.id.as_deref().map(str::to_ascii_uppercase);
+        for r in doc.references(corpus.kind_of(doc)) {
+            if let Some(t) = target(corpus, doc, &r) {
+                out.insert(t);
+            }
+        }
+        for d in corpus.docs.iter().chain(&corpus.catalogs) {
+            let points_here = d.references(corpus.kind_of(d)).any(|r| match &r {
+                Reference::Link(p) => p == path,
+                Reference::Field { value, path: p } => {
+                    p.as_deref() == Some(path)
+                        || id.as_deref() == Some(value.to_ascii_uppercase().as_str())
+                }
+            });
+            if points_here {
+                out.insert(d.path.clone());
+            }
+        }
+        out
+    }
+}
+
+/// The commit being made as a source of file contents: the index's blobs.
+struct IndexSource {
+    git: std::sync::Mutex<Option<Git>>,
+    index: change::Index,
+    limit: u64,
+}
+
+impl Source for IndexSource {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        self.read_optional(path)?
+            .ok_or_else(|| format!("{path} is not in the index"))
+    }
+
+    fn read_optional(&self, path: &str) -> Result<Option<Vec<u8>>, String> {
+        let listing = self.index.overlay.index.as_deref().unwrap_or_default();
+        let Ok(i) = listing.binary_search_by(|f| f.path.as_str().cmp(path)) else {
+            return Ok(None);
+        };
+        if listing[i].symlink {
+            return Err(format!(
+                "{path} is a symbolic link; annals does not follow links"
+            ));
+        }
+        let git = self
+            .git
+            .lock()
+            .map_err(|_| "the git handle was poisoned".to_string())?;
+        let bytes = git
+            .as_ref()
+            .and_then(|g| g.blob_bytes(self.index.blobs[i]))
+            .ok_or_else(|| format!("the index's blob of {path} is not in the object database"))?;
+        if bytes.len() as u64 > self.limit {
+            return Err(format!(
+                "{path} is {} bytes, over the {}-byte limit (`[limits] max_file_size`)",
+                bytes.len(),
+                self.limit
+            ));
+        }
+        Ok(Some(bytes))
+    }
+}
+
+/// The repository path a reference leads to, when it names a document or file.
+fn target(corpus: &Corpus, from: &Document, r: &Reference) -> Option<String> {
+    match r {
+        Reference::Link(p) => Some(p.clone()),
+        Reference::Field { value, path } => corpus
+            .referenced(from, value)
+            .map(|d| d.path.clone())
+            .or_else(|| path.clone()),
+    }
+}
+
+/// The work tree's documents. A sparse checkout lacks the files outside its cone: the index
+/// has them, and links and numbers are resolved against it.
+fn load_work_tree(config: Config, git: Option<&Git>, tick: &(dyn Fn() + Sync)) -> Corpus {
+    let sparse = config
+        .fs
+        .state_dir()
+        .parent()
+        .is_some_and(|g| g.join("info/sparse-checkout").exists())
+        .then(|| {
+            let classifier = Classifier::new(&config);
+            git?.sparse_files(|p| classifier.classify(p).is_some())
+        })
+        .flatten();
+    let overlay = sparse.map(|files| Overlay { files, index: None });
+    Corpus::load_with(config, overlay.as_ref(), tick)
+}
+
+/// A document moved but not yet committed (`annals mv`, a rename fix) keeps its history: a
+/// document without facts takes those of a committed path that is gone from the tree being
+/// checked, when both hold the same blob. Costs nothing when every document has facts.
+fn follow_moves(history: &mut History, git: &Git, corpus: &Corpus) {
+    let missing: Vec<&Document> = corpus
+        .docs
+        .iter()
+        .filter(|d| !d.stub && !history.facts.contains_key(&d.path))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let vanished: Vec<&String> = history
+        .facts
+        .keys()
+        .filter(|p| !corpus.files.exists(p))
+        .collect();
+    if vanished.is_empty() {
+        return;
+    }
+    let Some(tree) = git.head_tree() else {
+        return;
+    };
+    let mut by_blob = std::collections::HashMap::new();
+    for p in vanished {
+        if let Some(id) = git.entry_at(&tree, p) {
+            by_blob.insert(id, p.clone());
+        }
+    }
+    for d in missing {
+        let mut bytes = Vec::with_capacity(d.source.len() + 3);
+        if d.bom {
+            bytes.extend_from_slice("\u{feff}".as_bytes());
+        }
+        bytes.extend_from_slice(d.source.as_bytes());
+        if let Some(oid) = Git::blob_id(&bytes)
+            && let Some(old) = by_blob.remove(&oid)
+            && let Some(f) = history.facts.get(&old).cloned()
+        {
+            if history.unreadable.contains(&old) {
+                history.unreadable.insert(d.path.clone());
+            }
+            history.facts.insert(d.path.clone(), f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &std::path::Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn decision(title: &str, body: &str) -> String {
+        format!(
+            "---\ntitle: {title}\nstatus: accepted\ndate: 2026-06-01\n---\n# {title}\n\n## Plan\n\n{body}\n"
+        )
+    }
+
+    #[test]
+    fn replacing_one_file_says_what_to_judge_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "decisions/0001-a.md",
+            &decision("A", "See [B](0002-b.md#plan)."),
+        );
+        write(root, "decisions/0002-b.md", &decision("B", "Alone."));
+        write(root, "decisions/0003-c.md", &decision("C", "Alone."));
+        write(root, "decisions/0004-d.md", &decision("D", "Alone."));
+        let cfg = Config::zero_config(root);
+        let mut ws = Workspace::open(cfg, Mode::WorkTree, Options::default()).unwrap();
+        assert_eq!(ws.corpus.docs.len(), 4);
+        // B now links to C: A (which links to B), B and C are judged again; D is not.
+        let again = ws.replace(
+            "decisions/0002-b.md",
+            Some(decision("B", "Now [C](0003-c.md).").into_bytes()),
+        );
+        assert_eq!(
+            again,
+            [
+                "decisions/0001-a.md",
+                "decisions/0002-b.md",
+                "decisions/0003-c.md"
+            ]
+        );
+        let b = ws.document("decisions/0002-b.md").unwrap();
+        assert!(b.source.contains("Now [C]"), "{}", b.source);
+        assert_eq!(ws.corpus.docs.len(), 4);
+        // Back to the file on disk: the link to C is gone, but C was pointed at before.
+        let again = ws.replace("decisions/0002-b.md", None);
+        assert_eq!(
+            again,
+            [
+                "decisions/0001-a.md",
+                "decisions/0002-b.md",
+                "decisions/0003-c.md"
+            ]
+        );
+        assert!(
+            ws.document("decisions/0002-b.md")
+                .unwrap()
+                .source
+                .contains("Alone.")
+        );
+        // A new file joins the model.
+        let again = ws.replace(
+            "decisions/0005-e.md",
+            Some(decision("E", "See [A](0001-a.md).").into_bytes()),
+        );
+        assert_eq!(again, ["decisions/0001-a.md", "decisions/0005-e.md"]);
+        assert_eq!(
+            ws.corpus.find("ADR-0005").unwrap().path,
+            "decisions/0005-e.md"
+        );
+    }
+}
