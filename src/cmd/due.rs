@@ -6,21 +6,14 @@ use serde_json::json;
 use super::{App, Exit};
 use crate::cli::{DueArgs, ShowFormat};
 use crate::workspace::Mode;
-use crate::workspace::practice::{Practice, people_by_email};
+use crate::workspace::practice::Team;
 
 pub fn run(app: &App, args: &DueArgs) -> Result<Exit> {
     let ws = app.workspace(app.config()?, Mode::WorkTree, true)?;
     let now = super::check::parse_now(args.now.as_deref())?;
     let repo = &ws.corpus;
-    let calendar = repo.config.calendar();
-    let by_email = people_by_email(&repo.config);
-    let practice = Practice {
-        corpus: repo,
-        git: &ws.git,
-        now,
-        calendar: &calendar,
-        by_email: &by_email,
-    };
+    let team = Team::of(&repo.config);
+    let practice = team.practice(&ws, now);
     if let Some(me) = &args.me {
         let cfg = &repo.config;
         anyhow::ensure!(
@@ -39,9 +32,9 @@ pub fn run(app: &App, args: &DueArgs) -> Result<Exit> {
             }
             // Positive: late by that much working time; negative: due in that much.
             let late = if now > a.deadline {
-                calendar.working_seconds(a.deadline, now)
+                team.calendar.working_seconds(a.deadline, now)
             } else {
-                -calendar.working_seconds(now, a.deadline)
+                -team.calendar.working_seconds(now, a.deadline)
             };
             rows.push((late, person.clone(), doc, a.clone()));
         }

@@ -6,21 +6,14 @@ use serde_json::json;
 use super::{App, Exit};
 use crate::cli::{ShowFormat, StaleArgs};
 use crate::workspace::Mode;
-use crate::workspace::practice::{Practice, people_by_email};
+use crate::workspace::practice::Team;
 
 pub fn run(app: &App, args: &StaleArgs) -> Result<Exit> {
     let ws = app.workspace(app.config()?, Mode::WorkTree, true)?;
     let now = super::check::parse_now(args.now.as_deref())?;
     let repo = &ws.corpus;
-    let calendar = repo.config.calendar();
-    let by_email = people_by_email(&repo.config);
-    let practice = Practice {
-        corpus: repo,
-        git: &ws.git,
-        now,
-        calendar: &calendar,
-        by_email: &by_email,
-    };
+    let team = Team::of(&repo.config);
+    let practice = team.practice(&ws, now);
     let rows: Vec<_> = repo
         .docs
         .iter()

@@ -210,7 +210,22 @@ impl Workspace {
                         Err(why) => Document::unreadable(found.path, kind, k, why),
                     }
                 }
-                None => crate::docs::load(config, &found),
+                // Through the gate: a path an editor names may be a link out of the
+                // repository.
+                None => match config.fs.read(path, config.limits.max_file_size) {
+                    Ok(bytes) => match crate::docs::within_nesting(config, bytes) {
+                        Ok(b) => Document::from_vec(found.path, kind, &config.kinds[kind], b),
+                        Err(why) => {
+                            Document::unreadable(found.path, kind, &config.kinds[kind], why)
+                        }
+                    },
+                    Err(e) => Document::unreadable(
+                        found.path,
+                        kind,
+                        &config.kinds[kind],
+                        crate::docs::Unreadable::Io(e.to_string()),
+                    ),
+                },
             };
             self.corpus.replace(doc, catalog);
         }

@@ -37,6 +37,32 @@ pub struct Awaited {
     pub unverified: Option<String>,
 }
 
+/// What a [`Practice`] borrows of the configuration: the calendar, and people by email.
+pub struct Team {
+    pub calendar: Calendar,
+    pub by_email: HashMap<String, String>,
+}
+
+impl Team {
+    pub fn of(cfg: &Config) -> Team {
+        Team {
+            calendar: cfg.calendar(),
+            by_email: people_by_email(cfg),
+        }
+    }
+
+    /// The habits of the workspace's documents at `now`.
+    pub fn practice<'a>(&'a self, ws: &'a super::Workspace, now: DateTime<Utc>) -> Practice<'a> {
+        Practice {
+            corpus: &ws.corpus,
+            git: &ws.git,
+            now,
+            calendar: &self.calendar,
+            by_email: &self.by_email,
+        }
+    }
+}
+
 /// The documents, what git knows of them, and the clock.
 pub struct Practice<'a> {
     pub corpus: &'a Corpus,
