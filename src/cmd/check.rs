@@ -238,7 +238,7 @@ fn analyse(
         source,
         ..
     } = ws;
-    let ctx = Context::new(&corpus, scope, now, source.as_ref())?.with_git(&git);
+    let ctx = Context::new(&corpus, scope, now, &source)?.with_git(&git);
     let mut report = lint::run(&ctx, settings);
     drop(ctx);
     if let Some(s) = change_scope {

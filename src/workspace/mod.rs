@@ -85,9 +85,32 @@ pub struct Workspace {
     pub scope: Option<Scope>,
     pub mode: Mode,
     pub timings: Timings,
-    /// Where files that are no document are read from: the index under `--staged`, else
-    /// the work tree.
-    pub source: Box<dyn Source>,
+    /// Where files are read from: the index under `--staged`, else the work tree, with
+    /// unsaved buffers over either.
+    pub source: Contents,
+}
+
+/// The workspace's one source of file contents: a base (the work tree, or the index) and
+/// the unsaved buffers [`Workspace::replace`] puts over it.
+pub struct Contents {
+    base: Box<dyn Source>,
+    buffers: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+impl Source for Contents {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        match self.buffers.get(path) {
+            Some(b) => Ok(b.clone()),
+            None => self.base.read(path),
+        }
+    }
+
+    fn read_optional(&self, path: &str) -> Result<Option<Vec<u8>>, String> {
+        match self.buffers.get(path) {
+            Some(b) => Ok(Some(b.clone())),
+            None => self.base.read_optional(path),
+        }
+    }
 }
 
 impl Workspace {
@@ -181,7 +204,10 @@ impl Workspace {
             scope,
             mode,
             timings,
-            source,
+            source: Contents {
+                base: source,
+                buffers: std::collections::BTreeMap::new(),
+            },
         })
     }
 
@@ -196,6 +222,15 @@ impl Workspace {
     /// sorted. The other documents are not read again.
     pub fn replace(&mut self, path: &str, contents: Option<Vec<u8>>) -> Vec<String> {
         let mut out = self.neighbours(path);
+        // Every file's buffer, a document's or not (a link target's headings count too).
+        match &contents {
+            Some(bytes) => {
+                self.source.buffers.insert(path.to_string(), bytes.clone());
+            }
+            None => {
+                self.source.buffers.remove(path);
+            }
+        }
         let config = &self.corpus.config;
         if let Some((kind, catalog)) = Classifier::new(config).classify(path) {
             let found = Found {
@@ -457,5 +492,11 @@ mod tests {
             ws.corpus.find("ADR-0005").unwrap().path,
             "decisions/0005-e.md"
         );
+        // A file that is no document is read from its buffer too, then from disk again.
+        write(root, "notes/plan.md", "# On disk\n");
+        ws.replace("notes/plan.md", Some(b"# Unsaved\n".to_vec()));
+        assert_eq!(ws.source.read("notes/plan.md").unwrap(), b"# Unsaved\n");
+        ws.replace("notes/plan.md", None);
+        assert_eq!(ws.source.read("notes/plan.md").unwrap(), b"# On disk\n");
     }
 }
