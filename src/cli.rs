@@ -91,6 +91,9 @@ pub enum Command {
     Rule(RuleArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
+    /// Serve the Language Server Protocol on stdio: diagnostics, completion and navigation in
+    /// an editor
+    Lsp,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,7 @@ pub mod fsutil;
 pub mod gate;
 pub mod git;
 pub mod lint;
+pub mod lsp;
 pub mod pattern;
 pub mod render;
 pub mod search;

@@ -233,5 +233,9 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Hook(a) => hook::run(&app, &a),
         Command::Rule(a) => rule::run(&a),
         Command::Completions(a) => completions::run(&a),
+        Command::Lsp => {
+            crate::lsp::run()?;
+            Ok(Exit::Clean)
+        }
     }
 }

@@ -27,6 +27,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("render", 8),
     ("views", 8),
     ("search", 8),
+    ("lsp", 8),
     ("cli", 9),
     ("cmd", 10),
 ];

@@ -9,6 +9,7 @@ mod formats;
 mod fuzz_regressions;
 mod git;
 mod layers;
+mod lsp;
 mod props;
 mod readme;
 mod rules;

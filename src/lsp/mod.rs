@@ -1,0 +1,437 @@
+//! `annals lsp`: the handbook's rules, vocabulary and links in an editor, over the Language
+//! Server Protocol on stdio.
+//!
+//! The transport is `lsp-server` (rust-analyzer's: a plain loop over a channel of framed
+//! JSON-RPC messages, no async runtime) and the messages are `lsp-types`'. One process holds
+//! one [`Workspace`]: an open or changed buffer replaces that file's contents, and only the
+//! documents it touches (the changed one, those it points at, those pointing at it) are
+//! judged again, after a short quiet period (the debounce).
+
+mod convert;
+mod features;
+mod transport;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use serde_json::{Value, json};
+
+use crate::config::{Config, ConfigError};
+use crate::lint::{Context, Settings};
+use crate::text::Encoding;
+use crate::workspace::{Mode, Options, Workspace};
+
+pub use convert::{path_of, uri_of};
+
+/// How long the server waits after a change before judging: typing a word costs one run.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum LspError {
+    #[error("language server: {0}")]
+    Protocol(#[from] lsp_server::ProtocolError),
+    #[error("language server: the client went away")]
+    Closed,
+    #[error("language server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Serves one client on stdin and stdout until it says `exit`.
+pub fn run() -> Result<(), LspError> {
+    let (connection, io) = transport::stdio();
+    let served = serve(&connection);
+    drop(connection);
+    io.join()?;
+    served
+}
+
+/// The initialize handshake, then the main loop.
+pub fn serve(conn: &Connection) -> Result<(), LspError> {
+    let (id, params) = conn.initialize_start()?;
+    let encoding = convert::negotiate(&params);
+    let root = convert::root_of(&params).unwrap_or_else(|| PathBuf::from("."));
+    let result = json!({
+        "capabilities": features::capabilities(encoding),
+        "serverInfo": {"name": "annals", "version": env!("CARGO_PKG_VERSION")},
+    });
+    conn.initialize_finish(id, result)?;
+    let mut server = Server::new(conn, root, encoding);
+    server.reload();
+    server.main_loop()
+}
+
+/// What the server holds between messages.
+pub struct Server<'c> {
+    conn: &'c Connection,
+    /// Where the client opened its workspace (annals.toml is looked up from here).
+    root: PathBuf,
+    pub(crate) encoding: Encoding,
+    /// `None` while annals.toml cannot be read (its error is shown on it).
+    pub(crate) ws: Option<Workspace>,
+    /// Open buffers by repository-relative path: their text as the editor has it.
+    pub(crate) open: HashMap<String, String>,
+    /// Paths whose last published diagnostics were not empty.
+    published: HashSet<String>,
+    /// Documents to judge again when the debounce runs out.
+    pending: BTreeSet<String>,
+    due: Option<Instant>,
+    /// annals.toml's own diagnostic is showing.
+    config_error_shown: Option<PathBuf>,
+    shutdown: bool,
+}
+
+impl<'c> Server<'c> {
+    fn new(conn: &'c Connection, root: PathBuf, encoding: Encoding) -> Server<'c> {
+        Server {
+            conn,
+            root,
+            encoding,
+            ws: None,
+            open: HashMap::new(),
+            published: HashSet::new(),
+            pending: BTreeSet::new(),
+            due: None,
+            config_error_shown: None,
+            shutdown: false,
+        }
+    }
+
+    fn main_loop(&mut self) -> Result<(), LspError> {
+        loop {
+            let wait = self.due.map_or(Duration::from_secs(3600), |d| {
+                d.saturating_duration_since(Instant::now())
+            });
+            match self.conn.receiver.recv_timeout(wait) {
+                Ok(Message::Request(req)) => {
+                    if self.shutdown {
+                        self.error(
+                            req.id,
+                            ErrorCode::InvalidRequest,
+                            "the server is shutting down",
+                        );
+                        continue;
+                    }
+                    if req.method == "shutdown" {
+                        self.shutdown = true;
+                        self.respond(req.id, Value::Null);
+                        continue;
+                    }
+                    self.flush();
+                    self.request(req);
+                }
+                Ok(Message::Notification(n)) => {
+                    if n.method == "exit" {
+                        return Ok(());
+                    }
+                    self.notification(&n);
+                }
+                Ok(Message::Response(_)) => {}
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => self.flush(),
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
+                    return Err(LspError::Closed);
+                }
+            }
+        }
+    }
+
+    /// Reads annals.toml and every document again, and publishes every finding.
+    fn reload(&mut self) {
+        let config = match Config::discover(&self.root) {
+            Ok(c) => c,
+            Err(e) => {
+                self.show_config_error(&e);
+                self.ws = None;
+                return;
+            }
+        };
+        if let Some(path) = self.config_error_shown.take() {
+            self.publish_raw(&path, &[]);
+        }
+        match Workspace::open(
+            config,
+            Mode::WorkTree,
+            Options {
+                history: true,
+                ..Options::default()
+            },
+        ) {
+            Ok(mut ws) => {
+                for (path, text) in &self.open {
+                    ws.replace(path, Some(text.clone().into_bytes()));
+                }
+                self.ws = Some(ws);
+                self.judge(None);
+            }
+            Err(e) => self.log(&format!("annals: cannot open the repository: {e}")),
+        }
+    }
+
+    /// A broken annals.toml, as a diagnostic at the line it names.
+    fn show_config_error(&mut self, e: &ConfigError) {
+        let (path, line, column, message) = match e {
+            ConfigError::Invalid {
+                path,
+                line,
+                column,
+                message,
+            } => (PathBuf::from(path), *line, *column, message.clone()),
+            ConfigError::Io { path, .. } => (PathBuf::from(path), 1, 1, e.to_string()),
+        };
+        let path = if path.is_absolute() {
+            path
+        } else {
+            self.root.join(path)
+        };
+        let line = u32::try_from(line.saturating_sub(1)).unwrap_or(0);
+        let col = u32::try_from(column.saturating_sub(1)).unwrap_or(0);
+        let d = json!({
+            "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}},
+            "severity": 1,
+            "source": "annals",
+            "message": message,
+        });
+        self.publish_raw(&path, &[d]);
+        self.config_error_shown = Some(path);
+    }
+
+    /// Judges `paths` (every document when `None`) and publishes their diagnostics.
+    fn judge(&mut self, paths: Option<BTreeSet<String>>) {
+        let Some(ws) = &self.ws else { return };
+        let corpus = &ws.corpus;
+        let Ok(settings) = Settings::new(&corpus.config, &[], &[]) else {
+            return;
+        };
+        let scope: Option<std::collections::HashSet<String>> =
+            paths.as_ref().map(|p| p.iter().cloned().collect());
+        let ctx = match Context::new(corpus, scope.clone(), crate::time::now(), &ws.source) {
+            Ok(c) => c.with_git(&ws.git),
+            Err(e) => {
+                self.log(&format!("annals: {e}"));
+                return;
+            }
+        };
+        let report = crate::lint::run(&ctx, &settings);
+        drop(ctx);
+        let mut by_path: HashMap<String, Vec<Value>> = HashMap::new();
+        for d in &report.diagnostics {
+            if scope.as_ref().is_some_and(|s| !s.contains(&d.path)) {
+                continue;
+            }
+            let text = corpus.document(&d.path);
+            by_path
+                .entry(d.path.clone())
+                .or_default()
+                .push(convert::diagnostic(d, text, self.encoding));
+        }
+        let targets: Vec<String> = match paths {
+            Some(p) => p.into_iter().collect(),
+            None => corpus
+                .docs
+                .iter()
+                .map(|d| d.path.clone())
+                .chain(self.published.iter().cloned())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        };
+        let root = corpus.config.root.clone();
+        for path in targets {
+            let diags = by_path.remove(&path).unwrap_or_default();
+            if diags.is_empty() && !self.published.contains(&path) && !self.open.contains_key(&path)
+            {
+                continue;
+            }
+            self.publish_raw(&root.join(&path), &diags);
+        }
+        // Findings on files that are no document (CODEOWNERS, a skipped path).
+        for (path, diags) in by_path {
+            self.publish_raw(&root.join(&path), &diags);
+        }
+    }
+
+    fn publish_raw(&mut self, abs: &Path, diagnostics: &[Value]) {
+        let rel = self
+            .ws
+            .as_ref()
+            .and_then(|ws| abs.strip_prefix(&ws.corpus.config.root).ok())
+            .map(|p| p.to_string_lossy().replace('\\', "/"));
+        if let Some(rel) = &rel {
+            if diagnostics.is_empty() {
+                self.published.remove(rel);
+            } else {
+                self.published.insert(rel.clone());
+            }
+        }
+        self.notify(
+            "textDocument/publishDiagnostics",
+            json!({"uri": uri_of(abs), "diagnostics": diagnostics}),
+        );
+    }
+
+    /// Judges what changed once the client has been quiet for [`DEBOUNCE`].
+    fn flush(&mut self) {
+        self.due = None;
+        if self.pending.is_empty() {
+            return;
+        }
+        let paths = std::mem::take(&mut self.pending);
+        self.judge(Some(paths));
+    }
+
+    /// A buffer's new text (or, with `None`, the file on disk again).
+    fn changed(&mut self, path: &str, text: Option<String>, now: bool) {
+        if self.is_configuration(path) {
+            if let Some(t) = &text {
+                self.open.insert(path.to_string(), t.clone());
+            }
+            // Configuration is read from disk: a saved annals.toml or schema reloads it.
+            if now {
+                self.reload();
+            }
+            return;
+        }
+        let Some(ws) = &mut self.ws else { return };
+        let again = ws.replace(path, text.map(String::into_bytes));
+        self.pending.extend(again);
+        if now {
+            self.flush();
+        } else {
+            self.due = Some(Instant::now() + DEBOUNCE);
+        }
+    }
+
+    /// annals.toml, or a schema a kind names.
+    fn is_configuration(&self, path: &str) -> bool {
+        path == crate::config::CONFIG_FILE
+            || self.ws.as_ref().is_some_and(|ws| {
+                ws.corpus
+                    .config
+                    .kinds
+                    .iter()
+                    .filter_map(|k| k.schema.as_ref())
+                    .any(|s| s.to_string_lossy() == path)
+            })
+            || self.ws.is_none()
+    }
+
+    /// The repository-relative path of a `file:` URI inside the repository.
+    pub(crate) fn relative(&self, uri: &str) -> Option<String> {
+        let abs = path_of(uri)?;
+        let root = self
+            .ws
+            .as_ref()
+            .map_or_else(|| self.root.clone(), |ws| ws.corpus.config.root.clone());
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        let abs = abs
+            .parent()
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .and_then(|p| Some(p.join(abs.file_name()?)))
+            .unwrap_or(abs);
+        let rel = abs.strip_prefix(&root).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/"))
+    }
+
+    fn notification(&mut self, n: &Notification) {
+        let p = &n.params;
+        let uri = p["textDocument"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                if let (Some(path), Some(text)) =
+                    (self.relative(&uri), p["textDocument"]["text"].as_str())
+                {
+                    self.open.insert(path.clone(), text.to_string());
+                    self.changed(&path, Some(text.to_string()), true);
+                }
+            }
+            "textDocument/didChange" => {
+                let Some(path) = self.relative(&uri) else {
+                    return;
+                };
+                let Some(mut text) = self.open.get(&path).cloned() else {
+                    return;
+                };
+                for change in p["contentChanges"].as_array().into_iter().flatten() {
+                    convert::apply_change(&mut text, change, self.encoding);
+                }
+                self.open.insert(path.clone(), text.clone());
+                self.changed(&path, Some(text), false);
+            }
+            "textDocument/didSave" => {
+                if let Some(path) = self.relative(&uri) {
+                    let text = p["text"]
+                        .as_str()
+                        .map(str::to_string)
+                        .or_else(|| self.open.get(&path).cloned());
+                    self.changed(&path, text, true);
+                }
+            }
+            "textDocument/didClose" => {
+                if let Some(path) = self.relative(&uri) {
+                    self.open.remove(&path);
+                    self.changed(&path, None, true);
+                }
+            }
+            "workspace/didChangeWatchedFiles" => {
+                for change in p["changes"].as_array().into_iter().flatten() {
+                    let uri = change["uri"].as_str().unwrap_or_default();
+                    if let Some(path) = self.relative(uri)
+                        && !self.open.contains_key(&path)
+                    {
+                        self.changed(&path, None, true);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn request(&mut self, req: Request) {
+        let result = features::handle(self, &req.method, &req.params);
+        match result {
+            Ok(v) => self.respond(req.id, v),
+            Err(features::Failure::Unknown) => self.error(
+                req.id,
+                ErrorCode::MethodNotFound,
+                &format!("annals does not answer `{}`", req.method),
+            ),
+            Err(features::Failure::Params(msg)) => {
+                self.error(req.id, ErrorCode::InvalidParams, &msg);
+            }
+        }
+    }
+
+    fn respond(&self, id: RequestId, result: Value) {
+        let _ = self.conn.sender.send(Message::Response(Response {
+            id,
+            result: Some(result),
+            error: None,
+        }));
+    }
+
+    fn error(&self, id: RequestId, code: ErrorCode, message: &str) {
+        let _ = self.conn.sender.send(Message::Response(Response::new_err(
+            id,
+            code as i32,
+            message.to_string(),
+        )));
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        let _ = self
+            .conn
+            .sender
+            .send(Message::Notification(Notification::new(
+                method.to_string(),
+                params,
+            )));
+    }
+
+    fn log(&self, message: &str) {
+        self.notify("window/logMessage", json!({"type": 1, "message": message}));
+    }
+}

@@ -1,0 +1,442 @@
+//! `annals lsp` spoken to as an editor does: framed JSON-RPC over its stdin and stdout.
+
+// Messages are built with `json!` at each call: taking them by value reads best.
+#![allow(clippy::needless_pass_by_value)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::common::{TestEnv, repo_root};
+
+/// A client: the server process, its input, and the messages it sent.
+struct Client {
+    child: Child,
+    input: ChildStdin,
+    messages: Receiver<Value>,
+    /// Messages read while waiting for another one.
+    seen: Vec<Value>,
+    next_id: i64,
+    root: std::path::PathBuf,
+}
+
+impl Client {
+    /// Starts `annals lsp` in `root` and initializes it with `capabilities`.
+    fn start(root: &std::path::Path, capabilities: Value) -> (Client, Value) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_annals"))
+            .arg("lsp")
+            .current_dir(root)
+            .env_clear()
+            .env("HOME", root.join(".home"))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("ANNALS_NOW", "2026-11-25T09:00:00Z")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start annals lsp");
+        let input = child.stdin.take().unwrap();
+        let mut output = BufReader::new(child.stdout.take().unwrap());
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            loop {
+                let mut length = 0;
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if output.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let l = line.trim_end();
+                    if l.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = l.strip_prefix("Content-Length: ") {
+                        length = v.parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; length];
+                if output.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        let root = std::fs::canonicalize(root).unwrap();
+        let mut c = Client {
+            child,
+            input,
+            messages: rx,
+            seen: Vec::new(),
+            next_id: 0,
+            root,
+        };
+        let uri = c.uri("");
+        let init = c.request(
+            "initialize",
+            json!({"processId": null, "rootUri": uri, "capabilities": capabilities,
+                   "workspaceFolders": [{"uri": uri, "name": "handbook"}]}),
+        );
+        c.notify("initialized", json!({}));
+        (c, init)
+    }
+
+    fn uri(&self, rel: &str) -> String {
+        let p = self.root.join(rel);
+        format!("file://{}", p.display()).replace(' ', "%20")
+    }
+
+    fn send(&mut self, msg: &Value) {
+        let text = msg.to_string();
+        write!(self.input, "Content-Length: {}\r\n\r\n{text}", text.len()).unwrap();
+        self.input.flush().unwrap();
+    }
+
+    fn send_raw(&mut self, body: &str) {
+        write!(self.input, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.input.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its whole response (`result` or `error`).
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait(|m| m["id"] == id && m.get("method").is_none())
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let r = self.call(method, params);
+        assert!(r.get("error").is_none(), "{method}: {r}");
+        r["result"].clone()
+    }
+
+    /// The first message (new or already seen) that `pred` accepts.
+    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.seen.iter().position(&pred) {
+            return self.seen.remove(i);
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let m = self
+                .messages
+                .recv_timeout(left)
+                .expect("the server answered in time");
+            if pred(&m) {
+                return m;
+            }
+            self.seen.push(m);
+        }
+    }
+
+    /// The next diagnostics published for `rel`.
+    fn diagnostics(&mut self, rel: &str) -> Vec<Value> {
+        let uri = self.uri(rel);
+        let m = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        m["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    /// The first diagnostics published for `rel` that `pred` accepts (earlier publications
+    /// for it are passed over).
+    fn diagnostics_where(&mut self, rel: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let uri = self.uri(rel);
+        let m = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && pred(m["params"]["diagnostics"].as_array().unwrap())
+        });
+        m["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn open(&mut self, rel: &str, text: &str) {
+        let uri = self.uri(rel);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, rel: &str, version: i64, text: &str) {
+        let uri = self.uri(rel);
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    fn at(&self, rel: &str, line: u32, character: u32) -> Value {
+        json!({"textDocument": {"uri": self.uri(rel)}, "position": {"line": line, "character": character}})
+    }
+
+    fn shutdown(mut self) -> i32 {
+        let r = self.call("shutdown", Value::Null);
+        assert!(r.get("error").is_none(), "{r}");
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn handbook() -> TestEnv {
+    let env = TestEnv::new();
+    env.copy_tree(&repo_root().join("examples/handbook"));
+    env
+}
+
+const ADR2: &str = "decisions/0002-use-postgres-for-the-event-store.md";
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn diagnostics_completion_navigation_and_a_clean_exit() {
+    let env = handbook();
+    let (mut c, init) = Client::start(env.root(), json!({}));
+    let caps = &init["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16", "{init}");
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["definitionProvider"], true);
+    assert!(caps["completionProvider"].is_object());
+
+    // A bad tag in an open buffer: F003 at the tag, with the check's message.
+    let text = env.read(ADR2).replace("tags: [storage]", "tags: [storgae]");
+    c.open(ADR2, &text);
+    let diags = c.diagnostics(ADR2);
+    assert_eq!(codes(&diags), ["F003"], "{diags:?}");
+    let d = &diags[0];
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["source"], "annals");
+    assert_eq!(d["range"]["start"], json!({"line": 5, "character": 7}));
+    assert_eq!(d["range"]["end"], json!({"line": 5, "character": 14}));
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("tag `storgae` is not in the `[tags]` vocabulary"),
+        "{d}"
+    );
+
+    // Fixing it in the buffer clears it.
+    c.change(ADR2, 2, &env.read(ADR2));
+    assert_eq!(c.diagnostics(ADR2), Vec::<Value>::new());
+
+    // Completion inside `tags:` offers the vocabulary with its descriptions.
+    let r = c.request("textDocument/completion", c.at(ADR2, 5, 7));
+    let items = r["items"].as_array().unwrap();
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(
+        labels.contains(&"storage") && labels.contains(&"api"),
+        "{labels:?}"
+    );
+    let api = items.iter().find(|i| i["label"] == "api").unwrap();
+    assert!(api["detail"].as_str().unwrap().contains("API design"));
+    // ... `owner:` offers people and teams, `status:` the allowed moves first.
+    let r = c.request("textDocument/completion", c.at(ADR2, 4, 7));
+    let labels: Vec<&str> = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"alice") && labels.contains(&"platform"),
+        "{labels:?}"
+    );
+    let r = c.request("textDocument/completion", c.at(ADR2, 2, 8));
+    let mut items = r["items"].as_array().unwrap().clone();
+    items.sort_by(|a, b| a["sortText"].as_str().cmp(&b["sortText"].as_str()));
+    let first: Vec<&str> = items[..2]
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(first, ["deprecated", "superseded"], "{items:?}");
+
+    // Document symbols are the headings.
+    let r = c.request("textDocument/documentSymbol", c.at(ADR2, 0, 0));
+    let names: Vec<&str> = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names[..3],
+        [
+            "Use Postgres for the event store",
+            "Context",
+            "Decision Drivers"
+        ]
+    );
+
+    // Workspace symbols find documents by ID and title.
+    let r = c.request("workspace/symbol", json!({"query": "adr-0002"}));
+    assert_eq!(
+        r[0]["name"], "ADR-0002 Use Postgres for the event store",
+        "{r}"
+    );
+
+    let code = c.shutdown();
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_change_re_judges_the_documents_that_link_to_it() {
+    let env = handbook();
+    env.write(
+        "briefs/links-to-adr2.md",
+        "---\ntitle: Links to ADR-0002\nstatus: draft\ndate: 2026-11-20\nowner: alice\ntags: [storage]\n---\n# Links to ADR-0002\n\nSee [the context](../decisions/0002-use-postgres-for-the-event-store.md#context).\n\n## Problem\n\nx\n\n## Proposal\n\ny\n\n## Feedback\n",
+    );
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    // Renaming the heading the brief's fragment points at breaks the brief's link: its
+    // diagnostics are published although it is not open.
+    let text = env.read(ADR2).replace("## Context", "## Background");
+    c.open(ADR2, &text);
+    let l002 = |d: &[Value]| codes(d).contains(&"L002".to_string());
+    let diags = c.diagnostics_where("briefs/links-to-adr2.md", l002);
+    let d = diags.iter().find(|d| d["code"] == "L002").unwrap();
+    assert!(d["message"].as_str().unwrap().contains("#context"), "{d}");
+    // Undoing it clears the brief's finding (in a publication after the change).
+    c.seen.clear();
+    c.change(ADR2, 2, &env.read(ADR2));
+    c.diagnostics_where("briefs/links-to-adr2.md", |d| !l002(d));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn hover_and_definition_on_links_and_ids() {
+    let env = handbook();
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    let adr3 = "decisions/0003-publish-domain-events-through-rabbitmq.md";
+    let text = env.read(adr3);
+    c.open(adr3, &text);
+    // The first line that names ADR-0002 by link or ID.
+    let (line, col) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.find("0002-use-postgres")
+                .or_else(|| l.find("ADR-0002"))
+                .map(|c| (i, c))
+        })
+        .expect("ADR-0003 names ADR-0002");
+    let at = c.at(
+        adr3,
+        u32::try_from(line).unwrap(),
+        u32::try_from(col).unwrap() + 1,
+    );
+    let r = c.request("textDocument/definition", at.clone());
+    assert!(r["uri"].as_str().unwrap().ends_with(ADR2), "{r}");
+    let r = c.request("textDocument/hover", at);
+    let shown = r["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.contains("ADR-0002") && shown.contains("status: accepted"),
+        "{shown}"
+    );
+    // References of ADR-0002 include ADR-0003's.
+    c.open(ADR2, &env.read(ADR2));
+    let r = c.request("textDocument/references", c.at(ADR2, 0, 0));
+    let uris: Vec<&str> = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert!(uris.iter().any(|u| u.ends_with(adr3)), "{uris:?}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn utf16_columns_and_utf8_when_offered() {
+    let env = handbook();
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    // Emoji and CJK before the bad tag, on a CRLF line: UTF-16 counts the emoji as two.
+    let text = env
+        .read(ADR2)
+        .replace("tags: [storage]", "tags: [storage, \"😀漢\", storgae]\r");
+    c.open(ADR2, &text);
+    let diags = c.diagnostics(ADR2);
+    let bad: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("storgae"))
+        .collect();
+    assert_eq!(bad[0]["range"]["start"]["character"], 23, "{diags:?}");
+    assert_eq!(c.shutdown(), 0);
+
+    let (mut c, init) = Client::start(
+        env.root(),
+        json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    c.open(ADR2, &text);
+    let diags = c.diagnostics(ADR2);
+    let bad: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("storgae"))
+        .collect();
+    assert_eq!(bad[0]["range"]["start"]["character"], 27, "{diags:?}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn malformed_messages_get_errors_and_the_server_goes_on() {
+    let env = handbook();
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    c.send_raw("{not json");
+    let e = c.wait(|m| m["error"]["code"] == -32700);
+    assert!(e["id"].is_null(), "{e}");
+    c.send_raw(r#"{"jsonrpc": "2.0", "id": 99, "method": 7}"#);
+    let e = c.wait(|m| m["id"] == 99 && m.get("error").is_some());
+    assert_eq!(e["error"]["code"], -32600, "{e}");
+    let r = c.call("annals/unknown", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    // Still serving.
+    let r = c.request("workspace/symbol", json!({"query": "postgres"}));
+    assert!(!r.as_array().unwrap().is_empty());
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn a_broken_configuration_is_shown_on_annals_toml_and_a_fix_reloads() {
+    let env = handbook();
+    let good = env.read("annals.toml");
+    env.write(
+        "annals.toml",
+        &good.replacen("[tags]", "[tags]\nbroken = ", 1),
+    );
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    let diags = c.diagnostics("annals.toml");
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let line = good.lines().position(|l| l == "[tags]").unwrap() + 1;
+    assert_eq!(diags[0]["range"]["start"]["line"], line, "{diags:?}");
+    env.write("annals.toml", &good);
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": c.uri("annals.toml")}, "text": good}),
+    );
+    assert_eq!(c.diagnostics("annals.toml"), Vec::<Value>::new());
+    assert_eq!(c.shutdown(), 0);
+}
