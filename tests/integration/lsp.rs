@@ -440,3 +440,129 @@ fn a_broken_configuration_is_shown_on_annals_toml_and_a_fix_reloads() {
     assert_eq!(c.diagnostics("annals.toml"), Vec::<Value>::new());
     assert_eq!(c.shutdown(), 0);
 }
+
+/// What `annals check --format json` reports, as `(path, code, line, column)` 0-based.
+fn check_findings(root: &std::path::Path) -> Vec<(String, String, u64, u64)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_annals"))
+        .args(["check", "--format", "json", "-q"])
+        .current_dir(root)
+        .env_clear()
+        .env("HOME", root.join(".home"))
+        .env("ANNALS_NOW", "2026-11-25T09:00:00Z")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: Vec<(String, String, u64, u64)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().map_or(0, |l| l - 1),
+                d["column"].as_u64().map_or(0, |c| c - 1),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Every markdown file under `root` (but `.home`), repository-relative.
+fn markdown_files(root: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() && !p.ends_with(".home") {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                out.push(
+                    p.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// For the handbook and every format fixture: each opened document's diagnostics are what
+/// `annals check` reports for it (codes and positions; UTF-32 columns count characters, as
+/// check's do).
+#[test]
+fn opened_documents_get_what_check_reports() {
+    // (fixture, whether it takes tests/fixtures/annals.toml)
+    let mut repos = vec![(repo_root().join("examples/handbook"), false)];
+    for e in std::fs::read_dir(repo_root().join("tests/fixtures/formats")).unwrap() {
+        repos.push((e.unwrap().path(), false));
+    }
+    for e in std::fs::read_dir(repo_root().join("tests/fixtures/rules")).unwrap() {
+        let rule = e.unwrap().path();
+        repos.push((rule.join("trigger"), true));
+        repos.push((rule.join("clean"), true));
+    }
+    repos.sort();
+    let mut compared = 0;
+    for (repo, configured) in repos {
+        let env = if configured {
+            TestEnv::with_config()
+        } else {
+            TestEnv::new()
+        };
+        env.copy_tree(&repo);
+        let expected = check_findings(env.root());
+        let (mut c, _) = Client::start(
+            env.root(),
+            json!({"general": {"positionEncodings": ["utf-32"]}}),
+        );
+        // What an editor can open: UTF-8 text (E001's binary fixture is not).
+        let files: Vec<(String, String)> = markdown_files(env.root())
+            .into_iter()
+            .filter_map(|f| {
+                let text = String::from_utf8(std::fs::read(env.root().join(&f)).ok()?).ok()?;
+                Some((f, text))
+            })
+            .collect();
+        for (f, text) in &files {
+            c.open(f, text);
+        }
+        let files: Vec<String> = files.into_iter().map(|(f, _)| f).collect();
+        // Every notification before a request is handled before its answer.
+        c.request("workspace/symbol", json!({"query": ""}));
+        let mut last: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
+        for m in std::mem::take(&mut c.seen) {
+            if m["method"] == "textDocument/publishDiagnostics" {
+                let uri = m["params"]["uri"].as_str().unwrap().to_string();
+                last.insert(uri, m["params"]["diagnostics"].as_array().unwrap().clone());
+            }
+        }
+        let mut got = Vec::new();
+        for f in &files {
+            for d in last.get(&c.uri(f)).into_iter().flatten() {
+                got.push((
+                    f.clone(),
+                    d["code"].as_str().unwrap().to_string(),
+                    d["range"]["start"]["line"].as_u64().unwrap(),
+                    d["range"]["start"]["character"].as_u64().unwrap(),
+                ));
+            }
+        }
+        got.sort();
+        let expected: Vec<_> = expected
+            .into_iter()
+            .filter(|(p, ..)| files.contains(p))
+            .collect();
+        assert_eq!(got, expected, "{}", repo.display());
+        compared += expected.len();
+        assert_eq!(c.shutdown(), 0);
+    }
+    // The fixtures hold findings: the comparison compared something.
+    assert!(compared > 10, "{compared}");
+}
