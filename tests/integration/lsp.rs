@@ -536,7 +536,7 @@ fn opened_documents_get_what_check_reports() {
         let files: Vec<String> = files.into_iter().map(|(f, _)| f).collect();
         // Every notification before a request is handled before its answer.
         c.request("workspace/symbol", json!({"query": ""}));
-        let mut last: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
+        let mut last = std::collections::BTreeMap::<String, Vec<Value>>::new();
         for m in std::mem::take(&mut c.seen) {
             if m["method"] == "textDocument/publishDiagnostics" {
                 let uri = m["params"]["uri"].as_str().unwrap().to_string();
