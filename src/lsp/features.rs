@@ -29,15 +29,28 @@ pub fn capabilities(enc: Encoding) -> Value {
         "referencesProvider": true,
         "documentSymbolProvider": true,
         "workspaceSymbolProvider": true,
+        "codeActionProvider": {"codeActionKinds": ["quickfix"]},
+        "renameProvider": true,
+        "workspace": {"fileOperations": {"willRename": {"filters": [
+            {"scheme": "file", "pattern": {"glob": "**/*.{md,markdown}"}}
+        ]}}},
     })
 }
 
 pub fn handle(server: &Server<'_>, method: &str, params: &Value) -> Result<Value, Failure> {
-    if method == "workspace/symbol" {
-        return Ok(workspace_symbols(
-            server,
-            params["query"].as_str().unwrap_or(""),
-        ));
+    match method {
+        "workspace/symbol" => {
+            return Ok(workspace_symbols(
+                server,
+                params["query"].as_str().unwrap_or(""),
+            ));
+        }
+        "textDocument/codeAction" => return Ok(super::edits::code_actions(server, params)),
+        "workspace/willRenameFiles" => return Ok(super::edits::will_rename(server, params)),
+        "textDocument/rename" => {
+            return super::edits::rename(server, params).map_err(Failure::Params);
+        }
+        _ => {}
     }
     let handler: fn(&At<'_>) -> Value = match method {
         "textDocument/completion" => completion,

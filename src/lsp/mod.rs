@@ -8,6 +8,7 @@
 //! judged again, after a short quiet period (the debounce).
 
 mod convert;
+mod edits;
 mod features;
 mod transport;
 
@@ -196,29 +197,38 @@ impl<'c> Server<'c> {
         self.config_error_shown = Some(path);
     }
 
+    /// The findings on `scope` (every document when `None`), as `annals check` gives them.
+    pub(crate) fn report(
+        &self,
+        scope: Option<&HashSet<String>>,
+    ) -> Result<crate::diagnostic::Report, String> {
+        let ws = self.ws.as_ref().ok_or("annals.toml cannot be read")?;
+        let corpus = &ws.corpus;
+        let settings = Settings::new(&corpus.config, &[], &[]).map_err(|e| e.to_string())?;
+        let ctx = Context::new(corpus, scope.cloned(), crate::time::now(), &ws.source)
+            .map_err(|e| e.to_string())?
+            .with_git(&ws.git);
+        let mut report = crate::lint::run(&ctx, &settings);
+        if let Some(scope) = scope {
+            report.diagnostics.retain(|d| scope.contains(&d.path));
+        }
+        Ok(report)
+    }
+
     /// Judges `paths` (every document when `None`) and publishes their diagnostics.
     fn judge(&mut self, paths: Option<BTreeSet<String>>) {
-        let Some(ws) = &self.ws else { return };
-        let corpus = &ws.corpus;
-        let Ok(settings) = Settings::new(&corpus.config, &[], &[]) else {
-            return;
-        };
-        let scope: Option<std::collections::HashSet<String>> =
-            paths.as_ref().map(|p| p.iter().cloned().collect());
-        let ctx = match Context::new(corpus, scope.clone(), crate::time::now(), &ws.source) {
-            Ok(c) => c.with_git(&ws.git),
+        let scope: Option<HashSet<String>> = paths.as_ref().map(|p| p.iter().cloned().collect());
+        let report = match self.report(scope.as_ref()) {
+            Ok(r) => r,
             Err(e) => {
                 self.log(&format!("annals: {e}"));
                 return;
             }
         };
-        let report = crate::lint::run(&ctx, &settings);
-        drop(ctx);
+        let Some(ws) = &self.ws else { return };
+        let corpus = &ws.corpus;
         let mut by_path: HashMap<String, Vec<Value>> = HashMap::new();
         for d in &report.diagnostics {
-            if scope.as_ref().is_some_and(|s| !s.contains(&d.path)) {
-                continue;
-            }
             let text = corpus.document(&d.path);
             by_path
                 .entry(d.path.clone())

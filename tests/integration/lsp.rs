@@ -566,3 +566,176 @@ fn opened_documents_get_what_check_reports() {
     // The fixtures hold findings: the comparison compared something.
     assert!(compared > 10, "{compared}");
 }
+
+/// The byte offset of a UTF-16 position in `text`.
+fn offset_of(text: &str, pos: &Value) -> usize {
+    let line = usize::try_from(pos["line"].as_u64().unwrap()).unwrap();
+    let col = usize::try_from(pos["character"].as_u64().unwrap()).unwrap();
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= col || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// Applies a `WorkspaceEdit` to the files under `root`, as an editor would.
+fn apply(root: &std::path::Path, edit: &Value) {
+    let path = |uri: &str| {
+        std::path::PathBuf::from(uri.strip_prefix("file://").unwrap().replace("%20", " "))
+    };
+    let _ = root;
+    for change in edit["documentChanges"].as_array().unwrap() {
+        if change["kind"] == "rename" {
+            std::fs::rename(
+                path(change["oldUri"].as_str().unwrap()),
+                path(change["newUri"].as_str().unwrap()),
+            )
+            .unwrap();
+            continue;
+        }
+        let file = path(change["textDocument"]["uri"].as_str().unwrap());
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        let mut edits: Vec<&Value> = change["edits"].as_array().unwrap().iter().collect();
+        // From the end, so earlier offsets stay true.
+        edits.sort_by_key(|e| std::cmp::Reverse(offset_of(&text, &e["range"]["start"])));
+        for e in edits {
+            let (s, t) = (
+                offset_of(&text, &e["range"]["start"]),
+                offset_of(&text, &e["range"]["end"]),
+            );
+            text.replace_range(s..t, e["newText"].as_str().unwrap());
+        }
+        std::fs::write(&file, text).unwrap();
+    }
+}
+
+/// Every file's bytes under `root`, by relative path (annals' and git's own state left out).
+fn tree(root: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if p.is_dir() {
+                if ![".home", ".annals", ".git"].contains(&name.as_str()) {
+                    stack.push(p);
+                }
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn code_actions_apply_the_fixes_check_knows() {
+    let env = handbook();
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    // `Storage` is the vocabulary's `storage` but for case: F003's safe fix.
+    let text = env.read(ADR2).replace("tags: [storage]", "tags: [Storage]");
+    env.write(ADR2, &text);
+    c.open(ADR2, &text);
+    let diags = c.diagnostics_where(ADR2, |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["F003"], "{diags:?}");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": c.uri(ADR2)},
+               "range": {"start": {"line": 5, "character": 8}, "end": {"line": 5, "character": 8}},
+               "context": {"diagnostics": diags}}),
+    );
+    let action = &actions[0];
+    assert!(
+        action["title"].as_str().unwrap().starts_with("F003"),
+        "{actions}"
+    );
+    assert_eq!(action["isPreferred"], true);
+    apply(env.root(), &action["edit"]);
+    let fixed = env.read(ADR2);
+    assert!(fixed.contains("tags: [storage]"), "{fixed}");
+    c.change(ADR2, 2, &fixed);
+    c.diagnostics_where(ADR2, <[Value]>::is_empty);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn renaming_a_document_makes_the_edits_annals_mv_makes() {
+    let to = "decisions/0002-postgres-holds-the-events.md";
+    // What `annals mv` writes.
+    let by_mv = handbook();
+    let (code, _, err) = by_mv.run(&["mv", ADR2, to]);
+    assert_eq!(code, 0, "{err}");
+    // What the editor writes with the server's edits, moving the file itself.
+    let by_lsp = handbook();
+    let (mut c, _) = Client::start(by_lsp.root(), json!({}));
+    let edit = c.request(
+        "workspace/willRenameFiles",
+        json!({"files": [{"oldUri": c.uri(ADR2), "newUri": c.uri(to)}]}),
+    );
+    assert!(
+        !edit["documentChanges"].as_array().unwrap().is_empty(),
+        "{edit}"
+    );
+    apply(by_lsp.root(), &edit);
+    std::fs::rename(by_lsp.path(ADR2), by_lsp.path(to)).unwrap();
+    assert_eq!(tree(by_lsp.root()), tree(by_mv.root()));
+    assert_eq!(c.shutdown(), 0);
+
+    // Renaming the ID ADR-0002 to ADR-0042 is `annals mv` to 0042-...
+    let to = "decisions/0042-use-postgres-for-the-event-store.md";
+    let by_mv = handbook();
+    let (code, _, err) = by_mv.run(&["mv", ADR2, to]);
+    assert_eq!(code, 0, "{err}");
+    let by_lsp = handbook();
+    let (mut c, _) = Client::start(by_lsp.root(), json!({}));
+    let adr3 = "decisions/0003-publish-domain-events-through-rabbitmq.md";
+    let text = by_lsp.read(adr3);
+    c.open(adr3, &text);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("related:"))
+        .unwrap();
+    let col = text.lines().nth(line).unwrap().find("ADR-0002").unwrap();
+    let edit = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": c.uri(adr3)},
+               "position": {"line": line, "character": col + 2}, "newName": "ADR-0042"}),
+    );
+    apply(by_lsp.root(), &edit);
+    assert_eq!(tree(by_lsp.root()), tree(by_mv.root()));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn renaming_a_heading_rewrites_every_fragment_that_points_at_it() {
+    let env = handbook();
+    let brief = "briefs/links-to-adr2.md";
+    env.write(
+        brief,
+        "---\ntitle: Links to ADR-0002\nstatus: draft\ndate: 2026-11-20\nowner: alice\ntags: [storage]\n---\n# Links to ADR-0002\n\nSee [the context](../decisions/0002-use-postgres-for-the-event-store.md#context).\n\n## Problem\n\nx\n\n## Proposal\n\ny\n\n## Feedback\n",
+    );
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    let text = env.read(ADR2);
+    c.open(ADR2, &text);
+    let line = text.lines().position(|l| l == "## Context").unwrap();
+    let edit = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": c.uri(ADR2)},
+               "position": {"line": line, "character": 4}, "newName": "Background and forces"}),
+    );
+    apply(env.root(), &edit);
+    assert!(env.read(ADR2).contains("\n## Background and forces\n"));
+    assert!(
+        env.read(brief)
+            .contains("0002-use-postgres-for-the-event-store.md#background-and-forces)"),
+        "{}",
+        env.read(brief)
+    );
+    assert_eq!(c.shutdown(), 0);
+}
