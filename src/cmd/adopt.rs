@@ -265,30 +265,7 @@ fn key(s: &str) -> String {
 
 /// Git authors (name, email) of the commits that touched the documents, newest first.
 fn git_authors(root: &Path) -> Vec<(String, String)> {
-    let Some(git) = crate::git::Git::open(root) else {
-        return Vec::new();
-    };
-    let Ok(mut walk) = git.repo.revwalk() else {
-        return Vec::new();
-    };
-    if walk.push_head().is_err() {
-        return Vec::new();
-    }
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for oid in walk.flatten().take(20_000) {
-        let Ok(c) = git.repo.find_commit(oid) else {
-            continue;
-        };
-        let a = c.author();
-        let (Ok(name), Ok(email)) = (a.name(), a.email()) else {
-            continue;
-        };
-        if seen.insert(email.to_ascii_lowercase()) {
-            out.push((name.to_string(), email.to_ascii_lowercase()));
-        }
-    }
-    out
+    crate::git::Git::open(root).map_or_else(Vec::new, |g| g.authors(20_000))
 }
 
 fn render(repo: &Corpus, root: &Path, formats: &BTreeSet<String>) -> String {

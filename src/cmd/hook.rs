@@ -26,18 +26,7 @@ pub fn run(app: &App, args: &HookArgs) -> Result<Exit> {
     let Some(git) = crate::git::Git::open(&cfg.root) else {
         bail!("{} is not inside a git work tree", cfg.root.display());
     };
-    let hooks = match git
-        .repo
-        .config()
-        .ok()
-        .and_then(|c| c.get_path("core.hooksPath").ok())
-    {
-        Some(p) if p.is_absolute() => p,
-        Some(p) => git.workdir.join(p),
-        // Where `git rev-parse --git-path hooks` points: a linked worktree runs the hooks of
-        // the repository's common folder, not of its own.
-        None => git.repo.commondir().join("hooks"),
-    };
+    let hooks = git.hooks_dir();
     let path = hooks.join("pre-commit");
     // The one write outside the root (where git runs hooks), still one writer at a time.
     let _writer = app.writer(&cfg)?;

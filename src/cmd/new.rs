@@ -53,10 +53,8 @@ pub fn prepare(
         let today = crate::time::today(cfg.project.timezone)
             .format("%Y-%m-%d")
             .to_string();
-        // A kind that measures its agenda lead is dated to the minute.
-        let field = if kind.agenda_lead.is_some()
-            || kind.builtin == Some(crate::config::Builtin::Meeting)
-        {
+        // Meetings are dated to the minute.
+        let field = if kind.builtin == Some(crate::config::Builtin::Meeting) {
             format!("{today}T10:00")
         } else {
             today.clone()

@@ -573,6 +573,9 @@ fn default_kinds(root: &Path) -> Vec<Kind> {
         decision.statuses.insert(0, "draft".to_string());
         for (name, dir) in &adopted.packages {
             let mut k = decision.clone();
+            // A package is a decision folder of its own, with no built-in schema or template
+            // (as before kinds had a `builtin`: they were matched by name).
+            k.builtin = None;
             k.name = if ["decision", "meeting", "brief"].contains(&name.as_str()) {
                 format!("{name}-decision")
             } else {
@@ -1061,9 +1064,15 @@ fn default_workdays() -> Vec<chrono::Weekday> {
     vec![Mon, Tue, Wed, Thu, Fri]
 }
 
+/// The work tree holding `start`: the nearest folder with a `.git` (a folder, or the file a
+/// linked worktree or submodule has). Configuration is read before git is opened, so this
+/// looks at the file system as git's discovery does.
 fn git_root(start: &Path) -> Option<PathBuf> {
-    let repo = git2::Repository::discover(start).ok()?;
-    repo.workdir().map(Path::to_path_buf)
+    let start = std::path::absolute(start).ok()?;
+    start
+        .ancestors()
+        .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
+        .map(Path::to_path_buf)
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -96,6 +96,15 @@ impl FileIndex {
         self.names = std::sync::OnceLock::new();
     }
 
+    /// Takes a file out (its folders stay: a folder may hold others).
+    pub fn remove(&mut self, path: &str) {
+        if self.files.remove(path) {
+            self.lower = std::sync::OnceLock::new();
+            self.children = std::sync::OnceLock::new();
+            self.names = std::sync::OnceLock::new();
+        }
+    }
+
     pub fn exists(&self, path: &str) -> bool {
         self.files.contains(path) || self.dirs.contains(path)
     }

@@ -474,7 +474,11 @@ pub fn status_in(text: &str) -> Option<String> {
         Ok(None) => {}
     }
     // Most texts without front matter say nothing of a status: no parse for them.
-    if !text.contains("tatus") {
+    if !text
+        .as_bytes()
+        .windows(6)
+        .any(|w| w.eq_ignore_ascii_case(b"status"))
+    {
         return None;
     }
     let md = Markdown::parse(text, 0);
@@ -1120,7 +1124,7 @@ pub struct Corpus {
 impl Corpus {
     /// Discovers and parses every document from the work tree, in parallel.
     /// `tick` is called once per file read (for a progress bar).
-    /// (`check --staged` builds its model from the index instead: [`crate::git::staged`].)
+    /// (`check --staged` builds its model from the index instead: see [`crate::workspace`].)
     pub fn load(config: Config, tick: &(dyn Fn() + Sync)) -> Corpus {
         Corpus::load_with(config, None, tick)
     }
@@ -1167,15 +1171,7 @@ impl Corpus {
         skipped: Vec<Skipped>,
         files: Option<files::FileIndex>,
     ) -> Corpus {
-        let mut by_id: HashMap<String, Vec<usize>> =
-            HashMap::with_capacity_and_hasher(docs.len(), rustc_hash::FxBuildHasher);
-        let mut by_path = HashMap::with_capacity_and_hasher(docs.len(), rustc_hash::FxBuildHasher);
-        for (i, d) in docs.iter().enumerate() {
-            if let Some(id) = &d.id {
-                by_id.entry(id.clone()).or_default().push(i);
-            }
-            by_path.insert(d.path.clone(), i);
-        }
+        let (by_id, by_path) = indexes(&docs);
         let files = files
             .unwrap_or_else(|| files::FileIndex::from_paths(docs.iter().map(|d| d.path.clone())));
         Corpus {
@@ -1213,6 +1209,23 @@ impl Corpus {
         self.by_path.insert(doc.path.clone(), i);
         self.files.insert(&doc.path);
         self.docs.push(doc);
+    }
+
+    /// Takes the document or catalog at `path` out of the model (its file is gone).
+    pub fn remove(&mut self, path: &str) {
+        self.files.remove(path);
+        if let Some(i) = self.catalogs.iter().position(|c| c.path == path) {
+            self.catalogs.remove(i);
+            return;
+        }
+        let Some(&i) = self.by_path.get(path) else {
+            return;
+        };
+        self.docs.remove(i);
+        // The indexes of the documents after it moved down by one.
+        let (by_id, by_path) = indexes(&self.docs);
+        self.by_id = by_id;
+        self.by_path = by_path;
     }
 
     pub fn kind_of(&self, doc: &Document) -> &Kind {
@@ -1281,6 +1294,22 @@ impl Corpus {
     pub fn root(&self) -> &Path {
         &self.config.root
     }
+}
+
+/// The corpus' lookups: documents by ID (several when IDs clash) and by path.
+type Indexes = (HashMap<String, Vec<usize>>, HashMap<String, usize>);
+
+fn indexes(docs: &[Document]) -> Indexes {
+    let mut by_id: HashMap<String, Vec<usize>> =
+        HashMap::with_capacity_and_hasher(docs.len(), rustc_hash::FxBuildHasher);
+    let mut by_path = HashMap::with_capacity_and_hasher(docs.len(), rustc_hash::FxBuildHasher);
+    for (i, d) in docs.iter().enumerate() {
+        if let Some(id) = &d.id {
+            by_id.entry(id.clone()).or_default().push(i);
+        }
+        by_path.insert(d.path.clone(), i);
+    }
+    (by_id, by_path)
 }
 
 impl crate::diagnostic::Sources for Corpus {

@@ -54,7 +54,7 @@ pub struct Staged {
 
 /// A git work tree holding the annals repository (whose root may be a subfolder of it).
 pub struct Git {
-    pub repo: Repository,
+    repo: Repository,
     /// The annals root relative to the work tree, with a trailing `/` (or empty).
     prefix: String,
     pub workdir: PathBuf,
@@ -181,6 +181,52 @@ impl Git {
             .ok()?;
         let tree = branch.upstream().ok()?.get().peel_to_tree().ok()?;
         Some(self.tree_paths(&tree))
+    }
+
+    /// The authors (name, lowercased email) of the last `limit` commits from HEAD, each once,
+    /// newest first.
+    pub fn authors(&self, limit: usize) -> Vec<(String, String)> {
+        let Ok(mut walk) = self.repo.revwalk() else {
+            return Vec::new();
+        };
+        if walk.push_head().is_err() {
+            return Vec::new();
+        }
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for oid in walk.flatten().take(limit) {
+            let Ok(c) = self.repo.find_commit(oid) else {
+                continue;
+            };
+            let a = c.author();
+            let (Ok(name), Ok(email)) = (a.name(), a.email()) else {
+                continue;
+            };
+            if seen.insert(email.to_ascii_lowercase()) {
+                out.push((name.to_string(), email.to_ascii_lowercase()));
+            }
+        }
+        out
+    }
+
+    /// Where git runs hooks from: `core.hooksPath`, else the common folder's `hooks` (a
+    /// linked worktree runs its repository's hooks, as `git rev-parse --git-path hooks`).
+    pub fn hooks_dir(&self) -> PathBuf {
+        match self
+            .repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_path("core.hooksPath").ok())
+        {
+            Some(p) if p.is_absolute() => p,
+            Some(p) => self.workdir.join(p),
+            None => self.repo.commondir().join("hooks"),
+        }
+    }
+
+    /// The git folder (`.git`, or a linked worktree's own).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
     }
 
     /// git's `user.email`, where git has one.

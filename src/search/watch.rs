@@ -105,7 +105,7 @@ pub fn serve(cfg: &Config, ready: impl FnOnce(&Path)) -> anyhow::Result<()> {
     let root = canonical(&cfg.root);
     let cookies = canonical(socket.parent().unwrap_or(&cfg.root));
     let config_file = cfg.file.as_deref().map(canonical);
-    let git_dir = crate::git::Git::open(&cfg.root).map(|g| canonical(g.repo.path()));
+    let git_dir = crate::git::Git::open(&cfg.root).map(|g| canonical(g.git_dir()));
     let expected = request(cfg);
 
     let (tx, rx) = mpsc::channel();

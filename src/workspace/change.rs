@@ -222,9 +222,14 @@ pub fn view(git: &Git, repo: &Corpus, p: Pending) -> (ChangeView, Scope) {
 fn links_into(repo: &Corpus, d: &Document, affected: &HashSet<String>) -> bool {
     d.references(repo.kind_of(d)).any(|r| match r {
         Reference::Link(path) => affected.contains(&path),
+        // By ID (a deleted document's too, which the model no longer resolves), or by the
+        // document the value names.
         Reference::Field { value, path } => {
             affected.contains(&value.to_ascii_uppercase())
                 || path.is_some_and(|p| affected.contains(&p))
+                || repo
+                    .referenced(d, &value)
+                    .is_some_and(|t| affected.contains(&t.path))
         }
     })
 }

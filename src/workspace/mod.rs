@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::docs::{Classifier, Corpus, Document, Found, Overlay, Reference, Source, WorkTree};
+use crate::docs::{Classifier, Corpus, Document, Overlay, Reference, Source, WorkTree};
 use crate::git::history::{self, History};
 use crate::git::{Git, GitError};
 
@@ -95,19 +95,33 @@ pub struct Workspace {
 pub struct Contents {
     base: Box<dyn Source>,
     buffers: std::collections::BTreeMap<String, Vec<u8>>,
+    /// `[limits] max_file_size`, which buffers keep to as files do.
+    limit: u64,
+}
+
+impl Contents {
+    fn buffer(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
+        let b = self.buffers.get(path)?;
+        Some(if b.len() as u64 > self.limit {
+            Err(format!(
+                "{path} is {} bytes, over the {}-byte limit (`[limits] max_file_size`)",
+                b.len(),
+                self.limit
+            ))
+        } else {
+            Ok(b.clone())
+        })
+    }
 }
 
 impl Source for Contents {
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
-        match self.buffers.get(path) {
-            Some(b) => Ok(b.clone()),
-            None => self.base.read(path),
-        }
+        self.buffer(path).unwrap_or_else(|| self.base.read(path))
     }
 
     fn read_optional(&self, path: &str) -> Result<Option<Vec<u8>>, String> {
-        match self.buffers.get(path) {
-            Some(b) => Ok(Some(b.clone())),
+        match self.buffer(path) {
+            Some(b) => b.map(Some),
             None => self.base.read_optional(path),
         }
     }
@@ -198,6 +212,7 @@ impl Workspace {
             documents: t_documents.saturating_sub(t_change),
             history: started.elapsed().saturating_sub(t_documents),
         };
+        let limit = corpus.config.limits.max_file_size;
         Ok(Workspace {
             corpus,
             git: view,
@@ -207,6 +222,7 @@ impl Workspace {
             source: Contents {
                 base: source,
                 buffers: std::collections::BTreeMap::new(),
+                limit,
             },
         })
     }
@@ -231,67 +247,58 @@ impl Workspace {
                 self.source.buffers.remove(path);
             }
         }
+        // What the file holds now: the buffer, else the workspace's base (the work tree
+        // through the gate, or the index); `None` when it is gone.
+        let bytes = match contents {
+            Some(b) => Some(b),
+            None => self.source.base.read_optional(path).ok().flatten(),
+        };
         let config = &self.corpus.config;
-        if let Some((kind, catalog)) = Classifier::new(config).classify(path) {
-            let found = Found {
-                path: path.to_string(),
-                kind,
-            };
-            let doc = match contents {
-                Some(bytes) => {
-                    let k = &config.kinds[kind];
-                    match crate::docs::within_limits(config, bytes) {
-                        Ok(b) => Document::from_vec(found.path, kind, k, b),
-                        Err(why) => Document::unreadable(found.path, kind, k, why),
-                    }
-                }
-                // Through the gate: a path an editor names may be a link out of the
-                // repository.
-                None => match config.fs.read(path, config.limits.max_file_size) {
-                    Ok(bytes) => match crate::docs::within_nesting(config, bytes) {
-                        Ok(b) => Document::from_vec(found.path, kind, &config.kinds[kind], b),
-                        Err(why) => {
-                            Document::unreadable(found.path, kind, &config.kinds[kind], why)
-                        }
-                    },
-                    Err(e) => Document::unreadable(
-                        found.path,
-                        kind,
-                        &config.kinds[kind],
-                        crate::docs::Unreadable::Io(e.to_string()),
-                    ),
-                },
-            };
-            self.corpus.replace(doc, catalog);
+        let classified = Classifier::new(config).classify(path);
+        match (bytes, classified) {
+            (Some(bytes), Some((kind, catalog))) => {
+                let k = &config.kinds[kind];
+                let doc = match crate::docs::within_limits(config, bytes) {
+                    Ok(b) => Document::from_vec(path.to_string(), kind, k, b),
+                    Err(why) => Document::unreadable(path.to_string(), kind, k, why),
+                };
+                self.corpus.replace(doc, catalog);
+            }
+            (Some(_), None) => self.corpus.files.insert(path),
+            (None, _) => self.corpus.remove(path),
         }
         out.extend(self.neighbours(path));
-        let mut out: Vec<String> = out.into_iter().collect();
+        let mut out: Vec<String> = out
+            .into_iter()
+            .filter(|p| p == path || self.corpus.document(p).is_some())
+            .collect();
         out.sort();
         out
     }
 
-    /// `path` with the documents it points at and those that point at it (by link or by
-    /// an ID field), as the model has them now.
+    /// `path` with the documents it points at and those that point at it (by link or by an
+    /// ID field, as [`Corpus::referenced`] resolves it), as the model has them now.
     fn neighbours(&self, path: &str) -> HashSet<String> {
         let corpus = &self.corpus;
         let mut out = HashSet::new();
-        let Some(doc) = corpus.document(path) else {
-            out.insert(path.to_string());
-            return out;
-        };
-        out.insert(doc.path.clone());
-        let id = doc.id.as_deref().map(str::to_ascii_uppercase);
-        for r in doc.references(corpus.kind_of(doc)) {
-            if let Some(t) = target(corpus, doc, &r) {
-                out.insert(t);
+        out.insert(path.to_string());
+        let doc = corpus.document(path);
+        if let Some(doc) = doc {
+            for r in doc.references(corpus.kind_of(doc)) {
+                if let Some(t) = target(corpus, doc, &r) {
+                    out.insert(t);
+                }
             }
         }
+        // Documents sharing the ID (N002) are named by it too.
+        let id = doc.and_then(|d| d.id.as_deref());
         for d in corpus.docs.iter().chain(&corpus.catalogs) {
             let points_here = d.references(corpus.kind_of(d)).any(|r| match &r {
                 Reference::Link(p) => p == path,
                 Reference::Field { value, path: p } => {
                     p.as_deref() == Some(path)
-                        || id.as_deref() == Some(value.to_ascii_uppercase().as_str())
+                        || id.is_some_and(|id| value.eq_ignore_ascii_case(id))
+                        || corpus.referenced(d, value).is_some_and(|t| t.path == path)
                 }
             });
             if points_here {
@@ -317,6 +324,11 @@ impl Source for IndexSource {
 
     fn read_optional(&self, path: &str) -> Result<Option<Vec<u8>>, String> {
         let listing = self.index.overlay.index.as_deref().unwrap_or_default();
+        // As the work tree's gate reads it: `./x`, `a/../x` and `\` separators name `x`.
+        let Some(normal) = normalise(path) else {
+            return Err(format!("{path} leads outside the repository"));
+        };
+        let path = normal.as_str();
         let Ok(i) = listing.binary_search_by(|f| f.path.as_str().cmp(path)) else {
             return Ok(None);
         };
@@ -342,6 +354,26 @@ impl Source for IndexSource {
         }
         Ok(Some(bytes))
     }
+}
+
+/// A repository-relative path with `.` and `..` resolved lexically; `None` when it climbs
+/// out of the repository or is absolute.
+fn normalise(path: &str) -> Option<String> {
+    let path = crate::docs::separators(path);
+    if path.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// The repository path a reference leads to, when it names a document or file.
@@ -498,5 +530,61 @@ mod tests {
         assert_eq!(ws.source.read("notes/plan.md").unwrap(), b"# Unsaved\n");
         ws.replace("notes/plan.md", None);
         assert_eq!(ws.source.read("notes/plan.md").unwrap(), b"# On disk\n");
+    }
+
+    #[test]
+    fn link_targets_new_files_and_deletions() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "decisions/0001-a.md",
+            &decision("A", "See [plan](../notes/plan.md#goals)."),
+        );
+        write(
+            root,
+            "decisions/0002-b.md",
+            &decision("B", "Alone.").replace("---\n#", "related: [decisions/0003-c.md]\n---\n#"),
+        );
+        write(root, "decisions/0003-c.md", &decision("C", "Alone."));
+        write(root, "notes/plan.md", "# Goals\n");
+        let cfg = Config::zero_config(root);
+        let mut ws = Workspace::open(cfg, Mode::WorkTree, Options::default()).unwrap();
+        // A file that is no document: the documents linking to it are judged again.
+        let again = ws.replace("notes/plan.md", Some(b"# Aims\n".to_vec()));
+        assert_eq!(again, ["decisions/0001-a.md", "notes/plan.md"]);
+        // A new file that is no document exists for links from now on.
+        ws.replace("notes/new.md", Some(b"# New\n".to_vec()));
+        assert!(ws.corpus.files.exists("notes/new.md"));
+        // A root-relative path in an ID field names C as `Corpus::referenced` reads it.
+        let again = ws.replace(
+            "decisions/0003-c.md",
+            Some(decision("C", "Changed.").into_bytes()),
+        );
+        assert_eq!(again, ["decisions/0002-b.md", "decisions/0003-c.md"]);
+        // A document deleted on disk leaves the model.
+        std::fs::remove_file(root.join("decisions/0003-c.md")).unwrap();
+        let again = ws.replace("decisions/0003-c.md", None);
+        assert_eq!(again, ["decisions/0002-b.md", "decisions/0003-c.md"]);
+        assert!(ws.document("decisions/0003-c.md").is_none());
+        assert!(ws.corpus.find("ADR-0003").is_none());
+        assert_eq!(
+            ws.corpus.find("ADR-0002").unwrap().path,
+            "decisions/0002-b.md"
+        );
+    }
+
+    #[test]
+    fn index_paths_are_read_as_the_gate_reads_them() {
+        assert_eq!(
+            normalise("./schema/d.json").as_deref(),
+            Some("schema/d.json")
+        );
+        assert_eq!(
+            normalise("a/../schema//d.json").as_deref(),
+            Some("schema/d.json")
+        );
+        assert_eq!(normalise("../x"), None);
+        assert_eq!(normalise("/etc/passwd"), None);
     }
 }

@@ -24,12 +24,12 @@ const LAYERS: &[(&str, u8)] = &[
     ("workspace", 6),
     ("lint", 7),
     ("fix", 8),
-    ("render", 8),
-    ("views", 8),
-    ("search", 8),
-    ("lsp", 8),
-    ("cli", 9),
-    ("cmd", 10),
+    ("render", 9),
+    ("views", 9),
+    ("search", 9),
+    ("lsp", 9),
+    ("cli", 10),
+    ("cmd", 11),
 ];
 
 fn unit_of(module: &str) -> Option<&'static str> {

@@ -616,7 +616,12 @@ fn check_status(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some(v) = doc.data.get("status") else {
         return;
     };
-    let status = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    // The status as every reader reads it; a value that is no status (not a string, or
+    // empty) as written.
+    let status = doc.status().map_or_else(
+        || v.as_str().map_or_else(|| v.to_string(), str::to_string),
+        str::to_string,
+    );
     if kind.statuses.contains(&status) {
         return;
     }
