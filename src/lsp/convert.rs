@@ -119,9 +119,9 @@ pub fn offset(doc: &Document, index: &LineIndex, pos: &Value, enc: Encoding) -> 
 
 /// A finding as an LSP diagnostic: the same code, message, severity and help as
 /// `annals check`, at its span (the file's start for findings about a whole file).
-pub fn diagnostic(d: &Diagnostic, doc: Option<&Document>, enc: Encoding) -> Value {
+pub fn diagnostic(d: &Diagnostic, doc: Option<(&Document, &LineIndex)>, enc: Encoding) -> Value {
     let range = match (doc, &d.span) {
-        (Some(doc), Some(span)) => range(doc, &LineIndex::new(&doc.source), span, enc),
+        (Some((doc, index)), Some(span)) => range(doc, index, span, enc),
         _ => json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}),
     };
     let mut message = d.message.clone();

@@ -114,7 +114,7 @@ pub fn code_actions(server: &Server<'_>, params: &Value) -> Value {
             "title": format!("{}: {title}", d.code.code()),
             "kind": "quickfix",
             "isPreferred": safe,
-            "diagnostics": [convert::diagnostic(d, Some(doc), server.encoding)],
+            "diagnostics": [convert::diagnostic(d, Some((doc, &index)), server.encoding)],
             "edit": workspace_edit(&ws.corpus, &plan, server.encoding, true),
         }));
     }

@@ -27,7 +27,7 @@ use crate::workspace::{Mode, Options, Workspace};
 pub use convert::{path_of, uri_of};
 
 /// How long the server waits after a change before judging: typing a word costs one run.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(20);
 
 #[derive(Debug, thiserror::Error)]
 pub enum LspError {
@@ -139,6 +139,7 @@ impl<'c> Server<'c> {
 
     /// Reads annals.toml and every document again, and publishes every finding.
     fn reload(&mut self) {
+        let started = Instant::now();
         let config = match Config::discover(&self.root) {
             Ok(c) => c,
             Err(e) => {
@@ -164,6 +165,14 @@ impl<'c> Server<'c> {
                 }
                 self.ws = Some(ws);
                 self.judge(None);
+                let docs = self.ws.as_ref().map_or(0, |ws| ws.corpus.docs.len());
+                self.notify(
+                    "window/logMessage",
+                    json!({"type": 3, "message": format!(
+                        "annals: {docs} documents read and judged in {} ms",
+                        started.elapsed().as_millis()
+                    )}),
+                );
             }
             Err(e) => self.log(&format!("annals: cannot open the repository: {e}")),
         }
@@ -228,12 +237,20 @@ impl<'c> Server<'c> {
         let Some(ws) = &self.ws else { return };
         let corpus = &ws.corpus;
         let mut by_path: HashMap<String, Vec<Value>> = HashMap::new();
+        // The report is sorted by path: one line index per document.
+        let mut index: Option<(&str, crate::text::LineIndex)> = None;
         for d in &report.diagnostics {
-            let text = corpus.document(&d.path);
+            let doc = corpus.document(&d.path);
+            if let Some(doc) = doc
+                && index.as_ref().is_none_or(|(p, _)| *p != doc.path)
+            {
+                index = Some((&doc.path, crate::text::LineIndex::new(&doc.source)));
+            }
+            let at = doc.zip(index.as_ref().map(|(_, i)| i));
             by_path
                 .entry(d.path.clone())
                 .or_default()
-                .push(convert::diagnostic(d, text, self.encoding));
+                .push(convert::diagnostic(d, at, self.encoding));
         }
         let targets: Vec<String> = match paths {
             Some(p) => p.into_iter().collect(),

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, Write};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use crossbeam_channel::bounded;
+use crossbeam_channel::{bounded, unbounded};
 use lsp_server::{Connection, Message};
 
 /// The reader and writer threads: join them after the connection is dropped.
@@ -29,7 +29,9 @@ impl Threads {
 /// A connection over stdin and stdout.
 pub fn stdio() -> (Connection, Threads) {
     let out = Arc::new(Mutex::new(io::stdout()));
-    let (to_client, from_server) = bounded::<Message>(0);
+    // Unbounded towards the client: publishing thousands of documents' diagnostics does not wait
+    // on the writer thread one message at a time.
+    let (to_client, from_server) = unbounded::<Message>();
     let (to_server, from_client) = bounded::<Message>(0);
     let writer = {
         let out = out.clone();

@@ -88,6 +88,65 @@ pub struct Workspace {
     /// Where files are read from: the index under `--staged`, else the work tree, with
     /// unsaved buffers over either.
     pub source: Contents,
+    /// Who points where, built on the first [`Workspace::replace`] (commands never need it).
+    links: Option<Links>,
+}
+
+/// Every document's references both ways, keyed as they are written: a link's resolved
+/// path, an ID field's value (upper-cased as an ID, as written as a path from the root, and
+/// resolved as a path from the document).
+#[derive(Default)]
+struct Links {
+    /// Document path -> the keys it points at.
+    outbound: std::collections::HashMap<String, Vec<String>>,
+    /// Key -> the documents pointing at it.
+    inbound: std::collections::HashMap<String, HashSet<String>>,
+}
+
+impl Links {
+    fn build(corpus: &Corpus) -> Links {
+        let mut links = Links::default();
+        for d in corpus.docs.iter().chain(&corpus.catalogs) {
+            links.add(corpus, d);
+        }
+        links
+    }
+
+    fn keys(corpus: &Corpus, d: &Document) -> Vec<String> {
+        let mut keys = Vec::new();
+        for r in d.references(corpus.kind_of(d)) {
+            match r {
+                Reference::Link(p) => keys.push(p),
+                Reference::Field { value, path } => {
+                    keys.push(value.to_ascii_uppercase());
+                    keys.push(value);
+                    keys.extend(path);
+                }
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    fn add(&mut self, corpus: &Corpus, d: &Document) {
+        let keys = Links::keys(corpus, d);
+        for k in &keys {
+            self.inbound
+                .entry(k.clone())
+                .or_default()
+                .insert(d.path.clone());
+        }
+        self.outbound.insert(d.path.clone(), keys);
+    }
+
+    fn remove(&mut self, path: &str) {
+        for k in self.outbound.remove(path).into_iter().flatten() {
+            if let Some(set) = self.inbound.get_mut(&k) {
+                set.remove(path);
+            }
+        }
+    }
 }
 
 /// The workspace's one source of file contents: a base (the work tree, or the index) and
@@ -219,6 +278,7 @@ impl Workspace {
             scope,
             mode,
             timings,
+            links: None,
             source: Contents {
                 base: source,
                 buffers: std::collections::BTreeMap::new(),
@@ -237,6 +297,9 @@ impl Workspace {
     /// changed one, those it links to, and those linking to it (before or after the change),
     /// sorted. The other documents are not read again.
     pub fn replace(&mut self, path: &str, contents: Option<Vec<u8>>) -> Vec<String> {
+        if self.links.is_none() {
+            self.links = Some(Links::build(&self.corpus));
+        }
         let mut out = self.neighbours(path);
         // Every file's buffer, a document's or not (a link target's headings count too).
         match &contents {
@@ -267,6 +330,12 @@ impl Workspace {
             (Some(_), None) => self.corpus.files.insert(path),
             (None, _) => self.corpus.remove(path),
         }
+        if let Some(links) = &mut self.links {
+            links.remove(path);
+            if let Some(d) = self.corpus.document(path) {
+                links.add(&self.corpus, d);
+            }
+        }
         out.extend(self.neighbours(path));
         let mut out: Vec<String> = out
             .into_iter()
@@ -276,8 +345,9 @@ impl Workspace {
         out
     }
 
-    /// `path` with the documents it points at and those that point at it (by link or by an
-    /// ID field, as [`Corpus::referenced`] resolves it), as the model has them now.
+    /// `path` with the documents it points at and those that point at it (by link, or by an
+    /// ID field naming its path or its ID, which documents sharing the ID (N002) answer to
+    /// too), as the model has them now.
     fn neighbours(&self, path: &str) -> HashSet<String> {
         let corpus = &self.corpus;
         let mut out = HashSet::new();
@@ -290,20 +360,14 @@ impl Workspace {
                 }
             }
         }
-        // Documents sharing the ID (N002) are named by it too.
-        let id = doc.and_then(|d| d.id.as_deref());
-        for d in corpus.docs.iter().chain(&corpus.catalogs) {
-            let points_here = d.references(corpus.kind_of(d)).any(|r| match &r {
-                Reference::Link(p) => p == path,
-                Reference::Field { value, path: p } => {
-                    p.as_deref() == Some(path)
-                        || id.is_some_and(|id| value.eq_ignore_ascii_case(id))
-                        || corpus.referenced(d, value).is_some_and(|t| t.path == path)
-                }
-            });
-            if points_here {
-                out.insert(d.path.clone());
-            }
+        let Some(links) = &self.links else {
+            return out;
+        };
+        let id = doc
+            .and_then(|d| d.id.as_deref())
+            .map(str::to_ascii_uppercase);
+        for key in std::iter::once(path.to_string()).chain(id) {
+            out.extend(links.inbound.get(&key).into_iter().flatten().cloned());
         }
         out
     }
