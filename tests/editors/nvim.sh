@@ -17,9 +17,21 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$repo/examples/handbook" "$work/handbook"
 sed -i 's/^tags: \[storage\]$/tags: [storgae]/' \
   "$work/handbook/decisions/0002-use-postgres-for-the-event-store.md"
-export ANNALS="$annals" HANDBOOK="$work/handbook" HOME="$work/home" ANNALS_NOW=2026-11-25T09:00:00Z
-mkdir -p "$HOME"
-if timeout 120 nvim --headless --clean -c "luafile $here/nvim.lua" 2>&1; then
+# README's Neovim set-up, as README shows it: the lua block under "### Neovim".
+ftplugin="$work/config/nvim/after/ftplugin/markdown.lua"
+mkdir -p "$(dirname "$ftplugin")" "$work/bin" "$work/home"
+awk '/^### Neovim/{s=1} s&&/^```lua/{b=1;next} b&&/^```/{exit} b' "$repo/README.md" >"$ftplugin"
+if ! grep -q "annals" "$ftplugin"; then
+  echo "nvim: README has no Neovim set-up under ### Neovim"
+  echo "nvim: 0 passed, 1 failed"
+  exit 1
+fi
+# The set-up runs `annals` from PATH.
+ln -s "$annals" "$work/bin/annals"
+export PATH="$work/bin:$PATH" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
+  XDG_STATE_HOME="$work/state" HANDBOOK="$work/handbook" HOME="$work/home" \
+  ANNALS_NOW=2026-11-25T09:00:00Z
+if timeout 120 nvim --headless -i NONE -c "luafile $here/nvim.lua" 2>&1; then
   echo "nvim: 1 passed, 0 failed"
 else
   echo "nvim: 0 passed, 1 failed"
