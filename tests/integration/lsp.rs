@@ -739,3 +739,114 @@ fn renaming_a_heading_rewrites_every_fragment_that_points_at_it() {
     );
     assert_eq!(c.shutdown(), 0);
 }
+
+fn labels(r: &Value) -> Vec<String> {
+    r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn completion_of_ids_dates_people_fields_link_targets_and_headings() {
+    let env = handbook();
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    let adr3 = "decisions/0003-publish-domain-events-through-rabbitmq.md";
+    let text = env.read(adr3);
+    let line_of = |prefix: &str| {
+        u32::try_from(text.lines().position(|l| l.starts_with(prefix)).unwrap()).unwrap()
+    };
+    c.open(adr3, &text);
+    // An ID field: the IDs, with their titles.
+    let r = c.request(
+        "textDocument/completion",
+        c.at(adr3, line_of("related:"), 10),
+    );
+    let items = r["items"].as_array().unwrap();
+    let adr2 = items.iter().find(|i| i["label"] == "ADR-0002").unwrap();
+    assert_eq!(adr2["detail"], "Use Postgres for the event store");
+    // A date: today, in the project's time zone (the clock is ANNALS_NOW).
+    let r = c.request("textDocument/completion", c.at(adr3, line_of("date:"), 6));
+    assert_eq!(labels(&r), ["2026-11-25"]);
+    // A people field of the kind: people with their names.
+    let r = c.request(
+        "textDocument/completion",
+        c.at(adr3, line_of("consulted:"), 12),
+    );
+    let items = r["items"].as_array().unwrap();
+    let alice = items.iter().find(|i| i["label"] == "alice").unwrap();
+    assert_eq!(alice["detail"], "Alice Martin");
+    // In the body: after `](` the documents as paths relative to this one ...
+    let body = text
+        .lines()
+        .position(|l| l.starts_with("## Context"))
+        .unwrap();
+    let edited = text.replacen("## Context\n", "## Context\n\nSee [x](\n", 1);
+    c.change(adr3, 2, &edited);
+    let at = u32::try_from(body + 2).unwrap();
+    let r = c.request("textDocument/completion", c.at(adr3, at, 8));
+    let l = labels(&r);
+    assert!(
+        l.contains(&"0002-use-postgres-for-the-event-store.md".to_string()),
+        "{l:?}"
+    );
+    assert!(l.iter().any(|p| p.starts_with("../briefs/")), "{l:?}");
+    // ... after `#` the target's headings ...
+    let edited = text.replacen(
+        "## Context\n",
+        "## Context\n\nSee [x](0002-use-postgres-for-the-event-store.md#\n",
+        1,
+    );
+    c.change(adr3, 3, &edited);
+    let r = c.request("textDocument/completion", c.at(adr3, at, 49));
+    let l = labels(&r);
+    assert!(
+        l.contains(&"context".to_string()) && l.contains(&"decision-drivers".to_string()),
+        "{l:?}"
+    );
+    // ... and a word that starts like an ID completes to the IDs.
+    let edited = text.replacen("## Context\n", "## Context\n\nAs ADR-00\n", 1);
+    c.change(adr3, 4, &edited);
+    let r = c.request("textDocument/completion", c.at(adr3, at, 9));
+    assert!(labels(&r).contains(&"ADR-0009".to_string()));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn hover_on_tags_and_people_and_definition_of_an_id_in_the_text() {
+    let env = handbook();
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    let adr3 = "decisions/0003-publish-domain-events-through-rabbitmq.md";
+    let text = env.read(adr3).replacen(
+        "## Context\n",
+        "## Context\n\nSee ADR-0009 for what came next.\n",
+        1,
+    );
+    c.open(adr3, &text);
+    let line_of = |prefix: &str| {
+        u32::try_from(text.lines().position(|l| l.starts_with(prefix)).unwrap()).unwrap()
+    };
+    let r = c.request("textDocument/hover", c.at(adr3, line_of("tags:"), 9));
+    let shown = r["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.contains("**storage** (tag)") && shown.contains("Databases"),
+        "{shown}"
+    );
+    let r = c.request("textDocument/hover", c.at(adr3, line_of("owner:"), 8));
+    let shown = r["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("Bruno Lefèvre"), "{shown}");
+    let r = c.request(
+        "textDocument/definition",
+        c.at(adr3, line_of("See ADR-0009"), 7),
+    );
+    assert!(
+        r["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("0009-use-a-transactional-outbox-for-domain-events.md"),
+        "{r}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
