@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::config::{Config, ConfigError};
@@ -225,8 +226,8 @@ impl<'c> Server<'c> {
     }
 
     /// Judges `paths` (every document when `None`) and publishes their diagnostics.
-    fn judge(&mut self, paths: Option<BTreeSet<String>>) {
-        let scope: Option<HashSet<String>> = paths.as_ref().map(|p| p.iter().cloned().collect());
+    fn judge(&mut self, paths: Option<&BTreeSet<String>>) {
+        let scope: Option<HashSet<String>> = paths.map(|p| p.iter().cloned().collect());
         let report = match self.report(scope.as_ref()) {
             Ok(r) => r,
             Err(e) => {
@@ -236,45 +237,54 @@ impl<'c> Server<'c> {
         };
         let Some(ws) = &self.ws else { return };
         let corpus = &ws.corpus;
-        let mut by_path: HashMap<String, Vec<Value>> = HashMap::new();
-        // The report is sorted by path: one line index per document.
-        let mut index: Option<(&str, crate::text::LineIndex)> = None;
-        for d in &report.diagnostics {
-            let doc = corpus.document(&d.path);
-            if let Some(doc) = doc
-                && index.as_ref().is_none_or(|(p, _)| *p != doc.path)
-            {
-                index = Some((&doc.path, crate::text::LineIndex::new(&doc.source)));
-            }
-            let at = doc.zip(index.as_ref().map(|(_, i)| i));
-            by_path
-                .entry(d.path.clone())
-                .or_default()
-                .push(convert::diagnostic(d, at, self.encoding));
-        }
-        let targets: Vec<String> = match paths {
-            Some(p) => p.into_iter().collect(),
-            None => corpus
-                .docs
-                .iter()
-                .map(|d| d.path.clone())
-                .chain(self.published.iter().cloned())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect(),
-        };
         let root = corpus.config.root.clone();
-        for path in targets {
-            let diags = by_path.remove(&path).unwrap_or_default();
-            if diags.is_empty() && !self.published.contains(&path) && !self.open.contains_key(&path)
-            {
-                continue;
-            }
-            self.publish_raw(&root.join(&path), &diags);
+        let enc = self.encoding;
+        // The report is sorted by path: one group, and one line index, per file; the groups
+        // become notifications on every core.
+        let mut groups: Vec<&[crate::diagnostic::Diagnostic]> = Vec::new();
+        let mut rest = report.diagnostics.as_slice();
+        while let Some(first) = rest.first() {
+            let n = rest.iter().take_while(|d| d.path == first.path).count();
+            groups.push(&rest[..n]);
+            rest = &rest[n..];
         }
-        // Findings on files that are no document (CODEOWNERS, a skipped path).
-        for (path, diags) in by_path {
-            self.publish_raw(&root.join(&path), &diags);
+        let found: Vec<(String, Value)> = groups
+            .par_iter()
+            .map(|group| {
+                let path = &group[0].path;
+                let doc = corpus.document(path);
+                let index = doc.map(|d| crate::text::LineIndex::new(&d.source));
+                let at = doc.zip(index.as_ref());
+                let diags: Vec<Value> = group
+                    .iter()
+                    .map(|d| convert::diagnostic(d, at, enc))
+                    .collect();
+                (path.clone(), Value::Array(diags))
+            })
+            .collect();
+        // What was shown before (or is open) and has no finding now is cleared.
+        let with_findings: HashSet<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+        let mut cleared: BTreeSet<String> = self
+            .published
+            .iter()
+            .chain(self.open.keys())
+            .filter(|p| paths.is_none_or(|s| s.contains(*p)))
+            .cloned()
+            .collect();
+        cleared.retain(|p| !with_findings.contains(p.as_str()));
+        for (path, diags) in found {
+            self.published.insert(path.clone());
+            self.notify(
+                "textDocument/publishDiagnostics",
+                json!({"uri": uri_of(&root.join(&path)), "diagnostics": diags}),
+            );
+        }
+        for path in cleared {
+            self.published.remove(&path);
+            self.notify(
+                "textDocument/publishDiagnostics",
+                json!({"uri": uri_of(&root.join(&path)), "diagnostics": []}),
+            );
         }
     }
 
@@ -304,7 +314,7 @@ impl<'c> Server<'c> {
             return;
         }
         let paths = std::mem::take(&mut self.pending);
-        self.judge(Some(paths));
+        self.judge(Some(&paths));
     }
 
     /// A buffer's new text (or, with `None`, the file on disk again).
