@@ -360,6 +360,18 @@ impl Document {
         }
     }
 
+    /// The path this document would have with other name values (a new number, date or
+    /// slug): its kind's file-name pattern filled in, in the same folder.
+    pub fn path_with(&self, kind: &Kind, values: &crate::pattern::Values<'_>) -> Option<String> {
+        let file = kind.filename.render(values)?;
+        let dir = self.path.rsplit_once('/').map_or("", |(d, _)| d);
+        Some(if dir.is_empty() {
+            file
+        } else {
+            format!("{dir}/{file}")
+        })
+    }
+
     /// The document's identity: its ID, else its path.
     pub fn identity(&self) -> &str {
         self.id.as_deref().unwrap_or(&self.path)

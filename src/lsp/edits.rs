@@ -219,17 +219,14 @@ fn path_for_id(corpus: &Corpus, doc: &Document, id: &str) -> Option<String> {
     let kind = corpus.kind_of(doc);
     let wanted = kind.id.as_ref()?.matches(id)?;
     let name = doc.name.as_ref()?;
-    let file = kind.filename.render(&crate::pattern::Values {
-        number: wanted.number.or(name.number),
-        date: wanted.date.as_deref().or(name.date.as_deref()),
-        slug: wanted.slug.as_deref().or(name.slug.as_deref()),
-    })?;
-    let dir = doc.path.rsplit_once('/').map_or("", |(d, _)| d);
-    let to = if dir.is_empty() {
-        file
-    } else {
-        format!("{dir}/{file}")
-    };
+    let to = doc.path_with(
+        kind,
+        &crate::pattern::Values {
+            number: wanted.number.or(name.number),
+            date: wanted.date.as_deref().or(name.date.as_deref()),
+            slug: wanted.slug.as_deref().or(name.slug.as_deref()),
+        },
+    )?;
     (corpus.id_for_path(&to).as_deref() == Some(id)).then_some(to)
 }
 

@@ -225,16 +225,13 @@ fn next_free_number(ctx: &Context<'_>, kind_idx: usize) -> Option<u64> {
 fn renumber(ctx: &Context<'_>, doc: &Document, n: u64) -> Option<Fix> {
     let kind = ctx.kind(doc);
     let name = doc.name.as_ref()?;
-    let file = kind.filename.render(&Values {
-        number: Some(n),
-        date: name.date.as_deref(),
-        slug: name.slug.as_deref(),
-    })?;
-    let dir = doc.path.rsplit_once('/').map_or("", |(d, _)| d);
-    let to = if dir.is_empty() {
-        file
-    } else {
-        format!("{dir}/{file}")
-    };
+    let to = doc.path_with(
+        kind,
+        &Values {
+            number: Some(n),
+            date: name.date.as_deref(),
+            slug: name.slug.as_deref(),
+        },
+    )?;
     Some(Fix::rename(format!("renumber to {to}"), &doc.path, &to))
 }
