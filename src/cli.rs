@@ -94,6 +94,23 @@ pub enum Command {
     /// Serve the Language Server Protocol on stdio: diagnostics, completion and navigation in
     /// an editor
     Lsp,
+    /// Write the hub as a static site: the dashboard, an index per kind, every document
+    Site(SiteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The folder to write the site to (created, or replaced when an earlier `annals site`
+    /// wrote it)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Links as absolute paths under this one (`/handbook`), for a site served from a
+    /// sub-path; without it every link is relative, and the site works from any folder
+    #[arg(long, value_name = "PATH")]
+    pub base_url: Option<String>,
+    /// The clock for what is overdue, upcoming or stale (RFC 3339, or `YYYY-MM-DD`)
+    #[arg(long, env = "ANNALS_NOW", value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,7 @@ pub mod fix;
 pub mod fsutil;
 pub mod gate;
 pub mod git;
+pub mod hub;
 pub mod lint;
 pub mod lsp;
 pub mod pattern;

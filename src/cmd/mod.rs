@@ -17,6 +17,7 @@ mod new;
 mod rule;
 mod search;
 mod show;
+mod site;
 mod stale;
 mod status;
 
@@ -233,6 +234,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Hook(a) => hook::run(&app, &a),
         Command::Rule(a) => rule::run(&a),
         Command::Completions(a) => completions::run(&a),
+        Command::Site(a) => site::run(&app, &a),
         Command::Lsp => {
             crate::lsp::run()?;
             Ok(Exit::Clean)

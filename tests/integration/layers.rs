@@ -28,8 +28,9 @@ const LAYERS: &[(&str, u8)] = &[
     ("views", 9),
     ("search", 9),
     ("lsp", 9),
-    ("cli", 10),
-    ("cmd", 11),
+    ("hub", 10),
+    ("cli", 11),
+    ("cmd", 12),
 ];
 
 fn unit_of(module: &str) -> Option<&'static str> {

@@ -8,6 +8,7 @@ mod fix;
 mod formats;
 mod fuzz_regressions;
 mod git;
+mod hub;
 mod layers;
 mod lsp;
 mod props;

@@ -57,6 +57,7 @@ const GROUPS: &[(&str, Scenario)] = &[
     ("fix-rename", Scenario::Handbook),
     ("fix-supersede", Scenario::Handbook),
     ("mv", Scenario::Handbook),
+    ("site", Scenario::Handbook),
     ("init", Scenario::Empty),
     ("madr2", Scenario::Format("madr2")),
     ("madr3", Scenario::Format("madr3")),

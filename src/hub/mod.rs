@@ -1,0 +1,506 @@
+//! The hub: the team's memory as web pages. [`build`] makes every page of the static site
+//! (`annals site`) from a workspace: the async dashboard, an index per kind, a page per
+//! document, tag and person. Everything taken from documents is escaped; no page loads
+//! anything from the network.
+
+pub mod markdown;
+mod page;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::docs::links::{Target, relative, resolve};
+use crate::docs::{Corpus, Document};
+use crate::views::Entry;
+use crate::workspace::Workspace;
+use crate::workspace::practice::Team;
+use page::{esc, layout};
+
+/// Every file of the site by its path in the output folder.
+pub struct Site {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// A document's page.
+pub fn doc_page(doc: &Document) -> String {
+    let stem = doc
+        .path
+        .strip_suffix(".md")
+        .or_else(|| doc.path.strip_suffix(".markdown"))
+        .unwrap_or(&doc.path);
+    format!("docs/{stem}.html")
+}
+
+/// Where a page links to another: relative (the site works from `file://` and any folder),
+/// or under `base` when one is given.
+struct Urls<'a> {
+    from: String,
+    base: Option<&'a str>,
+}
+
+impl Urls<'_> {
+    fn to(&self, page: &str) -> String {
+        match self.base {
+            Some(b) => format!("{}/{page}", b.trim_end_matches('/')),
+            None => relative(&self.from, page),
+        }
+    }
+}
+
+struct DocLinks<'a> {
+    corpus: &'a Corpus,
+    urls: Urls<'a>,
+}
+
+impl markdown::Linker for DocLinks<'_> {
+    fn url(&self, path: &str) -> Option<String> {
+        Some(match self.corpus.document(path) {
+            Some(d) => self.urls.to(&doc_page(d)),
+            None => self.urls.to(&format!("files/{path}")),
+        })
+    }
+}
+
+/// The whole site.
+pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
+    let corpus = &ws.corpus;
+    let mut files = BTreeMap::new();
+    files.insert(
+        "assets/style.css".to_string(),
+        page::STYLE.as_bytes().to_vec(),
+    );
+    // Marks a folder `annals site` may replace.
+    files.insert(
+        ".annals-site".to_string(),
+        b"made by annals site\n".to_vec(),
+    );
+    let urls = |from: &str| Urls {
+        from: from.to_string(),
+        base,
+    };
+    let kinds: Vec<(String, String)> = corpus
+        .config
+        .kinds
+        .iter()
+        .map(|k| (k.name.clone(), format!("kinds/{}.html", k.name)))
+        .collect();
+    let nav = |u: &Urls<'_>| -> String {
+        let mut s = format!("<a href=\"{}\">Home</a>", esc(&u.to("index.html")));
+        for (name, page) in &kinds {
+            s.push_str(&format!(
+                " <a href=\"{}\">{}</a>",
+                esc(&u.to(page)),
+                esc(&page::plural(name))
+            ));
+        }
+        s
+    };
+    let entries = crate::views::entries(corpus);
+    let team = Team::of(&corpus.config);
+    let practice = team.practice(ws, now);
+
+    // Documents (the catalogs in kind folders too: documents link to them), and the
+    // repository files they link to.
+    let mut linked_files = std::collections::BTreeSet::new();
+    for d in corpus.docs.iter().chain(&corpus.catalogs) {
+        let page_path = doc_page(d);
+        let u = urls(&page_path);
+        let linker = DocLinks {
+            corpus,
+            urls: urls(&page_path),
+        };
+        for l in &d.md.links {
+            if let Target::Path { path, .. } = resolve(&d.path, &l.dest)
+                && corpus.document(&path).is_none()
+                && corpus.files.is_file(&path)
+            {
+                linked_files.insert(path);
+            }
+        }
+        let html = document(corpus, ws, d, &u, &linker, &practice);
+        files.insert(
+            page_path.clone(),
+            layout(&title_of(d), &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
+        );
+    }
+    for path in linked_files {
+        if let Ok(bytes) = corpus
+            .config
+            .fs
+            .read(&path, corpus.config.limits.max_file_size)
+        {
+            files.insert(format!("files/{path}"), bytes);
+        }
+    }
+    // An index per kind.
+    for (k, kind) in corpus.config.kinds.iter().enumerate() {
+        let page_path = format!("kinds/{}.html", kind.name);
+        let u = urls(&page_path);
+        let rows: Vec<&Entry<'_>> = entries.iter().filter(|e| e.doc.kind == k).collect();
+        let html = format!(
+            "<h1>{}</h1>\n{}",
+            esc(&page::capitalise(&page::plural(&kind.name))),
+            table(&rows, &u)
+        );
+        files.insert(
+            page_path,
+            layout(
+                &page::plural(&kind.name),
+                &u.to("assets/style.css"),
+                &nav(&u),
+                &html,
+            )
+            .into_bytes(),
+        );
+    }
+    // A page per tag and per person.
+    let mut tags: BTreeMap<String, Vec<&Entry<'_>>> = BTreeMap::new();
+    for e in &entries {
+        for t in &e.tags {
+            tags.entry(t.clone()).or_default().push(e);
+        }
+    }
+    for (tag, rows) in &tags {
+        let page_path = format!("tags/{}.html", page::file_name(tag));
+        let u = urls(&page_path);
+        let mut html = format!("<h1>Tag <code>{}</code></h1>\n", esc(tag));
+        if let Some(desc) = corpus.config.tags.get(tag) {
+            html.push_str(&format!("<p>{}</p>\n", esc(desc)));
+        }
+        html.push_str(&table(rows, &u));
+        files.insert(
+            page_path,
+            layout(tag, &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
+        );
+    }
+    for (key, person) in &corpus.config.people {
+        let page_path = format!("people/{}.html", page::file_name(key));
+        let u = urls(&page_path);
+        let name = person.name.clone().unwrap_or_else(|| key.clone());
+        let owned: Vec<&Entry<'_>> = entries
+            .iter()
+            .filter(|e| e.owner.as_deref() == Some(key.as_str()))
+            .collect();
+        let awaiting: Vec<&Entry<'_>> = entries
+            .iter()
+            .filter(|e| {
+                practice
+                    .awaited(e.doc)
+                    .is_some_and(|a| a.pending.iter().any(|p| p == key))
+            })
+            .collect();
+        let html = format!(
+            "<h1>{}</h1>\n<p><code>{}</code>{}</p>\n<h2>Awaiting their response</h2>\n{}<h2>Owned</h2>\n{}",
+            esc(&name),
+            esc(key),
+            if person.active {
+                ""
+            } else {
+                " · no longer active"
+            },
+            table(&awaiting, &u),
+            table(&owned, &u)
+        );
+        files.insert(
+            page_path,
+            layout(&name, &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
+        );
+    }
+    for (key, team) in &corpus.config.teams {
+        let page_path = format!("people/{}.html", page::file_name(key));
+        let u = urls(&page_path);
+        let name = team.name.clone().unwrap_or_else(|| key.clone());
+        let members: Vec<String> = team.members.iter().map(|m| person_link(m, &u)).collect();
+        let owned: Vec<&Entry<'_>> = entries
+            .iter()
+            .filter(|e| e.owner.as_deref() == Some(key.as_str()))
+            .collect();
+        let html = format!(
+            "<h1>{}</h1>\n<p>Team <code>{}</code>: {}</p>\n<h2>Owned</h2>\n{}",
+            esc(&name),
+            esc(key),
+            members.join(", "),
+            table(&owned, &u)
+        );
+        files.insert(
+            page_path,
+            layout(&name, &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
+        );
+    }
+    // The home page: the team's async dashboard.
+    let u = urls("index.html");
+    let html = dashboard(corpus, &entries, &practice, now, &u);
+    files.insert(
+        "index.html".to_string(),
+        layout(
+            &corpus.config.project.name,
+            &u.to("assets/style.css"),
+            &nav(&u),
+            &html,
+        )
+        .into_bytes(),
+    );
+    Site { files }
+}
+
+fn title_of(d: &Document) -> String {
+    d.title().map_or_else(|| d.path.clone(), str::to_string)
+}
+
+fn doc_link(d: &Document, u: &Urls<'_>) -> String {
+    let label = match &d.id {
+        Some(id) => format!("{id} {}", title_of(d)),
+        None => title_of(d),
+    };
+    format!(
+        "<a href=\"{}\">{}</a>",
+        esc(&u.to(&doc_page(d))),
+        esc(&label)
+    )
+}
+
+fn person_link(key: &str, u: &Urls<'_>) -> String {
+    format!(
+        "<a href=\"{}\">{}</a>",
+        esc(&u.to(&format!("people/{}.html", page::file_name(key)))),
+        esc(key)
+    )
+}
+
+fn tag_link(tag: &str, u: &Urls<'_>) -> String {
+    format!(
+        "<a class=\"tag\" href=\"{}\">{}</a>",
+        esc(&u.to(&format!("tags/{}.html", page::file_name(tag)))),
+        esc(tag)
+    )
+}
+
+fn table(rows: &[&Entry<'_>], u: &Urls<'_>) -> String {
+    if rows.is_empty() {
+        return "<p class=\"empty\">None.</p>\n".to_string();
+    }
+    let mut s = String::from(
+        "<table>\n<thead><tr><th>Document</th><th>Status</th><th>Owner</th><th>Date</th><th>Tags</th></tr></thead>\n<tbody>\n",
+    );
+    for e in rows {
+        let tags: Vec<String> = e.tags.iter().map(|t| tag_link(t, u)).collect();
+        s.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            doc_link(e.doc, u),
+            e.status.as_deref().map_or_else(String::new, |st| format!(
+                "<span class=\"status\">{}</span>",
+                esc(st)
+            )),
+            e.owner
+                .as_deref()
+                .map_or_else(String::new, |o| person_link(o, u)),
+            esc(e.date.as_deref().unwrap_or("")),
+            tags.join(" ")
+        ));
+    }
+    s.push_str("</tbody>\n</table>\n");
+    s
+}
+
+/// A document's page body: metadata, a superseded banner, the text, the backlinks.
+fn document(
+    corpus: &Corpus,
+    ws: &Workspace,
+    d: &Document,
+    u: &Urls<'_>,
+    linker: &DocLinks<'_>,
+    practice: &crate::workspace::practice::Practice<'_>,
+) -> String {
+    let mut s = String::new();
+    let by = d.id_list("superseded_by");
+    if !by.is_empty() {
+        let links: Vec<String> = by
+            .iter()
+            .map(|(v, _)| {
+                corpus
+                    .referenced(d, v)
+                    .map_or_else(|| esc(v), |t| doc_link(t, u))
+            })
+            .collect();
+        s.push_str(&format!(
+            "<p class=\"banner\">Superseded by {}.</p>\n",
+            links.join(", ")
+        ));
+    }
+    s.push_str("<dl class=\"meta\">\n");
+    let mut row = |k: &str, v: String| {
+        if !v.is_empty() {
+            s.push_str(&format!("<dt>{}</dt><dd>{v}</dd>\n", esc(k)));
+        }
+    };
+    row("ID", esc(d.id.as_deref().unwrap_or("")));
+    row("Kind", esc(&corpus.kind_of(d).name));
+    row(
+        "Status",
+        d.status().map_or_else(String::new, |st| {
+            format!("<span class=\"status\">{}</span>", esc(st))
+        }),
+    );
+    row(
+        "Owner",
+        d.str_field("owner")
+            .map_or_else(String::new, |(o, _)| person_link(o, u)),
+    );
+    row("Date", esc(d.str_field("date").map_or("", |(v, _)| v)));
+    let tags: Vec<String> = d
+        .list_field("tags")
+        .iter()
+        .map(|(t, _)| tag_link(t, u))
+        .collect();
+    row("Tags", tags.join(" "));
+    if let Some(f) = ws.git.history.as_ref().and_then(|h| h.get(&d.path)) {
+        let day = |t: i64| {
+            crate::workspace::practice::at(t)
+                .with_timezone(&corpus.config.project.timezone)
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        row(
+            "Created",
+            f.created
+                .as_ref()
+                .map_or_else(String::new, |t| esc(&day(t.time))),
+        );
+        row(
+            "Updated",
+            f.updated().map_or_else(String::new, |t| esc(&day(t.time))),
+        );
+    }
+    if let Some(a) = practice.awaited(d)
+        && !a.pending.is_empty()
+    {
+        let who: Vec<String> = a.pending.iter().map(|p| person_link(p, u)).collect();
+        row(
+            "Awaiting",
+            format!(
+                "{} (due {})",
+                who.join(", "),
+                esc(&a.deadline.format("%Y-%m-%d %H:%M UTC").to_string())
+            ),
+        );
+    }
+    row("File", format!("<code>{}</code>", esc(&d.path)));
+    s.push_str("</dl>\n<article>\n");
+    s.push_str(&markdown::body(corpus, d, linker));
+    s.push_str("</article>\n");
+    let back = backlinks(corpus, d);
+    if !back.is_empty() {
+        s.push_str("<h2 class=\"backlinks\">Linked from</h2>\n<ul>\n");
+        for b in back {
+            s.push_str(&format!("<li>{}</li>\n", doc_link(b, u)));
+        }
+        s.push_str("</ul>\n");
+    }
+    s
+}
+
+/// The documents whose links or ID fields point at `d`, in path order.
+fn backlinks<'c>(corpus: &'c Corpus, d: &Document) -> Vec<&'c Document> {
+    let mut out: Vec<&Document> = corpus
+        .docs
+        .iter()
+        .filter(|o| !std::ptr::eq(*o, d))
+        .filter(|o| {
+            o.md.links.iter().any(|l| {
+                matches!(resolve(&o.path, &l.dest), Target::Path { ref path, .. } if *path == d.path)
+            }) || corpus.kind_of(o).id_fields.iter().any(|f| {
+                o.id_list(f)
+                    .iter()
+                    .any(|(v, _)| corpus.referenced(o, v).is_some_and(|t| std::ptr::eq(t, d)))
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// The home page: what awaits whom (overdue first), upcoming meetings, recent decisions,
+/// stale documents.
+fn dashboard(
+    corpus: &Corpus,
+    entries: &[Entry<'_>],
+    practice: &crate::workspace::practice::Practice<'_>,
+    now: DateTime<Utc>,
+    u: &Urls<'_>,
+) -> String {
+    let mut s = format!("<h1>{}</h1>\n", esc(&corpus.config.project.name));
+    // Awaiting responses.
+    let mut awaiting: Vec<(bool, DateTime<Utc>, &Entry<'_>, Vec<String>)> = entries
+        .iter()
+        .filter_map(|e| {
+            let a = practice.awaited(e.doc)?;
+            (!a.pending.is_empty()).then(|| (now > a.deadline, a.deadline, e, a.pending))
+        })
+        .collect();
+    awaiting.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    s.push_str("<h2>Awaiting responses</h2>\n");
+    if awaiting.is_empty() {
+        s.push_str("<p class=\"empty\">Nothing awaits a response.</p>\n");
+    } else {
+        s.push_str("<ul>\n");
+        for (overdue, deadline, e, pending) in &awaiting {
+            let who: Vec<String> = pending.iter().map(|p| person_link(p, u)).collect();
+            s.push_str(&format!(
+                "<li>{}{} — from {} (due {})</li>\n",
+                if *overdue {
+                    "<strong class=\"overdue\">overdue</strong> "
+                } else {
+                    ""
+                },
+                doc_link(e.doc, u),
+                who.join(", "),
+                esc(&deadline.format("%Y-%m-%d %H:%M UTC").to_string())
+            ));
+        }
+        s.push_str("</ul>\n");
+    }
+    // Upcoming meetings: dated from today on, soonest first.
+    let today = now
+        .with_timezone(&corpus.config.project.timezone)
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut meetings: Vec<&Entry<'_>> = entries
+        .iter()
+        .filter(|e| corpus.kind_of(e.doc).builtin == Some(crate::config::Builtin::Meeting))
+        .filter(|e| e.date.as_deref().is_some_and(|d| d >= today.as_str()))
+        .collect();
+    meetings.sort_by(|a, b| a.date.cmp(&b.date));
+    s.push_str("<h2>Upcoming meetings</h2>\n");
+    s.push_str(&table(&meetings, u));
+    // Recent decisions.
+    let mut decisions: Vec<&Entry<'_>> = entries
+        .iter()
+        .filter(|e| corpus.kind_of(e.doc).builtin == Some(crate::config::Builtin::Decision))
+        .collect();
+    decisions.sort_by(|a, b| b.date.cmp(&a.date).then(a.doc.path.cmp(&b.doc.path)));
+    decisions.truncate(10);
+    s.push_str("<h2>Recent decisions</h2>\n");
+    s.push_str(&table(&decisions, u));
+    // Stale documents.
+    let stale: Vec<(&Entry<'_>, String)> = entries
+        .iter()
+        .filter(|e| e.doc.reads_metadata(corpus.kind_of(e.doc)))
+        .filter_map(|e| practice.staleness(e.doc).map(|why| (e, why)))
+        .collect();
+    s.push_str("<h2>Stale</h2>\n");
+    if stale.is_empty() {
+        s.push_str("<p class=\"empty\">Nothing is stale.</p>\n");
+    } else {
+        s.push_str("<ul>\n");
+        for (e, why) in stale {
+            s.push_str(&format!(
+                "<li>{} — {}</li>\n",
+                doc_link(e.doc, u),
+                esc(&why)
+            ));
+        }
+        s.push_str("</ul>\n");
+    }
+    s
+}
