@@ -96,6 +96,25 @@ pub enum Command {
     Lsp,
     /// Write the hub as a static site: the dashboard, an index per kind, every document
     Site(SiteArgs),
+    /// Serve the hub on this machine, live: pages follow the work tree
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port (0: any free one; the address is printed)
+    #[arg(long, default_value_t = 4807)]
+    pub port: u16,
+    /// The address to listen on; anything but loopback (`127.0.0.1`, `::1`) shares the handbook
+    /// with the network, and annals warns
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// Open the hub in the browser
+    #[arg(long)]
+    pub open: bool,
+    /// The clock for what is overdue, upcoming or stale (RFC 3339, or `YYYY-MM-DD`)
+    #[arg(long, env = "ANNALS_NOW", value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod mv;
 mod new;
 mod rule;
 mod search;
+mod serve;
 mod show;
 mod site;
 mod stale;
@@ -235,6 +236,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Rule(a) => rule::run(&a),
         Command::Completions(a) => completions::run(&a),
         Command::Site(a) => site::run(&app, &a),
+        Command::Serve(a) => serve::run(&app, &a),
         Command::Lsp => {
             crate::lsp::run()?;
             Ok(Exit::Clean)

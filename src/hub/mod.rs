@@ -5,6 +5,7 @@
 
 pub mod markdown;
 mod page;
+pub mod serve;
 
 use std::collections::BTreeMap;
 

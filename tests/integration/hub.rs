@@ -145,3 +145,106 @@ fn base_url_and_what_site_will_not_overwrite() {
     let (code, _, err) = env.run(&["site", "--out", ".git/site"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// `annals serve --port 0` in `root`: the process and its address.
+fn serve(root: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_annals"))
+        .args(["serve", "--port", "0"])
+        .current_dir(root)
+        .env_clear()
+        .env("HOME", root.join(".home"))
+        .env("ANNALS_NOW", "2026-11-25T09:00:00Z")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("serving http://")
+        .unwrap_or_else(|| panic!("{line}"))
+        .trim_end_matches('/')
+        .to_string();
+    (child, addr)
+}
+
+/// One HTTP/1.1 request: (status, headers, body).
+fn http(addr: &str, method: &str, path: &str) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head.to_string(), body.to_string())
+}
+
+#[test]
+fn serve_answers_pages_only_and_follows_the_work_tree() {
+    let env = handbook();
+    let (mut child, addr) = serve(env.root());
+    let (status, head, body) = http(&addr, "GET", "/");
+    assert_eq!(status, 200, "{head}");
+    assert!(body.contains("<h2>Recent decisions</h2>"), "{body}");
+    assert!(head.contains("Content-Security-Policy: default-src 'self'; script-src 'none'"));
+    for page in [
+        "/docs/decisions/0002-use-postgres-for-the-event-store.html",
+        "/kinds/decision.html",
+        "/tags/storage.html",
+        "/people/alice.html",
+        "/assets/style.css",
+    ] {
+        assert_eq!(http(&addr, "GET", page).0, 200, "{page}");
+    }
+    let (status, _, body) = http(&addr, "HEAD", "/kinds/decision.html");
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert_eq!(http(&addr, "POST", "/").0, 405);
+    assert_eq!(http(&addr, "GET", "/nope.html").0, 404);
+    // Nothing outside the site, in any encoding: not the repository's files, not `.git`.
+    for bad in [
+        "/../annals.toml",
+        "/%2e%2e/annals.toml",
+        "/docs/%2e%2e%2f%2e%2e%2fannals.toml",
+        "/docs%2f..%2f..%2fannals.toml",
+        "/%252e%252e/annals.toml",
+        "//etc/passwd",
+        "/annals.toml",
+        "/decisions/0002-use-postgres-for-the-event-store.md",
+        "/.annals-site",
+        "/docs/",
+    ] {
+        let (status, _, body) = http(&addr, "GET", bad);
+        assert_eq!(status, 404, "{bad}");
+        assert!(
+            !body.contains("[project]") && !body.contains("title:"),
+            "{bad}: {body}"
+        );
+    }
+    // An edit shows on the next request.
+    let adr2 = "decisions/0002-use-postgres-for-the-event-store.md";
+    env.write(
+        adr2,
+        &env.read(adr2).replace(
+            "title: Use Postgres for the event store",
+            "title: Use Postgres for every event",
+        ),
+    );
+    let (_, _, body) = http(
+        &addr,
+        "GET",
+        "/docs/decisions/0002-use-postgres-for-the-event-store.html",
+    );
+    assert!(body.contains("Use Postgres for every event"), "{body}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
