@@ -40,18 +40,37 @@ pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
         };
         let _ = std::process::Command::new(opener).arg(&url).spawn();
     }
-    let mut built: Option<(u64, crate::hub::Site)> = None;
+    let mut built: Option<(u64, crate::hub::Site, crate::workspace::Workspace)> = None;
     for request in server.incoming_requests() {
         // Pages reflect the work tree on the next request: the site is made again when a
         // document or the configuration changed since it was made.
         let stamp = fingerprint(&cfg);
-        if built.as_ref().is_none_or(|(s, _)| *s != stamp) {
+        if built.as_ref().is_none_or(|(s, _, _)| *s != stamp) {
             let now = super::check::parse_now(args.now.as_deref())?;
             let ws = app.workspace(app.config()?, Mode::WorkTree, true)?;
-            built = Some((stamp, crate::hub::build(&ws, now, None)));
+            let site = crate::hub::build(&ws, now, None);
+            built = Some((stamp, site, ws));
         }
-        let Some((_, site)) = &built else { continue };
-        let a = answer(site, request.method().as_str(), request.url());
+        let Some((_, site, ws)) = &built else {
+            continue;
+        };
+        let search = |q: &str| {
+            let found = crate::search::SearchIndex::open_fresh(&cfg)
+                .map_err(|e| e.to_string())
+                .and_then(|index| {
+                    crate::search::search(
+                        &index,
+                        &crate::search::SearchOptions {
+                            query: q.to_string(),
+                            limit: 50,
+                            ..Default::default()
+                        },
+                    )
+                    .map_err(|e| e.to_string())
+                });
+            crate::hub::search_page(&ws.corpus, q, Some(found))
+        };
+        let a = answer(site, request.method().as_str(), request.url(), &search);
         let mut response = tiny_http::Response::from_data(a.body).with_status_code(a.status);
         let mut headers = vec![("Content-Type", a.content_type)];
         headers.extend_from_slice(HEADERS);

@@ -80,23 +80,7 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
         from: from.to_string(),
         base,
     };
-    let kinds: Vec<(String, String)> = corpus
-        .config
-        .kinds
-        .iter()
-        .map(|k| (k.name.clone(), format!("kinds/{}.html", k.name)))
-        .collect();
-    let nav = |u: &Urls<'_>| -> String {
-        let mut s = format!("<a href=\"{}\">Home</a>", esc(&u.to("index.html")));
-        for (name, page) in &kinds {
-            s.push_str(&format!(
-                " <a href=\"{}\">{}</a>",
-                esc(&u.to(page)),
-                esc(&page::plural(name))
-            ));
-        }
-        s
-    };
+    let nav = |u: &Urls<'_>| nav(corpus, u);
     let entries = crate::views::entries(corpus);
     let team = Team::of(&corpus.config);
     let practice = team.practice(ws, now);
@@ -229,6 +213,10 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
             layout(&name, &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
         );
     }
+    files.insert(
+        "search.html".to_string(),
+        search_page(corpus, "", None).into_bytes(),
+    );
     // The home page: the team's async dashboard.
     let u = urls("index.html");
     let html = dashboard(corpus, &entries, &practice, now, &u);
@@ -243,6 +231,102 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
         .into_bytes(),
     );
     Site { files }
+}
+
+/// The bar atop every page: home, an index per kind, the search form.
+fn nav(corpus: &Corpus, u: &Urls<'_>) -> String {
+    let mut s = format!("<a href=\"{}\">Home</a>", esc(&u.to("index.html")));
+    for k in &corpus.config.kinds {
+        s.push_str(&format!(
+            " <a href=\"{}\">{}</a>",
+            esc(&u.to(&format!("kinds/{}.html", k.name))),
+            esc(&page::plural(&k.name))
+        ));
+    }
+    s.push_str(&format!(
+        " <form role=\"search\" action=\"{}\" method=\"get\"><input type=\"search\" name=\"q\" \
+         aria-label=\"Search\" placeholder=\"Search\"></form>",
+        esc(&u.to("search.html"))
+    ));
+    s
+}
+
+/// The search page: the form, and what `query` found (under `annals serve`, from the
+/// tantivy index, with the same query language and filters as `annals search`).
+pub fn search_page(
+    corpus: &Corpus,
+    query: &str,
+    found: Option<Result<crate::search::Searched, String>>,
+) -> String {
+    let u = Urls {
+        from: "search.html".to_string(),
+        base: None,
+    };
+    let mut s = format!(
+        "<h1>Search</h1>\n<form role=\"search\" action=\"search.html\" method=\"get\">\
+         <input type=\"search\" name=\"q\" value=\"{}\" aria-label=\"Search\"> \
+         <button>Search</button></form>\n",
+        esc(query)
+    );
+    match found {
+        None => s.push_str(
+            "<p class=\"empty\">Search needs <code>annals serve</code>: this static site has no \
+             server to ask.</p>\n",
+        ),
+        Some(Err(e)) => s.push_str(&format!("<p class=\"empty\">{}</p>\n", esc(&e))),
+        Some(Ok(found)) if found.hits.is_empty() => {
+            s.push_str(&format!(
+                "<p class=\"empty\">No document matches <code>{}</code>.</p>\n",
+                esc(query)
+            ));
+        }
+        Some(Ok(found)) => {
+            s.push_str(&format!(
+                "<p>{} of {} results</p>\n<ol class=\"hits\">\n",
+                found.hits.len(),
+                found.total
+            ));
+            for h in &found.hits {
+                let title = match &h.id {
+                    Some(id) => format!("{id} {}", h.title),
+                    None => h.title.clone(),
+                };
+                let href = corpus
+                    .document(&h.path)
+                    .map_or_else(|| "#".to_string(), |d| u.to(&doc_page(d)));
+                s.push_str(&format!(
+                    "<li><a href=\"{}\">{}</a><p>{}</p></li>\n",
+                    esc(&href),
+                    esc(&title),
+                    marked(&h.snippet, &h.highlights)
+                ));
+            }
+            s.push_str("</ol>\n");
+        }
+    }
+    layout("Search", &u.to("assets/style.css"), &nav(corpus, &u), &s)
+}
+
+/// A snippet with its matched ranges in `<mark>`, everything escaped.
+fn marked(snippet: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at
+            || r.end > snippet.len()
+            || !snippet.is_char_boundary(r.start)
+            || !snippet.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        out.push_str(&esc(&snippet[at..r.start]));
+        out.push_str("<mark>");
+        out.push_str(&esc(&snippet[r.clone()]));
+        out.push_str("</mark>");
+        at = r.end;
+    }
+    out.push_str(&esc(&snippet[at..]));
+    out
 }
 
 fn title_of(d: &Document) -> String {

@@ -64,7 +64,10 @@ pub const STYLE: &str = r#":root { --fg: #1f2328; --bg: #ffffff; --muted: #59636
 }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--fg); background: var(--bg); font: 16px/1.6 system-ui, -apple-system, "Segoe UI", sans-serif; }
-nav { padding: .6rem 1rem; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: 1rem; }
+nav { padding: .6rem 1rem; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; }
+nav form { margin-left: auto; }
+input, button { font: inherit; color: inherit; background: var(--bg); border: 1px solid var(--line); padding: .2rem .4rem; }
+mark { background: #fff8c5; color: #1f2328; }
 main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
 a { color: var(--accent); }
 a:focus { outline: 2px solid var(--accent); outline-offset: 2px; }

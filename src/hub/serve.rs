@@ -78,14 +78,37 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// The answer to `method url`.
-pub fn answer(site: &Site, method: &str, url: &str) -> Answer {
+/// The value of the query parameter `name` in `url` (`+` and `%XX` decoded).
+pub fn param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1.split('#').next().unwrap_or("");
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k == name).then(|| {
+            percent_decode_str(&v.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+    })
+}
+
+/// The answer to `method url`; `search` makes the search page for a query.
+pub fn answer(site: &Site, method: &str, url: &str, search: &dyn Fn(&str) -> String) -> Answer {
     if method != "GET" && method != "HEAD" {
         return text(405, "only GET and HEAD");
     }
     let Some(path) = site_path(url) else {
         return text(404, "not found");
     };
+    if path == "search.html"
+        && let Some(q) = param(url, "q").filter(|q| !q.trim().is_empty())
+    {
+        let body = search(&q).into_bytes();
+        return Answer {
+            status: 200,
+            content_type: content_type(&path),
+            body: if method == "HEAD" { Vec::new() } else { body },
+        };
+    }
     match site.files.get(&path) {
         Some(body) => Answer {
             status: 200,

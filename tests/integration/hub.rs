@@ -56,6 +56,8 @@ fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
     assert!(site.contains_key("kinds/decision.html"));
     assert!(site.contains_key("tags/storage.html"));
     assert!(site.contains_key("people/alice.html"));
+    let search = String::from_utf8(site["search.html"].clone()).unwrap();
+    assert!(search.contains("Search needs <code>annals serve</code>"));
     let mut checked = 0;
     for (page, bytes) in &site {
         if Path::new(page).extension().is_none_or(|e| e != "html") {
@@ -230,6 +232,18 @@ fn serve_answers_pages_only_and_follows_the_work_tree() {
             "{bad}: {body}"
         );
     }
+    // Search: the index, its query language, snippets with the matches marked; a query is
+    // shown escaped.
+    let (status, _, body) = http(&addr, "GET", "/search.html?q=postgres+tag%3Astorage");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("href=\"docs/decisions/0002-use-postgres-for-the-event-store.html\""),
+        "{body}"
+    );
+    assert!(body.contains("<mark>"), "{body}");
+    let (_, _, body) = http(&addr, "GET", "/search.html?q=%3Cscript%3Ezebra");
+    assert!(!body.contains("<script>"), "{body}");
+    assert!(body.contains("&lt;script&gt;zebra"), "{body}");
     // An edit shows on the next request.
     let adr2 = "decisions/0002-use-postgres-for-the-event-store.md";
     env.write(
