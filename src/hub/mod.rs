@@ -5,6 +5,7 @@
 
 pub mod markdown;
 mod page;
+pub mod search;
 pub mod serve;
 
 use std::collections::BTreeMap;
@@ -217,6 +218,23 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
         "search.html".to_string(),
         search_page(corpus, "", None).into_bytes(),
     );
+    let search_urls = urls("search.html");
+    let pages: Vec<(String, String, String)> = corpus
+        .docs
+        .iter()
+        .map(|d| {
+            (
+                search_urls.to(&doc_page(d)),
+                d.id.clone().unwrap_or_default(),
+                title_of(d),
+            )
+        })
+        .collect();
+    files.extend(search::index(corpus, &pages));
+    files.insert(
+        "search/search.js".to_string(),
+        search::SCRIPT.as_bytes().to_vec(),
+    );
     // The home page: the team's async dashboard.
     let u = urls("index.html");
     let html = dashboard(corpus, &entries, &practice, now, &u);
@@ -264,14 +282,16 @@ pub fn search_page(
     };
     let mut s = format!(
         "<h1>Search</h1>\n<form role=\"search\" action=\"search.html\" method=\"get\">\
-         <input type=\"search\" name=\"q\" value=\"{}\" aria-label=\"Search\"> \
+         <input type=\"search\" id=\"q\" name=\"q\" value=\"{}\" aria-label=\"Search\"> \
          <button>Search</button></form>\n",
         esc(query)
     );
     match found {
+        // The static site: its own index, searched in the page.
         None => s.push_str(
-            "<p class=\"empty\">Search needs <code>annals serve</code>: this static site has no \
-             server to ask.</p>\n",
+            "<div id=\"results\" aria-live=\"polite\"><noscript><p class=\"empty\">Search runs \
+             in the page: it needs JavaScript (or <code>annals serve</code>).</p></noscript></div>\n\
+             <script src=\"search/search.js\"></script>\n",
         ),
         Some(Err(e)) => s.push_str(&format!("<p class=\"empty\">{}</p>\n", esc(&e))),
         Some(Ok(found)) if found.hits.is_empty() => {
