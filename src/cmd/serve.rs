@@ -40,18 +40,26 @@ pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
         };
         let _ = std::process::Command::new(opener).arg(&url).spawn();
     }
-    let mut built: Option<(u64, crate::hub::Site, crate::workspace::Workspace)> = None;
+    let mut built: Option<(crate::hub::Site, crate::workspace::Workspace)> = None;
+    // A watcher tells whether anything changed; without one, a look at every document.
+    let mut fresh = Fresh::new(&cfg);
+    let mut stamp = 0;
     for request in server.incoming_requests() {
         // Pages reflect the work tree on the next request: the site is made again when a
         // document or the configuration changed since it was made.
-        let stamp = fingerprint(&cfg);
-        if built.as_ref().is_none_or(|(s, _, _)| *s != stamp) {
+        let changed = if let Some(f) = &mut fresh {
+            f.changed()
+        } else {
+            let now = fingerprint(&cfg);
+            std::mem::replace(&mut stamp, now) != now
+        };
+        if changed || built.is_none() {
             let now = super::check::parse_now(args.now.as_deref())?;
             let ws = app.workspace(app.config()?, Mode::WorkTree, true)?;
             let site = crate::hub::build(&ws, now, None);
-            built = Some((stamp, site, ws));
+            built = Some((site, ws));
         }
-        let Some((_, site, ws)) = &built else {
+        let Some((site, ws)) = &built else {
             continue;
         };
         let search = |q: &str| {
@@ -85,6 +93,92 @@ pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
         let _ = request.respond(response);
     }
     Ok(Exit::Clean)
+}
+
+/// Whether the work tree changed, from a file-system watcher: a request writes a cookie
+/// file and waits for its own event, and since events arrive in order, every change made
+/// before the request has been seen by then (as `annals index --watch` does, after
+/// watchman).
+struct Fresh {
+    events: std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    _watcher: notify::RecommendedWatcher,
+    cookies: std::path::PathBuf,
+    /// What does not change the pages: git's folder, the search index, the cookies.
+    ignored: Vec<std::path::PathBuf>,
+    next: u64,
+}
+
+const COOKIE: &str = "annals-serve-cookie-";
+
+impl Fresh {
+    fn new(cfg: &crate::config::Config) -> Option<Fresh> {
+        use notify::Watcher;
+        let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let root = canonical(&cfg.root);
+        let index = crate::search::index_dir(&cfg.root);
+        std::fs::create_dir_all(&index).ok()?;
+        let cookies = canonical(index.parent()?);
+        let (tx, events) = std::sync::mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |e| {
+            let _ = tx.send(e);
+        })
+        .ok()?;
+        watcher.watch(&root, notify::RecursiveMode::Recursive).ok()?;
+        if !cookies.starts_with(&root) {
+            watcher
+                .watch(&cookies, notify::RecursiveMode::NonRecursive)
+                .ok()?;
+        }
+        let mut ignored = vec![canonical(&index)];
+        ignored.extend(crate::git::Git::open(&cfg.root).map(|g| canonical(g.git_dir())));
+        Some(Fresh {
+            events,
+            _watcher: watcher,
+            cookies,
+            ignored,
+            next: 0,
+        })
+    }
+
+    /// Whether anything that makes the pages changed since the last call.
+    fn changed(&mut self) -> bool {
+        let cookie = self
+            .cookies
+            .join(format!("{COOKIE}{}-{}", std::process::id(), self.next));
+        self.next += 1;
+        if std::fs::write(&cookie, b"").is_err() {
+            return true;
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        let mut changed = false;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(Ok(event)) => {
+                    if matches!(event.kind, notify::EventKind::Access(_)) {
+                        continue;
+                    }
+                    let mine = event.paths.contains(&cookie);
+                    changed |= event.paths.iter().any(|p| {
+                        !p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with(COOKIE))
+                            && !self.ignored.iter().any(|i| p.starts_with(i))
+                    });
+                    if mine {
+                        break;
+                    }
+                }
+                // An overflow or an error, or no cookie in time: anything may have changed.
+                Ok(Err(_)) => changed = true,
+                Err(_) => {
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        let _ = std::fs::remove_file(&cookie);
+        changed
+    }
 }
 
 /// What the site is made from: every document's and catalog's path, size and modification

@@ -83,6 +83,7 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
     };
     let nav = |u: &Urls<'_>| nav(corpus, u);
     let entries = crate::views::entries(corpus);
+    let back = backlinks(corpus);
     let team = Team::of(&corpus.config);
     let practice = team.practice(ws, now);
 
@@ -104,7 +105,7 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
                 linked_files.insert(path);
             }
         }
-        let html = document(corpus, ws, d, &u, &linker, &practice);
+        let html = document(&back, corpus, ws, d, &u, &linker, &practice);
         files.insert(
             page_path.clone(),
             layout(&title_of(d), &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
@@ -410,6 +411,7 @@ fn table(rows: &[&Entry<'_>], u: &Urls<'_>) -> String {
 
 /// A document's page body: metadata, a superseded banner, the text, the backlinks.
 fn document(
+    back: &BTreeMap<&str, Vec<&Document>>,
     corpus: &Corpus,
     ws: &Workspace,
     d: &Document,
@@ -494,7 +496,7 @@ fn document(
     s.push_str("</dl>\n<article>\n");
     s.push_str(&markdown::body(corpus, d, linker));
     s.push_str("</article>\n");
-    let back = backlinks(corpus, d);
+    let back = back.get(d.path.as_str()).map_or(&[][..], Vec::as_slice);
     if !back.is_empty() {
         s.push_str("<h2 class=\"backlinks\">Linked from</h2>\n<ul>\n");
         for b in back {
@@ -505,23 +507,37 @@ fn document(
     s
 }
 
-/// The documents whose links or ID fields point at `d`, in path order.
-fn backlinks<'c>(corpus: &'c Corpus, d: &Document) -> Vec<&'c Document> {
-    let mut out: Vec<&Document> = corpus
-        .docs
-        .iter()
-        .filter(|o| !std::ptr::eq(*o, d))
-        .filter(|o| {
-            o.md.links.iter().any(|l| {
-                matches!(resolve(&o.path, &l.dest), Target::Path { ref path, .. } if *path == d.path)
-            }) || corpus.kind_of(o).id_fields.iter().any(|f| {
-                o.id_list(f)
-                    .iter()
-                    .any(|(v, _)| corpus.referenced(o, v).is_some_and(|t| std::ptr::eq(t, d)))
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| a.path.cmp(&b.path));
+/// For every document, the documents whose links or ID fields point at it, in path order:
+/// one pass over every reference.
+fn backlinks(corpus: &Corpus) -> BTreeMap<&str, Vec<&Document>> {
+    let mut out: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
+    for o in &corpus.docs {
+        let mut targets: Vec<&str> = Vec::new();
+        for l in &o.md.links {
+            if let Target::Path { path, .. } = resolve(&o.path, &l.dest)
+                && let Some(t) = corpus.document(&path)
+            {
+                targets.push(&t.path);
+            }
+        }
+        for f in &corpus.kind_of(o).id_fields {
+            for (v, _) in o.id_list(f) {
+                if let Some(t) = corpus.referenced(o, &v) {
+                    targets.push(&t.path);
+                }
+            }
+        }
+        targets.sort_unstable();
+        targets.dedup();
+        for t in targets {
+            if t != o.path {
+                out.entry(t).or_default().push(o);
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     out
 }
 

@@ -126,6 +126,8 @@ pub const SCRIPT: &str = r"(function () {
       ol.appendChild(li);
     });
     out.appendChild(ol);
+    // When the results were shown, in milliseconds since the page was asked for.
+    out.setAttribute('data-ms', String(Math.round(performance.now())));
   }
   load('search/docs.js');
   words.map(name).filter(function (v, i, a) { return a.indexOf(v) === i; })
