@@ -123,7 +123,9 @@ impl Fresh {
             let _ = tx.send(e);
         })
         .ok()?;
-        watcher.watch(&root, notify::RecursiveMode::Recursive).ok()?;
+        watcher
+            .watch(&root, notify::RecursiveMode::Recursive)
+            .ok()?;
         if !cookies.starts_with(&root) {
             watcher
                 .watch(&cookies, notify::RecursiveMode::NonRecursive)
