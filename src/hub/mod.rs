@@ -120,26 +120,90 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
             files.insert(format!("files/{path}"), bytes);
         }
     }
-    // An index per kind.
+    // An index per kind, with a page per status and per order (no script needed): by date
+    // (the index itself), by creation and by last update (from history).
+    let touched = |e: &Entry<'_>, created: bool| {
+        ws.git
+            .history
+            .as_ref()
+            .and_then(|h| h.get(&e.doc.path))
+            .and_then(|f| {
+                if created {
+                    f.created.as_ref()
+                } else {
+                    f.updated()
+                }
+            })
+            .map_or(i64::MIN, |t| t.time)
+    };
     for (k, kind) in corpus.config.kinds.iter().enumerate() {
-        let page_path = format!("kinds/{}.html", kind.name);
-        let u = urls(&page_path);
-        let rows: Vec<&Entry<'_>> = entries.iter().filter(|e| e.doc.kind == k).collect();
-        let html = format!(
-            "<h1>{}</h1>\n{}",
-            esc(&page::capitalise(&page::plural(&kind.name))),
-            table(&rows, &u)
-        );
-        files.insert(
-            page_path,
-            layout(
-                &page::plural(&kind.name),
-                &u.to("assets/style.css"),
-                &nav(&u),
-                &html,
-            )
-            .into_bytes(),
-        );
+        let all: Vec<&Entry<'_>> = entries.iter().filter(|e| e.doc.kind == k).collect();
+        let mut statuses: Vec<&str> = all.iter().filter_map(|e| e.status.as_deref()).collect();
+        statuses.sort_unstable();
+        statuses.dedup();
+        let title = page::capitalise(&page::plural(&kind.name));
+        let mut pages: Vec<(String, String, Vec<&Entry<'_>>)> = vec![(
+            format!("kinds/{}.html", kind.name),
+            "newest first".to_string(),
+            all.clone(),
+        )];
+        for (order, created) in [("created", true), ("updated", false)] {
+            let mut rows = all.clone();
+            rows.sort_by_key(|e| std::cmp::Reverse(touched(e, created)));
+            pages.push((
+                format!("kinds/{}-{order}.html", kind.name),
+                format!("by {order}, newest first"),
+                rows,
+            ));
+        }
+        for st in &statuses {
+            let rows = all
+                .iter()
+                .copied()
+                .filter(|e| e.status.as_deref() == Some(*st))
+                .collect();
+            pages.push((
+                format!("kinds/{}-status-{}.html", kind.name, page::file_name(st)),
+                format!("status {st}"),
+                rows,
+            ));
+        }
+        for (page_path, what, rows) in &pages {
+            let u = urls(page_path);
+            let mut filters = format!(
+                "<p class=\"filters\">Order: <a href=\"{}\">date</a> · <a href=\"{}\">created</a> · \
+                 <a href=\"{}\">updated</a>",
+                esc(&u.to(&format!("kinds/{}.html", kind.name))),
+                esc(&u.to(&format!("kinds/{}-created.html", kind.name))),
+                esc(&u.to(&format!("kinds/{}-updated.html", kind.name)))
+            );
+            if !statuses.is_empty() {
+                filters.push_str(" — Status:");
+                for st in &statuses {
+                    filters.push_str(&format!(
+                        " <a href=\"{}\">{}</a>",
+                        esc(&u.to(&format!(
+                            "kinds/{}-status-{}.html",
+                            kind.name,
+                            page::file_name(st)
+                        ))),
+                        esc(st)
+                    ));
+                }
+            }
+            filters.push_str("</p>\n");
+            let html = format!(
+                "<h1>{}</h1>\n<p class=\"empty\">{} ({})</p>\n{filters}{}",
+                esc(&title),
+                esc(what),
+                rows.len(),
+                table(rows, &u)
+            );
+            files.insert(
+                page_path.clone(),
+                layout(&title, &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
+            );
+        }
     }
     // A page per tag and per person.
     let mut tags: BTreeMap<String, Vec<&Entry<'_>>> = BTreeMap::new();
@@ -219,6 +283,28 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
         "search.html".to_string(),
         search_page(corpus, "", None).into_bytes(),
     );
+    let u = urls("graph.html");
+    files.insert(
+        "graph.html".to_string(),
+        layout(
+            "Decision graph",
+            &u.to("assets/style.css"),
+            &nav(&u),
+            &graph(corpus, &u),
+        )
+        .into_bytes(),
+    );
+    let u = urls("timeline.html");
+    files.insert(
+        "timeline.html".to_string(),
+        layout(
+            "Timeline",
+            &u.to("assets/style.css"),
+            &nav(&u),
+            &timeline(&entries, &u),
+        )
+        .into_bytes(),
+    );
     let search_urls = urls("search.html");
     let pages: Vec<(String, String, String)> = corpus
         .docs
@@ -252,7 +338,8 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
     Site { files }
 }
 
-/// The bar atop every page: home, an index per kind, the search form.
+/// The bar atop every page: home, an index per kind, the graph, the timeline, the search
+/// form.
 fn nav(corpus: &Corpus, u: &Urls<'_>) -> String {
     let mut s = format!("<a href=\"{}\">Home</a>", esc(&u.to("index.html")));
     for k in &corpus.config.kinds {
@@ -262,6 +349,11 @@ fn nav(corpus: &Corpus, u: &Urls<'_>) -> String {
             esc(&page::plural(&k.name))
         ));
     }
+    s.push_str(&format!(
+        " <a href=\"{}\">graph</a> <a href=\"{}\">timeline</a>",
+        esc(&u.to("graph.html")),
+        esc(&u.to("timeline.html"))
+    ));
     s.push_str(&format!(
         " <form role=\"search\" action=\"{}\" method=\"get\"><input type=\"search\" name=\"q\" \
          aria-label=\"Search\" placeholder=\"Search\"></form>",
@@ -326,6 +418,75 @@ pub fn search_page(
         }
     }
     layout("Search", &u.to("assets/style.css"), &nav(corpus, &u), &s)
+}
+
+/// The decision graph as an ordered list, drawn without network access or a layout engine:
+/// each decision (by ID) with what it supersedes, relates to and links to, and what links to
+/// it from other kinds.
+fn graph(corpus: &Corpus, u: &Urls<'_>) -> String {
+    let kind = corpus
+        .config
+        .kinds
+        .iter()
+        .position(|k| k.id.is_some())
+        .unwrap_or(0);
+    let g = crate::views::graph::build(corpus, kind, true);
+    let link_to = |identity: &str| {
+        corpus
+            .find(identity)
+            .map_or_else(|| esc(identity), |d| doc_link(d, u))
+    };
+    let mut s = String::from("<h1>Decision graph</h1>\n<ol class=\"graph\">\n");
+    for n in &g.nodes {
+        let me = n.doc.identity();
+        s.push_str(&format!("<li>{}", doc_link(n.doc, u)));
+        let out: Vec<String> = g
+            .edges
+            .iter()
+            .filter(|(from, _, _)| from == me)
+            .map(|(_, rel, to)| format!("{} {}", esc(rel), link_to(to)))
+            .collect();
+        let incoming: Vec<String> = g
+            .edges
+            .iter()
+            .filter(|(_, _, to)| to == me)
+            .map(|(from, rel, _)| format!("{} from {}", esc(rel), link_to(from)))
+            .collect();
+        if !out.is_empty() || !incoming.is_empty() {
+            s.push_str("<ul>");
+            for e in out.iter().chain(&incoming) {
+                s.push_str(&format!("<li>{e}</li>"));
+            }
+            s.push_str("</ul>");
+        }
+        s.push_str("</li>\n");
+    }
+    s.push_str("</ol>\n");
+    s
+}
+
+/// Every document by its date, newest first, a heading per month.
+fn timeline(entries: &[Entry<'_>], u: &Urls<'_>) -> String {
+    let mut dated: Vec<&Entry<'_>> = entries.iter().filter(|e| e.date.is_some()).collect();
+    dated.sort_by(|a, b| b.date.cmp(&a.date).then(a.doc.path.cmp(&b.doc.path)));
+    let mut s = String::from("<h1>Timeline</h1>\n");
+    let mut month = String::new();
+    for e in dated {
+        let date = e.date.as_deref().unwrap_or_default();
+        let m = date.get(..7).unwrap_or(date);
+        if m != month {
+            if !month.is_empty() {
+                s.push_str("</ul>\n");
+            }
+            s.push_str(&format!("<h2>{}</h2>\n<ul>\n", esc(m)));
+            month = m.to_string();
+        }
+        s.push_str(&format!("<li>{} {}</li>\n", esc(date), doc_link(e.doc, u)));
+    }
+    if !month.is_empty() {
+        s.push_str("</ul>\n");
+    }
+    s
 }
 
 /// A snippet with its matched ranges in `<mark>`, everything escaped.

@@ -56,6 +56,23 @@ fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
     assert!(site.contains_key("kinds/decision.html"));
     assert!(site.contains_key("tags/storage.html"));
     assert!(site.contains_key("people/alice.html"));
+    // The graph and the timeline, and a kind's pages per status and order.
+    let graph = String::from_utf8(site["graph.html"].clone()).unwrap();
+    assert!(graph.contains("supersedes"), "{graph}");
+    let timeline = String::from_utf8(site["timeline.html"].clone()).unwrap();
+    assert!(timeline.contains("<h2>2026-11</h2>"), "{timeline}");
+    for page in [
+        "kinds/decision-created.html",
+        "kinds/decision-updated.html",
+        "kinds/decision-status-accepted.html",
+    ] {
+        assert!(site.contains_key(page), "{page}");
+    }
+    let accepted = String::from_utf8(site["kinds/decision-status-accepted.html"].clone()).unwrap();
+    assert!(
+        accepted.contains("ADR-0002") && !accepted.contains(">ADR-0010 "),
+        "{accepted}"
+    );
     let search = String::from_utf8(site["search.html"].clone()).unwrap();
     assert!(search.contains("<script src=\"search/search.js\"></script>"));
     assert!(site.contains_key("search/docs.js") && site.contains_key("search/w-po.js"));
