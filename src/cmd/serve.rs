@@ -44,7 +44,27 @@ pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
     // A watcher tells whether anything changed; without one, a look at every document.
     let mut fresh = Fresh::new(&cfg);
     let mut stamp = 0;
+    // Open pages listen on `/events` (server-sent events) and reload when a file changes: a
+    // watcher of their own asks every 300 ms.
+    let listeners: Listeners = std::sync::Arc::default();
+    if let Some(mut watch) = Fresh::new(&cfg) {
+        let listeners = listeners.clone();
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                if watch.changed()
+                    && let Ok(mut l) = listeners.lock()
+                {
+                    l.retain(|tx| tx.send(()).is_ok());
+                }
+            }
+        });
+    }
     for request in server.incoming_requests() {
+        if request.method() == &tiny_http::Method::Get && request.url() == "/events" {
+            events(request, &listeners);
+            continue;
+        }
         // Pages reflect the work tree on the next request: the site is made again when a
         // document or the configuration changed since it was made.
         let changed = if let Some(f) = &mut fresh {
@@ -93,6 +113,35 @@ pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
         let _ = request.respond(response);
     }
     Ok(Exit::Clean)
+}
+
+/// The open pages' event streams.
+type Listeners = std::sync::Arc<std::sync::Mutex<Vec<std::sync::mpsc::Sender<()>>>>;
+
+/// An event stream: `reload` each time a file changes, until the page goes away.
+fn events(request: tiny_http::Request, listeners: &Listeners) {
+    use std::io::Write;
+    let (tx, rx) = std::sync::mpsc::channel();
+    if let Ok(mut l) = listeners.lock() {
+        l.push(tx);
+    }
+    let mut w = request.into_writer();
+    std::thread::spawn(move || {
+        let mut send = |text: &str| w.write_all(text.as_bytes()).and_then(|()| w.flush());
+        let mut head = String::from("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n");
+        for (k, v) in HEADERS {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("Cache-Control: no-cache\r\n\r\n: listening\n\n");
+        if send(&head).is_err() {
+            return;
+        }
+        while rx.recv().is_ok() {
+            if send("data: reload\n\n").is_err() {
+                return;
+            }
+        }
+    });
 }
 
 /// Whether the work tree changed, from a file-system watcher: a request writes a cookie

@@ -15,12 +15,12 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
-/// Headers every answer carries: nothing runs, nothing is sniffed, nothing comes from
-/// elsewhere.
+/// Headers every answer carries: only the hub's own scripts run (live reload, the static
+/// search), nothing is sniffed, nothing comes from elsewhere.
 pub const HEADERS: &[(&str, &str)] = &[
     (
         "Content-Security-Policy",
-        "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'",
+        "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'",
     ),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
@@ -91,6 +91,19 @@ pub fn param(url: &str, name: &str) -> Option<String> {
     })
 }
 
+/// The script `annals serve` adds to every page: reload when a file changed.
+pub const LIVE: &str =
+    "new EventSource('/events').onmessage = function () { location.reload(); };\n";
+
+/// A page as served: with the live-reload script.
+fn live(mut html: Vec<u8>) -> Vec<u8> {
+    const TAG: &[u8] = b"<script src=\"/assets/live.js\"></script>\n</body>";
+    if let Some(at) = html.windows(7).rposition(|w| w == b"</body>") {
+        html.splice(at..at + 7, TAG.iter().copied());
+    }
+    html
+}
+
 /// The answer to `method url`; `search` makes the search page for a query.
 pub fn answer(site: &Site, method: &str, url: &str, search: &dyn Fn(&str) -> String) -> Answer {
     if method != "GET" && method != "HEAD" {
@@ -102,11 +115,22 @@ pub fn answer(site: &Site, method: &str, url: &str, search: &dyn Fn(&str) -> Str
     if path == "search.html"
         && let Some(q) = param(url, "q").filter(|q| !q.trim().is_empty())
     {
-        let body = search(&q).into_bytes();
+        let body = live(search(&q).into_bytes());
         return Answer {
             status: 200,
             content_type: content_type(&path),
             body: if method == "HEAD" { Vec::new() } else { body },
+        };
+    }
+    if path == "assets/live.js" {
+        return Answer {
+            status: 200,
+            content_type: "text/javascript; charset=utf-8",
+            body: if method == "HEAD" {
+                Vec::new()
+            } else {
+                LIVE.as_bytes().to_vec()
+            },
         };
     }
     match site.files.get(&path) {
@@ -115,6 +139,8 @@ pub fn answer(site: &Site, method: &str, url: &str, search: &dyn Fn(&str) -> Str
             content_type: content_type(&path),
             body: if method == "HEAD" {
                 Vec::new()
+            } else if content_type(&path).starts_with("text/html") {
+                live(body.clone())
             } else {
                 body.clone()
             },

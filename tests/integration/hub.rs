@@ -216,7 +216,28 @@ fn serve_answers_pages_only_and_follows_the_work_tree() {
     let (status, head, body) = http(&addr, "GET", "/");
     assert_eq!(status, 200, "{head}");
     assert!(body.contains("<h2>Recent decisions</h2>"), "{body}");
-    assert!(head.contains("Content-Security-Policy: default-src 'self'; script-src 'none'"));
+    assert!(head.contains("Content-Security-Policy: default-src 'self'; script-src 'self'"));
+    // Open pages reload when a file changes: the page listens, and the stream says so.
+    assert!(body.contains("<script src=\"/assets/live.js\"></script>"));
+    assert!(
+        http(&addr, "GET", "/assets/live.js")
+            .2
+            .contains("EventSource('/events')")
+    );
+    let mut events = std::net::TcpStream::connect(&addr).unwrap();
+    {
+        use std::io::Write;
+        write!(events, "GET /events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    }
+    events
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut stream = std::io::BufReader::new(events.try_clone().unwrap());
+    let mut line = String::new();
+    while !line.starts_with(": listening") {
+        line.clear();
+        std::io::BufRead::read_line(&mut stream, &mut line).unwrap();
+    }
     for page in [
         "/docs/decisions/0002-use-postgres-for-the-event-store.html",
         "/kinds/decision.html",
@@ -271,6 +292,11 @@ fn serve_answers_pages_only_and_follows_the_work_tree() {
             "title: Use Postgres for every event",
         ),
     );
+    let mut line = String::new();
+    while !line.starts_with("data: reload") {
+        line.clear();
+        std::io::BufRead::read_line(&mut stream, &mut line).unwrap();
+    }
     let (_, _, body) = http(
         &addr,
         "GET",
