@@ -436,7 +436,11 @@ fn graph(corpus: &Corpus, u: &Urls<'_>) -> String {
             .find(identity)
             .map_or_else(|| esc(identity), |d| doc_link(d, u))
     };
-    let mut s = String::from("<h1>Decision graph</h1>\n<ol class=\"graph\">\n");
+    let mut s = String::from("<h1>Decision graph</h1>\n");
+    if let Some(svg) = drawn(&g) {
+        s.push_str(&format!("<figure class=\"graph\">{svg}</figure>\n"));
+    }
+    s.push_str("<ol class=\"graph\">\n");
     for n in &g.nodes {
         let me = n.doc.identity();
         s.push_str(&format!("<li>{}", doc_link(n.doc, u)));
@@ -463,6 +467,35 @@ fn graph(corpus: &Corpus, u: &Urls<'_>) -> String {
     }
     s.push_str("</ol>\n");
     s
+}
+
+/// The graph as an SVG picture, drawn by Graphviz's `dot` when it is installed (no network:
+/// a program of this machine) and the graph is small enough to lay out in moments; `None`
+/// otherwise, and the list stands alone.
+fn drawn(g: &crate::views::graph::Graph<'_>) -> Option<String> {
+    use std::io::Write;
+    const MOST: usize = 400;
+    if g.nodes.is_empty() || g.nodes.len() + g.visitors.len() > MOST {
+        return None;
+    }
+    let text = crate::views::graph::render(g, crate::views::graph::Format::Dot);
+    let mut child = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(text.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let svg = String::from_utf8(out.stdout).ok()?;
+    // The picture alone: no XML prolog or doctype inside an HTML page; dot escapes every
+    // label, so document text stays text.
+    let start = svg.find("<svg")?;
+    Some(svg[start..].trim_end().to_string())
 }
 
 /// Every document by its date, newest first, a heading per month.

@@ -83,6 +83,8 @@ pre { overflow-x: auto; padding: .8rem; border: 1px solid var(--line); }
 .banner { border-left: 4px solid var(--warn); padding: .5rem 1rem; }
 .overdue { color: var(--bad); }
 .empty { color: var(--muted); }
+figure.graph { margin: 0; overflow-x: auto; background: #ffffff; }
+figure.graph svg { max-width: 100%; height: auto; }
 @media print { nav { display: none; } a { color: inherit; } main { max-width: none; } }
 "#;
 

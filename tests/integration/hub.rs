@@ -59,6 +59,13 @@ fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
     // The graph and the timeline, and a kind's pages per status and order.
     let graph = String::from_utf8(site["graph.html"].clone()).unwrap();
     assert!(graph.contains("supersedes"), "{graph}");
+    // Drawn as a picture where Graphviz is installed (CI installs it), never with a script.
+    let has_dot = std::process::Command::new("dot")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert_eq!(graph.contains("<svg"), has_dot, "{graph}");
+    assert!(!graph.contains("<script"));
     let timeline = String::from_utf8(site["timeline.html"].clone()).unwrap();
     assert!(timeline.contains("<h2>2026-11</h2>"), "{timeline}");
     for page in [
