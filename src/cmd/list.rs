@@ -50,15 +50,8 @@ pub fn run(app: &App, args: &ListArgs) -> Result<Exit> {
     let time = |r: &Row<'_>, created: bool| -> i64 {
         history
             .as_ref()
-            .and_then(|h| h.get(&r.doc.path))
-            .and_then(|f| {
-                if created {
-                    f.created.as_ref()
-                } else {
-                    f.updated()
-                }
-            })
-            .map_or(i64::MIN, |t| t.time)
+            .and_then(|h| h.time(&r.doc.path, created))
+            .unwrap_or(i64::MIN)
     };
     let mut rows: Vec<Row<'_>> = repo
         .docs

@@ -32,30 +32,16 @@ fn outbound(repo: &Corpus, doc: &Document) -> Vec<(String, usize)> {
 
 /// Documents that link to `target` or name its ID: `(path, line)`.
 fn inbound(repo: &Corpus, target: &Document) -> Vec<(String, usize)> {
-    let mut out = Vec::new();
-    for d in &repo.docs {
-        if std::ptr::eq(d, target) {
-            continue;
-        }
-        let kind = repo.kind_of(d);
-        for field in &kind.id_fields {
-            for (v, span) in d.id_list(field) {
-                if repo
-                    .referenced(d, &v)
-                    .is_some_and(|t| std::ptr::eq(t, target))
-                {
-                    out.push((d.path.clone(), d.line_col(span.start).0));
-                }
-            }
-        }
-        for l in &d.md.links {
-            if let Target::Path { path, .. } = resolve(&d.path, &l.dest)
-                && path == target.path
-            {
-                out.push((d.path.clone(), d.line_col(l.span.start).0));
-            }
-        }
-    }
+    let mut out: Vec<(String, usize)> = repo
+        .docs
+        .iter()
+        .filter(|d| !std::ptr::eq(*d, target))
+        .flat_map(|d| {
+            repo.pointers(d, target)
+                .into_iter()
+                .map(move |p| (d.path.clone(), d.line_col(p.span.start).0))
+        })
+        .collect();
     out.sort();
     out
 }

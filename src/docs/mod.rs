@@ -1303,8 +1303,80 @@ impl Corpus {
         }
     }
 
+    /// Where `from` points at `target`: its links to the file (or, in `target` itself, to a
+    /// fragment of it) and its ID field values naming it, in text order. The one reader of
+    /// backlinks: `show`'s inbound list, the language server's references and the hub's
+    /// "Linked from".
+    pub fn pointers(&self, from: &Document, target: &Document) -> Vec<Pointer> {
+        let mut out = Vec::new();
+        for l in &from.md.links {
+            let via = match links::resolve(&from.path, &l.dest) {
+                links::Target::Path { path, fragment } if path == target.path => {
+                    Via::Link(fragment)
+                }
+                links::Target::SameDocument { fragment } if std::ptr::eq(from, target) => {
+                    Via::SameDocument(fragment)
+                }
+                _ => continue,
+            };
+            out.push(Pointer {
+                span: l.span.clone(),
+                via,
+            });
+        }
+        for field in &self.kind_of(from).id_fields {
+            for (value, span) in from.id_list(field) {
+                if self
+                    .referenced(from, &value)
+                    .is_some_and(|t| std::ptr::eq(t, target))
+                {
+                    out.push(Pointer {
+                        span,
+                        via: Via::Field,
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|p| p.span.start);
+        out
+    }
+
     pub fn root(&self) -> &Path {
         &self.config.root
+    }
+}
+
+/// One place where a document points at another ([`Corpus::pointers`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pointer {
+    /// The link, or the field value, in the pointing document's source.
+    pub span: Range<usize>,
+    pub via: Via,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// A link to the file, with its fragment (after `#`) if it has one.
+    Link(Option<String>),
+    /// A link within the document itself: `#fragment`.
+    SameDocument(String),
+    /// An ID field value naming the document.
+    Field,
+}
+
+impl Pointer {
+    /// Whether it points at the heading with `slug` (a field value points at no heading).
+    pub fn at_heading(&self, slug: &str) -> bool {
+        match &self.via {
+            Via::Link(f) => f.as_deref() == Some(slug),
+            Via::SameDocument(f) => f == slug,
+            Via::Field => false,
+        }
+    }
+
+    /// Whether it comes from another document (a link within the document does not).
+    pub fn from_elsewhere(&self) -> bool {
+        !matches!(self.via, Via::SameDocument(_))
     }
 }
 

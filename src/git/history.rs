@@ -130,6 +130,18 @@ impl History {
         self.facts.get(path)
     }
 
+    /// When the file at `path` was first committed (`created`) or last changed, in seconds
+    /// since the epoch; `None` when history does not know it.
+    pub fn time(&self, path: &str, created: bool) -> Option<i64> {
+        let f = self.get(path)?;
+        let t = if created {
+            f.created.as_ref()
+        } else {
+            f.updated()
+        };
+        t.map(|t| t.time)
+    }
+
     /// One line for `check -v`: where the history came from, and the time it took.
     pub fn describe(&self) -> String {
         let mut s = match self.source {

@@ -294,33 +294,13 @@ fn references(at: &At<'_>) -> Value {
         .find(|h| h.span.start <= at.offset && at.offset <= h.span.end);
     let mut out = Vec::new();
     for d in at.corpus.docs.iter().chain(&at.corpus.catalogs) {
-        for l in &d.md.links {
-            let hit = match resolve(&d.path, &l.dest) {
-                Target::Path { path, fragment } => {
-                    path == target.path
-                        && heading.is_none_or(|h| fragment.as_deref() == Some(h.slug.as_str()))
-                }
-                Target::SameDocument { fragment } => {
-                    std::ptr::eq(d, target) && heading.is_some_and(|h| fragment == h.slug)
-                }
-                _ => false,
+        for p in at.corpus.pointers(d, target) {
+            let hit = match heading {
+                Some(h) => p.at_heading(&h.slug),
+                None => p.from_elsewhere(),
             };
             if hit {
-                out.push(at.location(d, &l.span));
-            }
-        }
-        if heading.is_some() {
-            continue;
-        }
-        for field in &at.corpus.kind_of(d).id_fields {
-            for (value, span) in d.id_list(field) {
-                if at
-                    .corpus
-                    .referenced(d, &value)
-                    .is_some_and(|t| std::ptr::eq(t, target))
-                {
-                    out.push(at.location(d, &span));
-                }
+                out.push(at.location(d, &p.span));
             }
         }
     }

@@ -88,8 +88,9 @@ pub struct Workspace {
     /// Where files are read from: the index under `--staged`, else the work tree, with
     /// unsaved buffers over either.
     pub source: Contents,
-    /// Who points where, built on the first [`Workspace::replace`] (commands never need it).
-    links: Option<Links>,
+    /// Who points where, built on first use ([`Workspace::replace`], [`Workspace::inbound`]):
+    /// `check` never needs it.
+    links: std::sync::OnceLock<Links>,
 }
 
 /// Every document's references both ways, keyed as they are written: a link's resolved
@@ -278,7 +279,7 @@ impl Workspace {
             scope,
             mode,
             timings,
-            links: None,
+            links: std::sync::OnceLock::new(),
             source: Contents {
                 base: source,
                 buffers: std::collections::BTreeMap::new(),
@@ -292,14 +293,36 @@ impl Workspace {
         self.corpus.document(path)
     }
 
+    fn links(&self) -> &Links {
+        self.links.get_or_init(|| Links::build(&self.corpus))
+    }
+
+    /// The other documents (catalogs too) that link to the document at `path` or name it in
+    /// an ID field, in path order: its backlinks, found through the reverse index of
+    /// references rather than by reading every document.
+    pub fn inbound(&self, path: &str) -> Vec<&Document> {
+        let Some(target) = self.corpus.document(path) else {
+            return Vec::new();
+        };
+        let links = self.links();
+        let id = target.id.as_deref().map(str::to_ascii_uppercase);
+        let mut from: Vec<&Document> = std::iter::once(path.to_string())
+            .chain(id)
+            .flat_map(|key| links.inbound.get(&key).into_iter().flatten())
+            .filter(|p| p.as_str() != path)
+            .filter_map(|p| self.corpus.document(p))
+            .filter(|d| !self.corpus.pointers(d, target).is_empty())
+            .collect();
+        from.sort_by(|a, b| a.path.cmp(&b.path));
+        from.dedup_by(|a, b| a.path == b.path);
+        from
+    }
+
     /// Replaces the contents of the work-tree file at `path` (an editor's unsaved buffer;
     /// `None` reads the file on disk again) and returns the documents to judge again: the
     /// changed one, those it links to, and those linking to it (before or after the change),
     /// sorted. The other documents are not read again.
     pub fn replace(&mut self, path: &str, contents: Option<Vec<u8>>) -> Vec<String> {
-        if self.links.is_none() {
-            self.links = Some(Links::build(&self.corpus));
-        }
         let mut out = self.neighbours(path);
         // Every file's buffer, a document's or not (a link target's headings count too).
         match &contents {
@@ -330,7 +353,7 @@ impl Workspace {
             (Some(_), None) => self.corpus.files.insert(path),
             (None, _) => self.corpus.remove(path),
         }
-        if let Some(links) = &mut self.links {
+        if let Some(links) = self.links.get_mut() {
             links.remove(path);
             if let Some(d) = self.corpus.document(path) {
                 links.add(&self.corpus, d);
@@ -360,9 +383,7 @@ impl Workspace {
                 }
             }
         }
-        let Some(links) = &self.links else {
-            return out;
-        };
+        let links = self.links();
         let id = doc
             .and_then(|d| d.id.as_deref())
             .map(str::to_ascii_uppercase);

@@ -37,6 +37,27 @@ pub struct Awaited {
     pub unverified: Option<String>,
 }
 
+/// When a meeting's agenda was posted, against the kind's `agenda_lead` (what A001 judges and
+/// the hub's dashboard shows).
+#[derive(Debug, Clone)]
+pub struct Agenda {
+    /// The meeting's `date`, as written.
+    pub date: String,
+    pub lead: crate::config::Duration,
+    /// Working seconds between the agenda's first commit (or now, when it is not committed
+    /// yet) and the meeting.
+    pub ahead: i64,
+    pub committed: bool,
+    /// Why history cannot date the first commit (a shallow clone's boundary), if it cannot.
+    pub unverified: Option<String>,
+}
+
+impl Agenda {
+    pub fn on_time(&self) -> bool {
+        self.ahead >= self.lead.seconds()
+    }
+}
+
 /// What a [`Practice`] borrows of the configuration: the calendar, and people by email.
 pub struct Team {
     pub calendar: Calendar,
@@ -89,6 +110,33 @@ impl Practice<'_> {
             "the clone is shallow and its oldest commit touching the document is the shallow \
          boundary: `git fetch --unshallow` (or `fetch-depth: 0` in actions/checkout)"
                 .to_string()
+        })
+    }
+
+    /// When `doc`'s agenda was posted, when its kind sets `agenda_lead`, it has a `date` and
+    /// history (or is not committed yet), and it came before the meeting: a document first
+    /// committed after its meeting is a record of it (as when a team adopts annals on an
+    /// existing handbook), not an agenda that came late.
+    pub fn agenda(&self, doc: &Document) -> Option<Agenda> {
+        let lead = self.corpus.kind_of(doc).agenda_lead?;
+        let (date, _) = doc.str_field("date")?;
+        let start = self.calendar.parse_instant(date)?;
+        // Not committed: staged for the commit being made, or (in the work tree) unknown to
+        // a history that was read.
+        let history = self.git.history.as_ref()?;
+        let created = history.time(&doc.path, true);
+        let committed = !self.git.uncommitted.contains(&doc.path) && created.is_some();
+        let (posted, unverified) = match created {
+            // In a shallow clone the first commit known may not be the first one.
+            Some(t) if committed => (at(t), self.unverifiable(&doc.path, true)),
+            _ => (self.now, None),
+        };
+        (posted < start).then(|| Agenda {
+            date: date.to_string(),
+            lead,
+            ahead: self.calendar.working_seconds(posted, start),
+            committed,
+            unverified,
         })
     }
 

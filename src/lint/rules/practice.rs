@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::docs::Document;
 use crate::lint::Context;
 use crate::lint::registry::Rule;
-use crate::workspace::practice::{Awaited, UNVERIFIED, at};
+use crate::workspace::practice::{Awaited, UNVERIFIED};
 
 /// Printed by `annals rule A001`.
 pub const A001_DOC: &str = "What: a meeting document whose first commit came less than the kind's `agenda_lead` \
@@ -61,40 +61,15 @@ fn human(seconds: i64) -> String {
 }
 
 fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
-    let kind = ctx.kind(doc);
-    let Some(lead) = kind.agenda_lead else { return };
-    let Some((date, _)) = doc.str_field("date") else {
+    let Some(a) = ctx.practice().agenda(doc) else {
         return;
     };
-    let Some(start) = ctx.calendar.parse_instant(date) else {
-        return;
-    };
-    let mut cut = None;
-    let posted = if ctx.git.uncommitted.contains(&doc.path) {
-        ctx.now
-    } else {
-        let Some(created) = ctx
-            .git
-            .history
-            .as_ref()
-            .and_then(|h| h.get(&doc.path))
-            .and_then(|f| f.created.as_ref())
-        else {
-            return;
-        };
-        // In a shallow clone the first commit known may not be the first one.
-        cut = ctx.practice().unverifiable(&doc.path, true);
-        at(created.time)
-    };
-    // First committed after the meeting: a record of it (as when a team adopts annals on
-    // an existing handbook), not an agenda that came late.
-    if posted >= start {
+    // A work-tree file not committed yet is judged when it is staged (`--staged`).
+    if a.on_time() || (!a.committed && !ctx.git.uncommitted.contains(&doc.path)) {
         return;
     }
-    let ahead = ctx.calendar.working_seconds(posted, start);
-    if ahead < lead.seconds()
-        && let Some(why) = cut
-    {
+    let lead = a.lead;
+    if let Some(why) = a.unverified {
         // The agenda may well have come earlier: say what cannot be known, not a wrong date.
         out.push(Diagnostic::new(
             Rule::HistoryUnverifiable,
@@ -104,20 +79,21 @@ fn check_agenda(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         ));
         return;
     }
-    if ahead < lead.seconds() {
-        out.push(Diagnostic::new(
+    out.push(
+        Diagnostic::new(
             Rule::AgendaLate,
             &doc.path,
             None,
             format!(
-                "agenda posted {} of working time before the meeting on {date}; the team expects {lead}",
-                human(ahead)
+                "agenda posted {} of working time before the meeting on {}; the team expects {lead}",
+                human(a.ahead),
+                a.date
             ),
         )
         .with_help(Some(format!(
             "move the meeting so the agenda stands {lead} of working time before it, or, if the team accepts late agendas, set `A001 = \"warn\"` under `[rules]`"
-        ))));
-    }
+        ))),
+    );
 }
 
 fn check_responses(ctx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
