@@ -29,6 +29,17 @@ pub fn run(app: &App, args: &SiteArgs) -> Result<Exit> {
             );
         }
     }
+    // Inside the repository, the site is written under the write lock, as every command that
+    // writes there is.
+    let root = cfg.root.clone();
+    let inside = std::fs::canonicalize(out.parent().unwrap_or(&out))
+        .unwrap_or_else(|_| out.clone())
+        .starts_with(std::fs::canonicalize(&root).unwrap_or(root));
+    let _lock = if inside {
+        Some(app.writer(&cfg)?)
+    } else {
+        None
+    };
     let ws = app.workspace(cfg, Mode::WorkTree, true)?;
     let site = crate::hub::build(&ws, now, args.base_url.as_deref());
     // Written whole into a new folder beside the target, then put in its place: a reader

@@ -8,11 +8,11 @@ mod page;
 pub mod search;
 pub mod serve;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::docs::links::{Target, relative, resolve};
+use crate::docs::links::relative;
 use crate::docs::{Corpus, Document};
 use crate::views::Entry;
 use crate::workspace::Workspace;
@@ -51,22 +51,57 @@ impl Urls<'_> {
 }
 
 struct DocLinks<'a> {
-    corpus: &'a Corpus,
     urls: Urls<'a>,
 }
 
 impl markdown::Linker for DocLinks<'_> {
-    fn url(&self, path: &str) -> Option<String> {
-        Some(match self.corpus.document(path) {
-            Some(d) => self.urls.to(&doc_page(d)),
-            None => self.urls.to(&format!("files/{path}")),
-        })
+    fn url(&self, page: &str) -> String {
+        self.urls.to(page)
     }
+}
+
+/// Writes the site's pages: each in the layout, with the bar, linking relatively (or under
+/// the base URL).
+struct Pages<'a> {
+    corpus: &'a Corpus,
+    base: Option<&'a str>,
+}
+
+impl Pages<'_> {
+    fn urls(&self, from: &str) -> Urls<'_> {
+        Urls {
+            from: from.to_string(),
+            base: self.base,
+        }
+    }
+
+    /// The page at `path`, titled `title`, its main part made by `main` with the page's
+    /// URLs.
+    fn page(&self, path: &str, title: &str, main: impl FnOnce(&Urls<'_>) -> String) -> Vec<u8> {
+        let u = self.urls(path);
+        let html = main(&u);
+        layout(
+            title,
+            &u.to("assets/style.css"),
+            &nav(self.corpus, &u),
+            &html,
+        )
+        .into_bytes()
+    }
+}
+
+/// A page of a kind's index: its file, what it shows, and its rows.
+struct IndexPage<'e, 'r> {
+    path: String,
+    what: String,
+    rows: Vec<&'e Entry<'r>>,
 }
 
 /// The whole site.
 pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
+    use rayon::prelude::*;
     let corpus = &ws.corpus;
+    let pages = Pages { corpus, base };
     let mut files = BTreeMap::new();
     files.insert(
         "assets/style.css".to_string(),
@@ -77,133 +112,118 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
         ".annals-site".to_string(),
         b"made by annals site\n".to_vec(),
     );
-    let urls = |from: &str| Urls {
-        from: from.to_string(),
-        base,
-    };
-    let nav = |u: &Urls<'_>| nav(corpus, u);
     let entries = crate::views::entries(corpus);
-    let back = backlinks(corpus);
     let team = Team::of(&corpus.config);
     let practice = team.practice(ws, now);
 
-    // Documents (the catalogs in kind folders too: documents link to them), and the
-    // repository files they link to.
-    let mut linked_files = std::collections::BTreeSet::new();
-    for d in corpus.docs.iter().chain(&corpus.catalogs) {
-        let page_path = doc_page(d);
-        let u = urls(&page_path);
-        let linker = DocLinks {
-            corpus,
-            urls: urls(&page_path),
+    // Documents (the catalogs in kind folders too: documents link to them), each with its
+    // source, and the repository files they point at. Pages are independent: made in
+    // parallel.
+    let docs: Vec<&Document> = corpus.docs.iter().chain(&corpus.catalogs).collect();
+    let rendered: Vec<(String, Vec<u8>, BTreeSet<markdown::Publish>)> = docs
+        .par_iter()
+        .map(|d| {
+            let path = doc_page(d);
+            let mut published = BTreeSet::new();
+            let bytes = pages.page(&path, &title_of(d), |u| {
+                let linker = DocLinks {
+                    urls: pages.urls(&path),
+                };
+                let (html, used) = document(ws, d, u, &linker, &practice);
+                published = used;
+                html
+            });
+            (path, bytes, published)
+        })
+        .collect();
+    let mut published = BTreeSet::new();
+    for (path, bytes, used) in rendered {
+        files.insert(path, bytes);
+        published.extend(used);
+    }
+    // Every document's source, for the link to the file in the repository.
+    for d in &docs {
+        files.insert(format!("files/{}", d.path), d.source.clone().into_bytes());
+    }
+    for p in published {
+        let read = |path: &str| {
+            corpus
+                .config
+                .fs
+                .read(path, corpus.config.limits.max_file_size)
+                .ok()
         };
-        for l in &d.md.links {
-            if let Target::Path { path, .. } = resolve(&d.path, &l.dest)
-                && corpus.document(&path).is_none()
-                && corpus.files.is_file(&path)
-            {
-                linked_files.insert(path);
+        match &p {
+            markdown::Publish::Copy(path) => {
+                if let Some(bytes) = read(path) {
+                    files.insert(p.page(), bytes);
+                }
+            }
+            markdown::Publish::Viewer(path) => {
+                let Some(bytes) = read(path) else { continue };
+                let page_path = p.page();
+                let bytes = pages.page(&page_path, path, |_| viewer(corpus, path, &bytes));
+                files.insert(page_path, bytes);
             }
         }
-        let html = document(&back, corpus, ws, d, &u, &linker, &practice);
-        files.insert(
-            page_path.clone(),
-            layout(&title_of(d), &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
-        );
     }
-    for path in linked_files {
-        if let Ok(bytes) = corpus
-            .config
-            .fs
-            .read(&path, corpus.config.limits.max_file_size)
-        {
-            files.insert(format!("files/{path}"), bytes);
-        }
-    }
-    // An index per kind, with a page per status and per order (no script needed): by date
-    // (the index itself), by creation and by last update (from history).
+    // An index per kind, with a page per status, tag and owner and per order (no script
+    // needed): by date (the index itself), by creation and by last update (from history).
     let touched = |e: &Entry<'_>, created: bool| {
         ws.git
             .history
             .as_ref()
-            .and_then(|h| h.get(&e.doc.path))
-            .and_then(|f| {
-                if created {
-                    f.created.as_ref()
-                } else {
-                    f.updated()
-                }
-            })
-            .map_or(i64::MIN, |t| t.time)
+            .and_then(|h| h.time(&e.doc.path, created))
+            .unwrap_or(i64::MIN)
     };
     for (k, kind) in corpus.config.kinds.iter().enumerate() {
         let all: Vec<&Entry<'_>> = entries.iter().filter(|e| e.doc.kind == k).collect();
-        let mut statuses: Vec<&str> = all.iter().filter_map(|e| e.status.as_deref()).collect();
-        statuses.sort_unstable();
-        statuses.dedup();
+        let facets = Facets::of(&all);
         let title = page::capitalise(&page::plural(&kind.name));
-        let mut pages: Vec<(String, String, Vec<&Entry<'_>>)> = vec![(
-            format!("kinds/{}.html", kind.name),
-            "newest first".to_string(),
-            all.clone(),
-        )];
+        let mut index = vec![IndexPage {
+            path: format!("kinds/{}.html", kind.name),
+            what: "newest first".to_string(),
+            rows: all.clone(),
+        }];
         for (order, created) in [("created", true), ("updated", false)] {
             let mut rows = all.clone();
             rows.sort_by_key(|e| std::cmp::Reverse(touched(e, created)));
-            pages.push((
-                format!("kinds/{}-{order}.html", kind.name),
-                format!("by {order}, newest first"),
+            index.push(IndexPage {
+                path: format!("kinds/{}-{order}.html", kind.name),
+                what: format!("by {order}, newest first"),
                 rows,
-            ));
+            });
         }
-        for st in &statuses {
-            let rows = all
-                .iter()
-                .copied()
-                .filter(|e| e.status.as_deref() == Some(*st))
-                .collect();
-            pages.push((
-                format!("kinds/{}-status-{}.html", kind.name, page::file_name(st)),
-                format!("status {st}"),
-                rows,
-            ));
-        }
-        for (page_path, what, rows) in &pages {
-            let u = urls(page_path);
-            let mut filters = format!(
-                "<p class=\"filters\">Order: <a href=\"{}\">date</a> · <a href=\"{}\">created</a> · \
-                 <a href=\"{}\">updated</a>",
-                esc(&u.to(&format!("kinds/{}.html", kind.name))),
-                esc(&u.to(&format!("kinds/{}-created.html", kind.name))),
-                esc(&u.to(&format!("kinds/{}-updated.html", kind.name)))
-            );
-            if !statuses.is_empty() {
-                filters.push_str(" — Status:");
-                for st in &statuses {
-                    filters.push_str(&format!(
-                        " <a href=\"{}\">{}</a>",
-                        esc(&u.to(&format!(
-                            "kinds/{}-status-{}.html",
-                            kind.name,
-                            page::file_name(st)
-                        ))),
-                        esc(st)
-                    ));
-                }
+        for (facet, values) in facets.all() {
+            for v in values {
+                index.push(IndexPage {
+                    path: facet_page(&kind.name, facet, v),
+                    what: format!("{facet} {v}"),
+                    rows: all
+                        .iter()
+                        .copied()
+                        .filter(|e| Facets::has(e, facet, v))
+                        .collect(),
+                });
             }
-            filters.push_str("</p>\n");
-            let html = format!(
-                "<h1>{}</h1>\n<p class=\"empty\">{} ({})</p>\n{filters}{}",
-                esc(&title),
-                esc(what),
-                rows.len(),
-                table(rows, &u)
-            );
-            files.insert(
-                page_path.clone(),
-                layout(&title, &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
-            );
         }
+        let made: Vec<(String, Vec<u8>)> = index
+            .par_iter()
+            .map(|ip| {
+                let bytes = pages.page(&ip.path, &title, |u| {
+                    format!(
+                        "<h1>{}</h1>\n<p class=\"empty\">{} ({})</p>\n{}{}",
+                        esc(&title),
+                        esc(&ip.what),
+                        ip.rows.len(),
+                        facets.bar(&kind.name, u),
+                        table(&ip.rows, u)
+                    )
+                });
+                (ip.path.clone(), bytes)
+            })
+            .collect();
+        files.extend(made);
     }
     // A page per tag and per person.
     let mut tags: BTreeMap<String, Vec<&Entry<'_>>> = BTreeMap::new();
@@ -214,25 +234,25 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
     }
     for (tag, rows) in &tags {
         let page_path = format!("tags/{}.html", page::file_name(tag));
-        let u = urls(&page_path);
-        let mut html = format!("<h1>Tag <code>{}</code></h1>\n", esc(tag));
-        if let Some(desc) = corpus.config.tags.get(tag) {
-            html.push_str(&format!("<p>{}</p>\n", esc(desc)));
-        }
-        html.push_str(&table(rows, &u));
-        files.insert(
-            page_path,
-            layout(tag, &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
-        );
+        let bytes = pages.page(&page_path, tag, |u| {
+            let mut html = format!("<h1>Tag <code>{}</code></h1>\n", esc(tag));
+            if let Some(desc) = corpus.config.tags.get(tag) {
+                html.push_str(&format!("<p>{}</p>\n", esc(desc)));
+            }
+            html.push_str(&table(rows, u));
+            html
+        });
+        files.insert(page_path, bytes);
     }
+    let owned_by = |key: &str| -> Vec<&Entry<'_>> {
+        entries
+            .iter()
+            .filter(|e| e.owner.as_deref() == Some(key))
+            .collect()
+    };
     for (key, person) in &corpus.config.people {
         let page_path = format!("people/{}.html", page::file_name(key));
-        let u = urls(&page_path);
         let name = person.name.clone().unwrap_or_else(|| key.clone());
-        let owned: Vec<&Entry<'_>> = entries
-            .iter()
-            .filter(|e| e.owner.as_deref() == Some(key.as_str()))
-            .collect();
         let awaiting: Vec<&Entry<'_>> = entries
             .iter()
             .filter(|e| {
@@ -241,72 +261,51 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
                     .is_some_and(|a| a.pending.iter().any(|p| p == key))
             })
             .collect();
-        let html = format!(
-            "<h1>{}</h1>\n<p><code>{}</code>{}</p>\n<h2>Awaiting their response</h2>\n{}<h2>Owned</h2>\n{}",
-            esc(&name),
-            esc(key),
-            if person.active {
-                ""
-            } else {
-                " · no longer active"
-            },
-            table(&awaiting, &u),
-            table(&owned, &u)
-        );
-        files.insert(
-            page_path,
-            layout(&name, &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
-        );
+        let bytes = pages.page(&page_path, &name, |u| {
+            format!(
+                "<h1>{}</h1>\n<p><code>{}</code>{}</p>\n<h2>Awaiting their response</h2>\n{}<h2>Owned</h2>\n{}",
+                esc(&name),
+                esc(key),
+                if person.active {
+                    ""
+                } else {
+                    " · no longer active"
+                },
+                table(&awaiting, u),
+                table(&owned_by(key), u)
+            )
+        });
+        files.insert(page_path, bytes);
     }
     for (key, team) in &corpus.config.teams {
         let page_path = format!("people/{}.html", page::file_name(key));
-        let u = urls(&page_path);
         let name = team.name.clone().unwrap_or_else(|| key.clone());
-        let members: Vec<String> = team.members.iter().map(|m| person_link(m, &u)).collect();
-        let owned: Vec<&Entry<'_>> = entries
-            .iter()
-            .filter(|e| e.owner.as_deref() == Some(key.as_str()))
-            .collect();
-        let html = format!(
-            "<h1>{}</h1>\n<p>Team <code>{}</code>: {}</p>\n<h2>Owned</h2>\n{}",
-            esc(&name),
-            esc(key),
-            members.join(", "),
-            table(&owned, &u)
-        );
-        files.insert(
-            page_path,
-            layout(&name, &u.to("assets/style.css"), &nav(&u), &html).into_bytes(),
-        );
+        let bytes = pages.page(&page_path, &name, |u| {
+            let members: Vec<String> = team.members.iter().map(|m| person_link(m, u)).collect();
+            format!(
+                "<h1>{}</h1>\n<p>Team <code>{}</code>: {}</p>\n<h2>Owned</h2>\n{}",
+                esc(&name),
+                esc(key),
+                members.join(", "),
+                table(&owned_by(key), u)
+            )
+        });
+        files.insert(page_path, bytes);
     }
     files.insert(
         "search.html".to_string(),
         search_page(corpus, "", None).into_bytes(),
     );
-    let u = urls("graph.html");
     files.insert(
         "graph.html".to_string(),
-        layout(
-            "Decision graph",
-            &u.to("assets/style.css"),
-            &nav(&u),
-            &graph(corpus, &u),
-        )
-        .into_bytes(),
+        pages.page("graph.html", "Decision graph", |u| graph(corpus, u)),
     );
-    let u = urls("timeline.html");
     files.insert(
         "timeline.html".to_string(),
-        layout(
-            "Timeline",
-            &u.to("assets/style.css"),
-            &nav(&u),
-            &timeline(&entries, &u),
-        )
-        .into_bytes(),
+        pages.page("timeline.html", "Timeline", |u| timeline(&entries, u)),
     );
-    let search_urls = urls("search.html");
-    let pages: Vec<(String, String, String)> = corpus
+    let search_urls = pages.urls("search.html");
+    let found: Vec<(String, String, String)> = corpus
         .docs
         .iter()
         .map(|d| {
@@ -317,25 +316,111 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
             )
         })
         .collect();
-    files.extend(search::index(corpus, &pages));
+    files.extend(search::index(corpus, &found));
     files.insert(
         "search/search.js".to_string(),
         search::SCRIPT.as_bytes().to_vec(),
     );
     // The home page: the team's async dashboard.
-    let u = urls("index.html");
-    let html = dashboard(corpus, &entries, &practice, now, &u);
     files.insert(
         "index.html".to_string(),
-        layout(
-            &corpus.config.project.name,
-            &u.to("assets/style.css"),
-            &nav(&u),
-            &html,
-        )
-        .into_bytes(),
+        pages.page("index.html", &corpus.config.project.name, |u| {
+            dashboard(corpus, &entries, &practice, now, u)
+        }),
     );
     Site { files }
+}
+
+/// A file that a browser would run if opened as it is, shown on a page of its own: an SVG as
+/// a picture, anything else as text.
+fn viewer(corpus: &Corpus, path: &str, bytes: &[u8]) -> String {
+    let mut s = format!("<h1><code>{}</code></h1>\n", esc(path));
+    match markdown::svg_data(corpus, path) {
+        Some(data) => s.push_str(&format!(
+            "<p><img src=\"{}\" alt=\"{}\"></p>\n",
+            esc(&data),
+            esc(path)
+        )),
+        None => s.push_str(&format!(
+            "<pre>{}</pre>\n",
+            esc(&String::from_utf8_lossy(bytes))
+        )),
+    }
+    s
+}
+
+/// The values a kind's index filters by: statuses, tags, owners, each sorted.
+struct Facets<'e> {
+    statuses: Vec<&'e str>,
+    tags: Vec<&'e str>,
+    owners: Vec<&'e str>,
+}
+
+impl<'e> Facets<'e> {
+    fn of(all: &[&'e Entry<'_>]) -> Facets<'e> {
+        let sorted = |mut v: Vec<&'e str>| {
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        Facets {
+            statuses: sorted(all.iter().filter_map(|e| e.status.as_deref()).collect()),
+            tags: sorted(
+                all.iter()
+                    .flat_map(|e| e.tags.iter().map(String::as_str))
+                    .collect(),
+            ),
+            owners: sorted(all.iter().filter_map(|e| e.owner.as_deref()).collect()),
+        }
+    }
+
+    fn all(&self) -> [(&'static str, &[&'e str]); 3] {
+        [
+            ("status", &self.statuses),
+            ("tag", &self.tags),
+            ("owner", &self.owners),
+        ]
+    }
+
+    fn has(e: &Entry<'_>, facet: &str, value: &str) -> bool {
+        match facet {
+            "status" => e.status.as_deref() == Some(value),
+            "tag" => e.tags.iter().any(|t| t == value),
+            _ => e.owner.as_deref() == Some(value),
+        }
+    }
+
+    /// The filter bar atop each of the kind's index pages: links, no script.
+    fn bar(&self, kind: &str, u: &Urls<'_>) -> String {
+        let mut s = format!(
+            "<nav class=\"filters\" aria-label=\"Order and filters\"><p>Order: <a href=\"{}\">date</a> · \
+             <a href=\"{}\">created</a> · <a href=\"{}\">updated</a></p>\n",
+            esc(&u.to(&format!("kinds/{kind}.html"))),
+            esc(&u.to(&format!("kinds/{kind}-created.html"))),
+            esc(&u.to(&format!("kinds/{kind}-updated.html")))
+        );
+        for (facet, values) in self.all() {
+            if values.is_empty() {
+                continue;
+            }
+            s.push_str(&format!("<p>{}:", page::capitalise(facet)));
+            for v in values {
+                s.push_str(&format!(
+                    " <a href=\"{}\">{}</a>",
+                    esc(&u.to(&facet_page(kind, facet, v))),
+                    esc(v)
+                ));
+            }
+            s.push_str("</p>\n");
+        }
+        s.push_str("</nav>\n");
+        s
+    }
+}
+
+/// The page of a kind's index filtered to one value of a facet.
+fn facet_page(kind: &str, facet: &str, value: &str) -> String {
+    format!("kinds/{kind}-{facet}-{}.html", page::file_name(value))
 }
 
 /// The bar atop every page: home, an index per kind, the graph, the timeline, the search
@@ -605,14 +690,13 @@ fn table(rows: &[&Entry<'_>], u: &Urls<'_>) -> String {
 
 /// A document's page body: metadata, a superseded banner, the text, the backlinks.
 fn document(
-    back: &BTreeMap<&str, Vec<&Document>>,
-    corpus: &Corpus,
     ws: &Workspace,
     d: &Document,
     u: &Urls<'_>,
     linker: &DocLinks<'_>,
     practice: &crate::workspace::practice::Practice<'_>,
-) -> String {
+) -> (String, BTreeSet<markdown::Publish>) {
+    let corpus = &ws.corpus;
     let mut s = String::new();
     let by = d.id_list("superseded_by");
     if !by.is_empty() {
@@ -686,11 +770,19 @@ fn document(
             ),
         );
     }
-    row("File", format!("<code>{}</code>", esc(&d.path)));
+    row(
+        "File",
+        format!(
+            "<a href=\"{}\"><code>{}</code></a>",
+            esc(&u.to(&format!("files/{}", d.path))),
+            esc(&d.path)
+        ),
+    );
     s.push_str("</dl>\n<article>\n");
-    s.push_str(&markdown::body(corpus, d, linker));
+    let body = markdown::body(corpus, d, linker);
+    s.push_str(&body.html);
     s.push_str("</article>\n");
-    let back = back.get(d.path.as_str()).map_or(&[][..], Vec::as_slice);
+    let back = ws.inbound(&d.path);
     if !back.is_empty() {
         s.push_str("<h2 class=\"backlinks\">Linked from</h2>\n<ul>\n");
         for b in back {
@@ -698,41 +790,35 @@ fn document(
         }
         s.push_str("</ul>\n");
     }
-    s
+    (s, body.files)
 }
 
-/// For every document, the documents whose links or ID fields point at it, in path order:
-/// one pass over every reference.
-fn backlinks(corpus: &Corpus) -> BTreeMap<&str, Vec<&Document>> {
-    let mut out: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
-    for o in &corpus.docs {
-        let mut targets: Vec<&str> = Vec::new();
-        for l in &o.md.links {
-            if let Target::Path { path, .. } = resolve(&o.path, &l.dest)
-                && let Some(t) = corpus.document(&path)
-            {
-                targets.push(&t.path);
-            }
-        }
-        for f in &corpus.kind_of(o).id_fields {
-            for (v, _) in o.id_list(f) {
-                if let Some(t) = corpus.referenced(o, &v) {
-                    targets.push(&t.path);
-                }
-            }
-        }
-        targets.sort_unstable();
-        targets.dedup();
-        for t in targets {
-            if t != o.path {
-                out.entry(t).or_default().push(o);
-            }
-        }
-    }
-    for v in out.values_mut() {
-        v.sort_by(|a, b| a.path.cmp(&b.path));
-    }
-    out
+/// Whether a meeting's agenda was posted in time (A001's measure), in words.
+fn agenda(practice: &crate::workspace::practice::Practice<'_>, doc: &Document) -> String {
+    let Some(a) = practice.agenda(doc) else {
+        return String::new();
+    };
+    let ahead = crate::config::Duration::secs(a.ahead.max(0)).to_string_rounded();
+    let (class, what) = match (a.on_time(), a.committed, &a.unverified) {
+        (true, true, _) => ("", format!("on time: posted {ahead} ahead")),
+        (true, false, _) => (
+            "",
+            format!(
+                "not committed yet: commit within {} to be on time",
+                crate::config::Duration::secs(a.ahead - a.lead.seconds()).to_string_rounded()
+            ),
+        ),
+        (false, _, Some(_)) => ("", "posted, when is not known (shallow clone)".to_string()),
+        (false, true, None) => (
+            " class=\"overdue\"",
+            format!("late: posted {ahead} ahead, {} expected", a.lead),
+        ),
+        (false, false, None) => (
+            " class=\"overdue\"",
+            format!("late: not committed, {ahead} ahead, {} expected", a.lead),
+        ),
+    };
+    format!("<span{class}>{}</span>", esc(&what))
 }
 
 /// The home page: what awaits whom (overdue first), upcoming meetings, recent decisions,
@@ -787,7 +873,25 @@ fn dashboard(
         .collect();
     meetings.sort_by(|a, b| a.date.cmp(&b.date));
     s.push_str("<h2>Upcoming meetings</h2>\n");
-    s.push_str(&table(&meetings, u));
+    if meetings.is_empty() {
+        s.push_str("<p class=\"empty\">None.</p>\n");
+    } else {
+        s.push_str(
+            "<table>\n<thead><tr><th>Meeting</th><th>Date</th><th>Owner</th><th>Agenda</th></tr></thead>\n<tbody>\n",
+        );
+        for e in &meetings {
+            s.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                doc_link(e.doc, u),
+                esc(e.date.as_deref().unwrap_or("")),
+                e.owner
+                    .as_deref()
+                    .map_or_else(String::new, |o| person_link(o, u)),
+                agenda(practice, e.doc)
+            ));
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
     // Recent decisions.
     let mut decisions: Vec<&Entry<'_>> = entries
         .iter()

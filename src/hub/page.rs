@@ -52,7 +52,8 @@ pub fn layout(title: &str, style: &str, nav: &str, main: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"color-scheme\" content=\"light dark\">\n\
          <title>{}</title>\n<link rel=\"stylesheet\" href=\"{}\">\n</head>\n<body>\n\
-         <nav>{nav}</nav>\n<main>\n{main}</main>\n</body>\n</html>\n",
+         <a class=\"skip\" href=\"#main\">Skip to content</a>\n\
+         <nav aria-label=\"Site\">{nav}</nav>\n<main id=\"main\" tabindex=\"-1\">\n{main}</main>\n</body>\n</html>\n",
         esc(title),
         esc(style)
     )
@@ -70,7 +71,15 @@ input, button { font: inherit; color: inherit; background: var(--bg); border: 1p
 mark { background: #fff8c5; color: #1f2328; }
 main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
 a { color: var(--accent); }
-a:focus { outline: 2px solid var(--accent); outline-offset: 2px; }
+a:focus-visible, input:focus-visible, button:focus-visible, summary:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+.skip { position: absolute; left: -100vw; }
+.skip:focus { position: static; display: inline-block; margin: .4rem 1rem; }
+main:focus { outline: none; }
+.align-center { text-align: center; }
+.align-right { text-align: right; }
+nav.filters { display: block; border: 0; padding: 0; }
+nav.filters p { margin: .2rem 0; }
+article img { max-width: 100%; }
 table { border-collapse: collapse; width: 100%; display: block; overflow-x: auto; }
 th, td { border: 1px solid var(--line); padding: .3rem .6rem; text-align: left; vertical-align: top; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; }

@@ -20,7 +20,7 @@ pub struct Answer {
 pub const HEADERS: &[(&str, &str)] = &[
     (
         "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'",
+        "default-src 'self'; img-src 'self' data:; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'",
     ),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),

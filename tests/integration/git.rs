@@ -150,6 +150,59 @@ fn a001_agenda_committed_late_across_a_weekend() {
 }
 
 #[test]
+fn the_hub_dashboard_says_whether_each_upcoming_agenda_came_in_time() {
+    let g = GitEnv::new(&[("meeting", "agenda_lead = \"48h\"")]);
+    // Friday 16:00 UTC for Monday 10:00 in the project's zone: late; the week after, in time.
+    let fri = MON - 3 * DAY + 7 * HOUR;
+    g.commit(
+        "alice",
+        fri,
+        &[
+            (
+                "meetings/2026-06-22-platform-weekly.md",
+                &meeting("2026-06-22T10:00"),
+            ),
+            (
+                "meetings/2026-06-29-platform-weekly.md",
+                &meeting("2026-06-29T10:00"),
+            ),
+        ],
+        &[],
+    );
+    // Not committed yet, with a working day and a half to go.
+    g.env.write(
+        "meetings/2026-07-06-platform-weekly.md",
+        &meeting("2026-07-06T10:00"),
+    );
+    let now = chrono::DateTime::from_timestamp(fri + HOUR, 0)
+        .unwrap()
+        .to_rfc3339();
+    let (code, _, err) = g.env.run(&["site", "--now", &now, "--out", "hub"]);
+    assert_eq!(code, 0, "{err}");
+    let home = g.env.read("hub/index.html");
+    let rows: Vec<&str> = home
+        .lines()
+        .filter(|l| l.contains("platform-weekly.html"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{home}");
+    assert!(
+        rows[0].contains("<span class=\"overdue\">late: posted 16h ahead, 48h expected</span>"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[1].contains("<span>on time: posted 5d ahead</span>"),
+        "{}",
+        rows[1]
+    );
+    assert!(
+        rows[2].contains("<span>not committed yet: commit within "),
+        "{}",
+        rows[2]
+    );
+}
+
+#[test]
 fn a001_a_staged_agenda_is_judged_against_now() {
     let g = GitEnv::new(&[("meeting", "agenda_lead = \"48h\"")]);
     g.commit(

@@ -47,9 +47,12 @@ fn references(html: &str) -> Vec<String> {
 #[test]
 fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
     let env = handbook();
-    let (code, _, err) = env.run(&["site", "--out", "../site"]);
+    // Outside the repository, in a folder of the test's own.
+    let outside = tempfile::tempdir().unwrap();
+    let out = outside.path().join("site");
+    let out_arg = out.to_str().unwrap();
+    let (code, _, err) = env.run(&["site", "--out", out_arg]);
     assert_eq!(code, 0, "{err}");
-    let out = env.root().join("../site");
     let site = files(&out);
     assert!(site.contains_key("index.html"));
     assert!(site.contains_key("docs/decisions/0002-use-postgres-for-the-event-store.html"));
@@ -72,6 +75,8 @@ fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
         "kinds/decision-created.html",
         "kinds/decision-updated.html",
         "kinds/decision-status-accepted.html",
+        "kinds/decision-tag-storage.html",
+        "kinds/decision-owner-alice.html",
     ] {
         assert!(site.contains_key(page), "{page}");
     }
@@ -79,6 +84,20 @@ fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
     assert!(
         accepted.contains("ADR-0002") && !accepted.contains(">ADR-0010 "),
         "{accepted}"
+    );
+    // Filtered by tag and by owner: only the kind's documents with it.
+    let storage = String::from_utf8(site["kinds/decision-tag-storage.html"].clone()).unwrap();
+    let rows = storage.matches("<tr><td>").count();
+    assert!(
+        rows >= 1 && storage.matches("tags/storage.html").count() >= rows,
+        "{storage}"
+    );
+    assert!(!storage.contains("docs/briefs/"), "{storage}");
+    let alice = String::from_utf8(site["kinds/decision-owner-alice.html"].clone()).unwrap();
+    assert_eq!(
+        alice.matches("<tr><td>").count(),
+        alice.matches("people/alice.html\">alice</a></td>").count(),
+        "{alice}"
     );
     let search = String::from_utf8(site["search.html"].clone()).unwrap();
     assert!(search.contains("<script src=\"search/search.js\"></script>"));
@@ -94,6 +113,20 @@ fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
             !html.contains("src=\"http"),
             "{page} loads from the network"
         );
+        // The keyboard: a skip link first, the main part its target, native links and
+        // controls only, and no tab order of the page's own.
+        let body = &html[html.find("<body>").unwrap()..];
+        assert!(
+            body.starts_with("<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>"),
+            "{page}"
+        );
+        assert!(
+            html.contains("<main id=\"main\" tabindex=\"-1\">"),
+            "{page}"
+        );
+        for never in ["onclick", "tabindex=\"1", "tabindex=\"2", "role=\"button\""] {
+            assert!(!html.contains(never), "{page}: {never}");
+        }
         for r in references(&html) {
             if r.starts_with("http://")
                 || r.starts_with("https://")
@@ -111,7 +144,7 @@ fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
     }
     assert!(checked > 100, "{checked}");
     // The same input makes the same bytes.
-    let (code, _, err) = env.run(&["site", "--out", "../site"]);
+    let (code, _, err) = env.run(&["site", "--out", out_arg]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(files(&out), site);
 }
@@ -121,30 +154,123 @@ fn a_document_page_renders_markdown_as_github_does_and_runs_nothing() {
     let env = handbook();
     env.write(
         "briefs/hostile.md",
-        "---\ntitle: Hostile <b>brief</b>\nstatus: draft\ndate: 2026-11-20\nowner: alice\ntags: [storage]\n---\n# Hostile brief\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3)) and [data](data:text/html,x)\n\n| a | b |\n|---|---|\n| ~~old~~ | [x] |\n\n- [x] done\n- [ ] open\n\nSee [the context](../decisions/0002-use-postgres-for-the-event-store.md#context).\n\n## Problem\n\nx\n\n## Proposal\n\ny\n\n## Feedback\n",
+        "---\ntitle: Hostile <b>brief</b>\nstatus: draft\ndate: 2026-11-20\nowner: alice\ntags: [storage]\n---\n# Hostile brief\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3)) and [data](data:text/html,x)\n\n<a href=\"JaVa&#x09;ScRiPt:alert(4)\">entity</a> <a href=\"//evil.example/x\">scheme-relative</a>\n\n<iframe src=\"https://evil.example\"></iframe><form action=\"https://evil.example\"><button>go</button></form>\n\n<style>body{display:none}</style><div style=\"position:fixed\" onclick=\"alert(5)\">styled</div>\n\n<details open><summary>More</summary>\n\nHidden <kbd>text</kbd>, <a href=\"../decisions/0002-use-postgres-for-the-event-store.md#decision\">a raw link</a>.\n\n</details>\n\n<img src=\"diagram.svg\" alt=\"inline\"> ![picture](photo.png) [the drawing](diagram.svg) [a page](page.html)\n\n| a | b |\n|:---|---:|\n| ~~old~~ | [x] |\n\n- [x] done\n- [ ] open\n\nSee [the context](../decisions/0002-use-postgres-for-the-event-store.md#context).\n\n## Problem\n\nx\n\n## Proposal\n\ny\n\n## Feedback\n",
     );
+    env.write(
+        "briefs/diagram.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(6)\"><script>alert(7)</script><rect width=\"9\" height=\"9\"/></svg>\n",
+    );
+    env.write("briefs/photo.png", "\u{89}PNG not really\n");
+    env.write("briefs/page.html", "<script>alert(8)</script>\n");
     let (code, _, err) = env.run(&["site", "--out", "site"]);
     assert_eq!(code, 0, "{err}");
     let html = env.read("site/docs/briefs/hostile.html");
-    assert!(!html.contains("<script"), "{html}");
-    assert!(!html.contains("<img"), "{html}");
-    assert!(
-        !html.contains("javascript:") && !html.contains("data:text"),
-        "{html}"
-    );
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let article = &html[html.find("<article>").unwrap()..html.find("</article>").unwrap()];
+    // Nothing that runs, whatever the spelling; nothing that frames, posts or restyles.
+    for gone in [
+        "<script",
+        "alert(",
+        "onerror",
+        "onclick",
+        "onload",
+        "javascript",
+        "data:text",
+        "<iframe",
+        "<form",
+        "<style",
+        "style=",
+        "evil.example",
+        "position:fixed",
+    ] {
+        assert!(
+            !article.to_ascii_lowercase().contains(gone),
+            "{gone}: {article}"
+        );
+    }
     assert!(
         html.contains("<title>Hostile &lt;b&gt;brief&lt;/b&gt;</title>"),
         "{html}"
     );
-    // GitHub's rendering: tables, strikethrough, task lists, heading anchors, and links to
-    // other documents pointed at their pages, fragment kept.
-    assert!(html.contains("<table>") && html.contains("<del>old</del>"));
-    assert!(html.contains("type=\"checkbox\""));
-    assert!(html.contains("<h2 id=\"problem\">Problem</h2>"), "{html}");
+    // Raw HTML that GitHub keeps is kept, its links pointed at the hub.
     assert!(
-        html.contains("href=\"../decisions/0002-use-postgres-for-the-event-store.html#context\""),
+        article.contains("<details open=\"\"><summary>More</summary>"),
+        "{article}"
+    );
+    assert!(article.contains("<kbd>text</kbd>"));
+    assert!(
+        article
+            .contains("href=\"../decisions/0002-use-postgres-for-the-event-store.html#decision\""),
+        "{article}"
+    );
+    assert!(article.contains(">styled</div>") && article.contains(">entity</a>"));
+    // Pictures: an SVG inlined as an image (an <img> runs nothing), other files published;
+    // a link to a file a browser would run leads to a page that shows it.
+    assert!(
+        article.contains("<img src=\"data:image/svg+xml;base64,")
+            && article.contains("alt=\"inline\""),
+        "{article}"
+    );
+    assert!(
+        article.contains("src=\"../../files/briefs/photo.png\""),
+        "{article}"
+    );
+    assert!(
+        article.contains("href=\"../../files/briefs/diagram.svg.html\""),
+        "{article}"
+    );
+    assert!(
+        article.contains("href=\"../../files/briefs/page.html.html\""),
+        "{article}"
+    );
+    assert!(env.root().join("site/files/briefs/photo.png").is_file());
+    for raw in [
+        "site/files/briefs/diagram.svg",
+        "site/files/briefs/page.html",
+    ] {
+        assert!(!env.root().join(raw).exists(), "{raw} published as it is");
+    }
+    let viewer = env.read("site/files/briefs/page.html.html");
+    assert!(
+        viewer.contains("&lt;script&gt;alert(8)") && !viewer.contains("<script"),
+        "{viewer}"
+    );
+    let viewer = env.read("site/files/briefs/diagram.svg.html");
+    assert!(
+        viewer.contains("<img src=\"data:image/svg+xml;base64,"),
+        "{viewer}"
+    );
+    // GitHub's rendering: tables (aligned by class: no inline style), strikethrough, task
+    // lists that cannot be ticked, heading anchors, and links to other documents pointed at
+    // their pages, fragment kept.
+    assert!(article.contains("<table>") && article.contains("<del>old</del>"));
+    assert!(
+        article.contains("<th class=\"align-left\">a</th>"),
+        "{article}"
+    );
+    assert!(article.contains("<td class=\"align-right\">"), "{article}");
+    assert!(
+        article.contains("<input type=\"checkbox\" disabled=\"\" checked=\"\">")
+            || article.contains("checked=\"\""),
+        "{article}"
+    );
+    assert!(!article.contains("<input type=\"checkbox\">"), "{article}");
+    assert!(
+        article.contains("<h2 id=\"problem\">Problem</h2>"),
+        "{article}"
+    );
+    assert!(
+        article
+            .contains("href=\"../decisions/0002-use-postgres-for-the-event-store.html#context\""),
+        "{article}"
+    );
+    // The link to the file in the repository: its source, published.
+    assert!(
+        html.contains("href=\"../../files/briefs/hostile.md\""),
         "{html}"
+    );
+    assert!(
+        env.read("site/files/briefs/hostile.md")
+            .contains("# Hostile brief")
     );
     // The page it links to shows it among its backlinks.
     let adr2 = env.read("site/docs/decisions/0002-use-postgres-for-the-event-store.html");
@@ -223,7 +349,9 @@ fn serve_answers_pages_only_and_follows_the_work_tree() {
     let (status, head, body) = http(&addr, "GET", "/");
     assert_eq!(status, 200, "{head}");
     assert!(body.contains("<h2>Recent decisions</h2>"), "{body}");
-    assert!(head.contains("Content-Security-Policy: default-src 'self'; script-src 'self'"));
+    assert!(head.contains(
+        "Content-Security-Policy: default-src 'self'; img-src 'self' data:; script-src 'self'"
+    ));
     // Open pages reload when a file changes: the page listens, and the stream says so.
     assert!(body.contains("<script src=\"/assets/live.js\"></script>"));
     assert!(

@@ -1165,3 +1165,38 @@ fn review_nesting_cap_cannot_be_lifted_and_listings_escape_control_characters() 
         );
     }
 }
+
+#[test]
+fn site_inside_the_repository_waits_for_the_write_lock_and_outside_it_does_not() {
+    let env = busy_repo();
+    git(env.root(), &["init", "-q"]);
+    let lock = hold_lock(&env.path(".git/annals"));
+    let out = env
+        .cmd(&["site", "--out", "hub"])
+        .env("ANNALS_LOCK_TIMEOUT", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!env.path("hub").exists());
+    // Outside the repository the site is no repository file: no lock to wait for.
+    let outside = tempfile::tempdir().unwrap();
+    let out = env
+        .cmd(&[
+            "site",
+            "--out",
+            outside.path().join("hub").to_str().unwrap(),
+        ])
+        .env("ANNALS_LOCK_TIMEOUT", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(lock);
+    let (code, _, err) = env.run(&["site", "--out", "hub"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(env.path("hub/index.html").is_file());
+}
