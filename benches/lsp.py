@@ -3,7 +3,7 @@
 diagnostics (the changed document's and those linking to it), the initial load beside
 `annals check`, and the server's peak memory.
 
-    python3 benches/lsp.py [--docs 10000] [--seed 1] [--changes 30] [--annals PATH] [--out DIR]
+    python3 benches/lsp.py [--docs 10000] [--seed 1] [--changes 30] [--runs 7] [--annals PATH] [--out DIR]
 
 Needs ../shared/bench/gen-corpus (says `skipped` and exits 0 without it). Prints medians.
 """
@@ -83,6 +83,7 @@ def main():
     ap.add_argument("--docs", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--changes", type=int, default=30)
+    ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--annals", default=os.path.join(ROOT, "target", "release", "annals"))
     ap.add_argument("--out")
     a = ap.parse_args()
@@ -99,7 +100,8 @@ def main():
     subprocess.run([a.annals, "check", "--format", "json", "-q"], cwd=corpus, env=env,
                    stdout=subprocess.DEVNULL)
     checks = []
-    for _ in range(5):
+
+    def time_check():
         t = time.monotonic()
         subprocess.run([a.annals, "check", "--format", "json", "-q"], cwd=corpus, env=env,
                        stdout=subprocess.DEVNULL)
@@ -127,7 +129,9 @@ def main():
     server_loads = []
     latencies = []
     peak = 0
-    for run in range(3):
+    # Interleaved with `annals check`, so that the machine's drift falls on both alike.
+    for run in range(a.runs):
+        time_check()
         c = Client(a.annals, corpus)
         uri = "file://" + os.path.abspath(corpus)
         t0 = time.monotonic()
@@ -166,10 +170,13 @@ def main():
 
     print(f"{a.docs} documents with history; {os.cpu_count()} CPUs; changed {rel} "
           f"({inbound[target]} links point at it)")
-    print(f"annals check (median of 5)            {statistics.median(checks) * 1000:8.1f} ms")
-    print(f"lsp initial load and full judgement   {statistics.median(loads) * 1000:8.1f} ms (median of 3, "
-          f"from the client's initialize to the last publication read)")
-    print(f"  ... as the server measures it       {statistics.median(server_loads) * 1000:8.1f} ms")
+    check = statistics.median(checks)
+    print(f"annals check (median of {len(checks)})            {check * 1000:8.1f} ms")
+    print(f"lsp initial load and full judgement   {statistics.median(loads) * 1000:8.1f} ms (median of "
+          f"{len(loads)}, from the client's initialize to the last publication read: "
+          f"{statistics.median(loads) / check:.2f}x check)")
+    print(f"  ... as the server measures it       {statistics.median(server_loads) * 1000:8.1f} ms "
+          f"({statistics.median(server_loads) / check:.2f}x check)")
     print(f"one-character change -> its diagnostics {statistics.median(x[0] for x in latencies) * 1000:6.1f} ms "
           f"(median of {len(latencies)}; 20 ms of it the debounce)")
     print(f"  ... -> every linking document judged {statistics.median(x[1] for x in latencies) * 1000:6.1f} ms")

@@ -756,6 +756,20 @@ fn document(
             "Updated",
             f.updated().map_or_else(String::new, |t| esc(&day(t.time))),
         );
+        // Who wrote it: the commit authors, by the roster's emails, in order of their first
+        // commit; an author the roster does not know by the name before the `@` (a published
+        // site lists no addresses).
+        let mut authors: Vec<String> = Vec::new();
+        for t in f.created.iter().chain(&f.touches) {
+            let who = practice.by_email.get(&t.email.to_lowercase()).map_or_else(
+                || esc(t.email.split('@').next().unwrap_or_default()),
+                |p| person_link(p, u),
+            );
+            if !authors.contains(&who) {
+                authors.push(who);
+            }
+        }
+        row("Authors", authors.join(", "));
     }
     if let Some(a) = practice.awaited(d)
         && !a.pending.is_empty()

@@ -200,6 +200,33 @@ fn the_hub_dashboard_says_whether_each_upcoming_agenda_came_in_time() {
         "{}",
         rows[2]
     );
+    // A document's page: created, updated and its authors from history (a roster person
+    // linked, anyone else by the name before the `@`).
+    g.commit(
+        "zoe",
+        fri + 2 * HOUR,
+        &[(
+            "meetings/2026-06-22-platform-weekly.md",
+            &meeting("2026-06-22T10:00").replace("Agreed.", "Agreed twice."),
+        )],
+        &[],
+    );
+    let (code, _, err) = g.env.run(&["site", "--now", &now, "--out", "hub"]);
+    assert_eq!(code, 0, "{err}");
+    let page = g
+        .env
+        .read("hub/docs/meetings/2026-06-22-platform-weekly.html");
+    assert!(
+        page.contains("<dt>Created</dt><dd>2026-06-19</dd>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<dt>Authors</dt><dd><a href=\"../../people/alice.html\">alice</a>, zoe</dd>"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("zoe@"), "{page}");
 }
 
 #[test]
