@@ -9,38 +9,24 @@ Needs ../shared/bench/gen-corpus (says `skipped` and exits 0 without it); Chromi
 optional. Prints medians.
 """
 
-import argparse
 import os
 import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(ROOT, "..", "shared", "bench", "gen-corpus")
-NOW = "2026-06-30T12:00:00Z"
+from common import NOW, arguments, corpus as generated
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--docs", type=int, default=10000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--runs", type=int, default=9)
-    ap.add_argument("--annals", default=os.path.join(ROOT, "target", "release", "annals"))
-    ap.add_argument("--out")
-    a = ap.parse_args()
-    if not os.path.exists(GEN):
-        print("skipped: ../shared/bench/gen-corpus not found")
+    a = arguments(9)
+    made = generated(a, "annals-hub-")
+    if made is None:
         return
-    out = a.out or tempfile.mkdtemp(prefix="annals-hub-")
-    corpus = os.path.join(out, "corpus")
-    if not os.path.exists(corpus):
-        subprocess.run([sys.executable, GEN, "--docs", str(a.docs), "--seed", str(a.seed),
-                        "--git", "--out", corpus], check=True, stdout=subprocess.DEVNULL)
+    out, corpus = made
     env = dict(os.environ, ANNALS_NOW=NOW)
     site = os.path.join(out, "site")
     builds = []

@@ -8,20 +8,15 @@ diagnostics (the changed document's and those linking to it), the initial load b
 Needs ../shared/bench/gen-corpus (says `skipped` and exits 0 without it). Prints medians.
 """
 
-import argparse
 import json
 import os
 import statistics
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import queue
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(ROOT, "..", "shared", "bench", "gen-corpus")
-NOW = "2026-06-30T12:00:00Z"
+from common import NOW, arguments, corpus as generated
 
 
 class Client:
@@ -79,22 +74,11 @@ def peak_kib(pid):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--docs", type=int, default=10000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--changes", type=int, default=30)
-    ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--annals", default=os.path.join(ROOT, "target", "release", "annals"))
-    ap.add_argument("--out")
-    a = ap.parse_args()
-    if not os.path.exists(GEN):
-        print("skipped: ../shared/bench/gen-corpus not found")
+    a = arguments(7, [("--changes", int, 30)])
+    made = generated(a, "annals-lsp-")
+    if made is None:
         return
-    out = a.out or tempfile.mkdtemp(prefix="annals-lsp-")
-    corpus = os.path.join(out, "corpus")
-    if not os.path.exists(corpus):
-        subprocess.run([sys.executable, GEN, "--docs", str(a.docs), "--seed", str(a.seed),
-                        "--git", "--out", corpus], check=True, stdout=subprocess.DEVNULL)
+    out, corpus = made
     env = dict(os.environ, ANNALS_NOW=NOW)
     # `annals check` on the same corpus, history cache warm (as the server's).
     subprocess.run([a.annals, "check", "--format", "json", "-q"], cwd=corpus, env=env,
