@@ -19,7 +19,30 @@ server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 shots=${SHOTS:-$work/shots}
 mkdir -p "$shots"
-cp -r "$repo/examples/handbook" "$work/handbook"
+# The handbook with its made-up history (created, updated, authors, what awaits whom), and
+# an agenda for next week not committed yet.
+if ! bash "$repo/examples/make-history.sh" "$work/handbook" >/dev/null 2>&1; then
+  rm -rf "$work/handbook"
+  cp -r "$repo/examples/handbook" "$work/handbook"
+fi
+cat >"$work/handbook/meetings/2026-11-30-platform-weekly.md" <<'DOC'
+---
+title: Platform weekly
+date: 2026-11-30T10:00
+owner: platform
+tags: [process]
+attendees: [alice, bruno]
+---
+# Platform weekly
+
+## Agenda
+
+1. The tracing rollout (ADR-0012)
+
+## Pre-reads
+
+## Outcome
+DOC
 cat >"$work/handbook/briefs/zephyrine-notes.md" <<'DOC'
 ---
 title: Zephyrine notes
