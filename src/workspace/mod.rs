@@ -246,14 +246,9 @@ impl Workspace {
         }
         let mut scope = None;
         let mut source: Box<dyn Source> = Box::new(WorkTree::new(&corpus.config));
+        let mut index = None;
         if let (Some(g), Some(mut p)) = (&git, pending) {
-            if let Some(index) = p.index.take() {
-                source = Box::new(IndexSource {
-                    git: std::sync::Mutex::new(Git::open(&corpus.config.root)),
-                    index,
-                    limit: corpus.config.limits.max_file_size,
-                });
-            }
+            index = p.index.take();
             if mode == Mode::Staged {
                 view.uncommitted = p
                     .changes
@@ -266,6 +261,14 @@ impl Workspace {
             let (change, s) = change::view(g, &corpus, p);
             view.change = Some(change);
             scope = Some(s);
+        }
+        // Under `--staged`, files are read from the index, through the repository's handle.
+        if let Some(index) = index {
+            source = Box::new(IndexSource {
+                git: std::sync::Mutex::new(git),
+                index,
+                limit: corpus.config.limits.max_file_size,
+            });
         }
         let timings = Timings {
             change: t_change,
