@@ -1,5 +1,31 @@
-//! Text utilities: did-you-mean suggestions, and line and column positions in the units an
-//! editor counts.
+//! Text utilities: did-you-mean suggestions, line and column positions in the units an
+//! editor counts, and paths as URLs.
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+/// What a path needs escaped in a URL (RFC 3986's path characters, `/` among them, stay as
+/// they are).
+const URL_PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A path as the path of a URL: a file named `c#.md` is `c%23.md`, not `c` and a fragment.
+pub fn url_path(path: &str) -> String {
+    utf8_percent_encode(path, URL_PATH).to_string()
+}
 
 /// The closest candidate to `value`, for `help: did you mean ...?` hints: an exact match
 /// after folding case, spaces, `-` and `_`, else the nearest by edit distance when close.

@@ -42,10 +42,12 @@ struct Urls<'a> {
 }
 
 impl Urls<'_> {
+    /// The URL of the site file `page`, its path escaped (a document named `c#.md`).
     fn to(&self, page: &str) -> String {
+        let page = crate::text::url_path(page);
         match self.base {
             Some(b) => format!("{}/{page}", b.trim_end_matches('/')),
-            None => relative(&self.from, page),
+            None => relative(&crate::text::url_path(&self.from), &page),
         }
     }
 }

@@ -160,6 +160,11 @@ mod tests {
             site_path("/docs/a%20b.html?x=1").as_deref(),
             Some("docs/a b.html")
         );
+        // The hub escapes `#`, `%` and spaces in its links (a document named `c#-and f%.md`).
+        assert_eq!(
+            site_path("/docs/briefs/c%23-and%20f%25.html").as_deref(),
+            Some("docs/briefs/c#-and f%.html")
+        );
         for bad in [
             "/../etc/passwd",
             "/docs/../../x",

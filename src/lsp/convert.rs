@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -58,30 +58,9 @@ pub fn path_of(uri: &str) -> Option<PathBuf> {
     Some(PathBuf::from(decoded.as_ref()))
 }
 
-/// What a path needs escaped in a URI (RFC 3986's path characters stay as they are).
-const PATH: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'[')
-    .add(b'\\')
-    .add(b']')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
-
 /// The `file:` URI of an absolute path.
 pub fn uri_of(path: &Path) -> String {
-    format!(
-        "file://{}",
-        utf8_percent_encode(&path.to_string_lossy(), PATH)
-    )
+    format!("file://{}", crate::text::url_path(&path.to_string_lossy()))
 }
 
 /// The position of byte `offset` of `doc`'s text, as the editor counts it (the editor's text

@@ -47,6 +47,11 @@ fn references(html: &str) -> Vec<String> {
 #[test]
 fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
     let env = handbook();
+    // A file name a URL must escape: `#`, a space, `%`.
+    env.write(
+        "briefs/c#-and f%.md",
+        "---\ntitle: C# and F#\nstatus: draft\ndate: 2026-11-20\nowner: alice\ntags: [api]\n---\n# C# and F#\n\nSee [ADR-0002](../decisions/0002-use-postgres-for-the-event-store.md).\n",
+    );
     // Outside the repository, in a folder of the test's own.
     let outside = tempfile::tempdir().unwrap();
     let out = outside.path().join("site");
@@ -136,13 +141,25 @@ fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
                 continue;
             }
             let target = r.split('#').next().unwrap();
+            let target = percent_encoding::percent_decode_str(target)
+                .decode_utf8()
+                .unwrap();
+            assert!(!target.contains('#') || r.contains("%23"), "{page}: `{r}`");
             let from = Path::new(page).parent().unwrap();
-            let resolved = out.join(from).join(target);
+            let resolved = out.join(from).join(target.as_ref());
             assert!(resolved.is_file(), "{page}: `{r}` leads nowhere");
             checked += 1;
         }
     }
     assert!(checked > 100, "{checked}");
+    let adr2 = String::from_utf8(
+        site["docs/decisions/0002-use-postgres-for-the-event-store.html"].clone(),
+    )
+    .unwrap();
+    assert!(
+        adr2.contains("href=\"../briefs/c%23-and%20f%25.html\""),
+        "{adr2}"
+    );
     // The same input makes the same bytes.
     let (code, _, err) = env.run(&["site", "--out", out_arg]);
     assert_eq!(code, 0, "{err}");
