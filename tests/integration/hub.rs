@@ -455,6 +455,28 @@ fn serve_answers_pages_only_and_follows_the_work_tree() {
         "/docs/decisions/0002-use-postgres-for-the-event-store.html",
     );
     assert!(body.contains("Use Postgres for every event"), "{body}");
+    // A hostile document, served: nothing of it runs; its source is served as text.
+    env.write(
+        "briefs/hostile.md",
+        "---\ntitle: \"<script>alert(0)</script>\"\nstatus: draft\ndate: 2026-11-20\nowner: alice\n---\n# Hostile\n\n<script>alert(1)</script><img src=x onerror=alert(2)>\n\n[go](javascript:alert(3)) <a href=\"jav&#x61;script:alert(4)\">a</a>\n",
+    );
+    let mut served = String::new();
+    for _ in 0..100 {
+        let (status, _, body) = http(&addr, "GET", "/docs/briefs/hostile.html");
+        if status == 200 {
+            served = body;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let article = &served[served.find("<article>").unwrap()..served.find("</article>").unwrap()];
+    for gone in ["<script", "onerror", "javascript:", "alert(1)"] {
+        assert!(!article.contains(gone), "{gone}: {served}");
+    }
+    assert!(served.contains("<title>&lt;script&gt;alert(0)&lt;/script&gt;</title>"));
+    let (status, head, _) = http(&addr, "GET", "/files/briefs/hostile.md");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/plain; charset=utf-8"), "{head}");
     child.kill().unwrap();
     child.wait().unwrap();
 }
