@@ -60,9 +60,23 @@ pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
             }
         });
     }
+    let streams = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     for request in server.incoming_requests() {
+        // A page on another host name (a DNS rebinding attack) must not read the handbook:
+        // on loopback only the loopback names are answered.
+        if ip.is_loopback() && !loopback_host(&request) {
+            let _ = request.respond(refusal(
+                403,
+                "annals serve answers only 127.0.0.1 and localhost",
+            ));
+            continue;
+        }
         if request.method() == &tiny_http::Method::Get && request.url() == "/events" {
-            events(request, &listeners);
+            if streams.load(std::sync::atomic::Ordering::SeqCst) >= MOST_STREAMS {
+                let _ = request.respond(refusal(503, "too many open pages are listening"));
+                continue;
+            }
+            events(request, &listeners, &streams);
             continue;
         }
         // Pages reflect the work tree on the next request: the site is made again when a
@@ -118,14 +132,59 @@ pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
 /// The open pages' event streams.
 type Listeners = std::sync::Arc<std::sync::Mutex<Vec<std::sync::mpsc::Sender<()>>>>;
 
-/// An event stream: `reload` each time a file changes, until the page goes away.
-fn events(request: tiny_http::Request, listeners: &Listeners) {
+/// How many pages may listen at once: each holds a thread.
+const MOST_STREAMS: usize = 64;
+
+/// Whether a request names this machine's loopback (`Host: 127.0.0.1:4807`, `localhost`,
+/// `[::1]`), or names no host at all (HTTP/1.0).
+fn loopback_host(request: &tiny_http::Request) -> bool {
+    let Some(host) = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_ascii_lowercase())
+    else {
+        return true;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default().to_string(),
+        None => host.split(':').next().unwrap_or_default().to_string(),
+    };
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<IpAddr>().is_ok_and(|a| a.is_loopback())
+}
+
+/// A short plain-text refusal, with the headers every answer carries.
+fn refusal(status: u16, message: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let mut response = tiny_http::Response::from_data(format!("{message}\n").into_bytes())
+        .with_status_code(status);
+    let mut headers = vec![("Content-Type", "text/plain; charset=utf-8")];
+    headers.extend_from_slice(HEADERS);
+    for (k, v) in headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+            response.add_header(h);
+        }
+    }
+    response
+}
+
+/// An event stream: `reload` each time a file changes, until the page goes away. A comment
+/// every 15 seconds finds a page that went away without a word, so its thread ends.
+fn events(
+    request: tiny_http::Request,
+    listeners: &Listeners,
+    streams: &std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
     use std::io::Write;
+    use std::sync::atomic::Ordering;
     let (tx, rx) = std::sync::mpsc::channel();
     if let Ok(mut l) = listeners.lock() {
         l.push(tx);
     }
     let mut w = request.into_writer();
+    let streams = streams.clone();
+    streams.fetch_add(1, Ordering::SeqCst);
     std::thread::spawn(move || {
         let mut send = |text: &str| w.write_all(text.as_bytes()).and_then(|()| w.flush());
         let mut head = String::from("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n");
@@ -133,14 +192,19 @@ fn events(request: tiny_http::Request, listeners: &Listeners) {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
         head.push_str("Cache-Control: no-cache\r\n\r\n: listening\n\n");
-        if send(&head).is_err() {
-            return;
-        }
-        while rx.recv().is_ok() {
-            if send("data: reload\n\n").is_err() {
-                return;
+        if send(&head).is_ok() {
+            loop {
+                let sent = match rx.recv_timeout(std::time::Duration::from_secs(15)) {
+                    Ok(()) => send("data: reload\n\n"),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => send(": still here\n\n"),
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                };
+                if sent.is_err() {
+                    break;
+                }
             }
         }
+        streams.fetch_sub(1, Ordering::SeqCst);
     });
 }
 
@@ -154,10 +218,15 @@ struct Fresh {
     cookies: std::path::PathBuf,
     /// What does not change the pages: git's folder, the search index, the cookies.
     ignored: Vec<std::path::PathBuf>,
+    /// This watcher's own number: the server has two (requests, live reload), whose cookies
+    /// must not be taken for each other's.
+    id: u64,
     next: u64,
 }
 
 const COOKIE: &str = "annals-serve-cookie-";
+
+static WATCHERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Fresh {
     fn new(cfg: &crate::config::Config) -> Option<Fresh> {
@@ -187,15 +256,19 @@ impl Fresh {
             _watcher: watcher,
             cookies,
             ignored,
+            id: WATCHERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             next: 0,
         })
     }
 
     /// Whether anything that makes the pages changed since the last call.
     fn changed(&mut self) -> bool {
-        let cookie = self
-            .cookies
-            .join(format!("{COOKIE}{}-{}", std::process::id(), self.next));
+        let cookie = self.cookies.join(format!(
+            "{COOKIE}{}-{}-{}",
+            std::process::id(),
+            self.id,
+            self.next
+        ));
         self.next += 1;
         if std::fs::write(&cookie, b"").is_err() {
             return true;

@@ -741,6 +741,25 @@ impl Config {
         }
         for (name, spanned) in raw.kinds {
             let (line, column) = line_col(text, spanned.span().start);
+            // A kind's name names files (the hub's index pages, `annals new KIND`) and is typed
+            // on command lines: a word, never a path or an address.
+            let word = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !word {
+                return Err(ConfigError::Invalid {
+                    path: shown.clone(),
+                    line,
+                    column,
+                    message: format!(
+                        "[kinds.{name:?}]: a kind's name is a word of letters, digits, `-` and `_` (such as `decision` or `design-doc`)"
+                    ),
+                });
+            }
             let rk = spanned.into_inner();
             let idx = if let Some(i) = cfg.kinds.iter().position(|k| k.name == name) {
                 i

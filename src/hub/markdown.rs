@@ -6,9 +6,10 @@
 //! raw HTML, is pointed at the hub: another document's page (its fragment kept), or a
 //! repository file the site publishes.
 //!
-//! Files that a browser would run when opened (SVG, HTML, XML) are never published as they
-//! are: an SVG picture is inlined as a `data:` image (an `<img>` runs no script), and a link
-//! to such a file leads to a page that shows it as a picture or as text.
+//! Only files no browser runs (pictures, PDF, text, archives) are published as they are.
+//! An SVG picture is inlined as a `data:` image (an `<img>` runs no script), and a link to
+//! any other file (SVG, HTML, XML, a feed, a file of a type not known here) leads to a page
+//! that shows it as a picture or as text.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -33,7 +34,7 @@ pub enum Publish {
     /// As it is, at `files/PATH`.
     Copy(String),
     /// On a page of its own, `files/PATH.html`, as a picture (SVG) or as text: a browser
-    /// would run it if it were opened as it is.
+    /// might run it if it were opened as it is.
     Viewer(String),
 }
 
@@ -53,25 +54,55 @@ pub struct Body {
     pub files: BTreeSet<Publish>,
 }
 
-/// Whether a browser may run a file opened as it is (scripts in SVG, HTML and XML).
-pub fn active(path: &str) -> bool {
+/// Whether the site may publish a file as it is: a picture, a document, text or an archive,
+/// which no browser runs. Anything else (SVG, HTML, XML, feeds, scripts, files of types not
+/// known here) is shown on a page of its own instead: opened as it is, a browser might run
+/// it in the site's origin.
+pub fn inert(path: &str) -> bool {
     let ext = path
         .rsplit_once('.')
         .map_or("", |(_, e)| e)
         .to_ascii_lowercase();
     matches!(
         ext.as_str(),
-        "svg"
-            | "svgz"
-            | "html"
-            | "htm"
-            | "xhtml"
-            | "xht"
-            | "shtml"
-            | "xml"
-            | "xsl"
-            | "mht"
-            | "mhtml"
+        "png"
+            | "jpg"
+            | "jpeg"
+            | "gif"
+            | "webp"
+            | "avif"
+            | "bmp"
+            | "ico"
+            | "pdf"
+            | "txt"
+            | "md"
+            | "markdown"
+            | "csv"
+            | "tsv"
+            | "json"
+            | "yaml"
+            | "yml"
+            | "toml"
+            | "log"
+            | "mp4"
+            | "webm"
+            | "mov"
+            | "mp3"
+            | "ogg"
+            | "oga"
+            | "wav"
+            | "m4a"
+            | "zip"
+            | "gz"
+            | "tgz"
+            | "tar"
+            | "7z"
+            | "docx"
+            | "xlsx"
+            | "pptx"
+            | "odt"
+            | "ods"
+            | "odp"
     )
 }
 
@@ -235,10 +266,10 @@ fn destination(
     if image && let Some(data) = svg_data(corpus, &path) {
         return Some(data);
     }
-    let publish = if active(&path) {
-        Publish::Viewer(path)
-    } else {
+    let publish = if inert(&path) {
         Publish::Copy(path)
+    } else {
+        Publish::Viewer(path)
     };
     let url = linker.url(&publish.page());
     if let Ok(mut f) = files.lock() {

@@ -24,13 +24,11 @@ pub struct Site {
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
-/// A document's page.
+/// A document's page: `docs/decisions/0002-x.html` for `decisions/0002-x.md`; another
+/// extension stays in the name (`a.markdown.html`), so `a.md` and `a.markdown` keep a page
+/// each.
 pub fn doc_page(doc: &Document) -> String {
-    let stem = doc
-        .path
-        .strip_suffix(".md")
-        .or_else(|| doc.path.strip_suffix(".markdown"))
-        .unwrap_or(&doc.path);
+    let stem = doc.path.strip_suffix(".md").unwrap_or(&doc.path);
     format!("docs/{stem}.html")
 }
 
@@ -45,9 +43,15 @@ impl Urls<'_> {
     /// The URL of the site file `page`, its path escaped (a document named `c#.md`).
     fn to(&self, page: &str) -> String {
         let page = crate::text::url_path(page);
-        match self.base {
-            Some(b) => format!("{}/{page}", b.trim_end_matches('/')),
-            None => relative(&crate::text::url_path(&self.from), &page),
+        if let Some(b) = self.base {
+            return format!("{}/{page}", b.trim_end_matches('/'));
+        }
+        let url = relative(&crate::text::url_path(&self.from), &page);
+        // A first segment with a `:` would be read as a scheme (`javascript:x.html`).
+        if url.split('/').next().is_some_and(|s| s.contains(':')) {
+            format!("./{url}")
+        } else {
+            url
         }
     }
 }
@@ -183,7 +187,7 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
         let facets = Facets::of(&all);
         let title = page::capitalise(&page::plural(&kind.name));
         let mut index = vec![IndexPage {
-            path: format!("kinds/{}.html", kind.name),
+            path: format!("kinds/{}.html", page::file_name(&kind.name)),
             what: "newest first".to_string(),
             rows: all.clone(),
         }];
@@ -191,7 +195,7 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
             let mut rows = all.clone();
             rows.sort_by_key(|e| std::cmp::Reverse(touched(e, created)));
             index.push(IndexPage {
-                path: format!("kinds/{}-{order}.html", kind.name),
+                path: format!("kinds/{}-{order}.html", page::file_name(&kind.name)),
                 what: format!("by {order}, newest first"),
                 rows,
             });
@@ -343,10 +347,13 @@ fn viewer(corpus: &Corpus, path: &str, bytes: &[u8]) -> String {
             esc(&data),
             esc(path)
         )),
-        None => s.push_str(&format!(
-            "<pre>{}</pre>\n",
-            esc(&String::from_utf8_lossy(bytes))
-        )),
+        None => match std::str::from_utf8(bytes) {
+            Ok(text) => s.push_str(&format!("<pre>{}</pre>\n", esc(text))),
+            Err(_) => s.push_str(&format!(
+                "<p class=\"empty\">A file of {} bytes that the hub does not publish as it is.</p>\n",
+                bytes.len()
+            )),
+        },
     }
     s
 }
@@ -397,9 +404,9 @@ impl<'e> Facets<'e> {
         let mut s = format!(
             "<nav class=\"filters\" aria-label=\"Order and filters\"><p>Order: <a href=\"{}\">date</a> · \
              <a href=\"{}\">created</a> · <a href=\"{}\">updated</a></p>\n",
-            esc(&u.to(&format!("kinds/{kind}.html"))),
-            esc(&u.to(&format!("kinds/{kind}-created.html"))),
-            esc(&u.to(&format!("kinds/{kind}-updated.html")))
+            esc(&u.to(&format!("kinds/{}.html", page::file_name(kind)))),
+            esc(&u.to(&format!("kinds/{}-created.html", page::file_name(kind)))),
+            esc(&u.to(&format!("kinds/{}-updated.html", page::file_name(kind))))
         );
         for (facet, values) in self.all() {
             if values.is_empty() {
@@ -422,7 +429,11 @@ impl<'e> Facets<'e> {
 
 /// The page of a kind's index filtered to one value of a facet.
 fn facet_page(kind: &str, facet: &str, value: &str) -> String {
-    format!("kinds/{kind}-{facet}-{}.html", page::file_name(value))
+    format!(
+        "kinds/{}-{facet}-{}.html",
+        page::file_name(kind),
+        page::file_name(value)
+    )
 }
 
 /// The bar atop every page: home, an index per kind, the graph, the timeline, the search
@@ -432,7 +443,7 @@ fn nav(corpus: &Corpus, u: &Urls<'_>) -> String {
     for k in &corpus.config.kinds {
         s.push_str(&format!(
             " <a href=\"{}\">{}</a>",
-            esc(&u.to(&format!("kinds/{}.html", k.name))),
+            esc(&u.to(&format!("kinds/{}.html", page::file_name(&k.name)))),
             esc(&page::plural(&k.name))
         ));
     }

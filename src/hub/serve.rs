@@ -67,6 +67,9 @@ pub fn content_type(path: &str) -> &'static str {
     match ext.as_str() {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
+        // The hub's own scripts (live reload, the static search): the site publishes no
+        // repository file of this type as it is.
+        "js" => "text/javascript; charset=utf-8",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",

@@ -480,3 +480,213 @@ fn serve_answers_pages_only_and_follows_the_work_tree() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// What a review that tried to break the hub found, each kept out.
+#[test]
+fn review_the_hub_keeps_names_from_becoming_addresses_or_paths() {
+    // A document named like a `javascript:` address: its siblings link to it by a path
+    // that cannot be read as a scheme.
+    let env = handbook();
+    env.write(
+        "briefs/javascript:alert(1).md",
+        "---\ntitle: Named to run\nstatus: draft\ndate: 2026-11-20\nowner: alice\n---\n# Named\n\nSee [the legacy brief](retire-the-legacy-deploy-script.md).\n",
+    );
+    env.write(
+        "briefs/linker.md",
+        "---\ntitle: Linker\nstatus: draft\ndate: 2026-11-20\nowner: alice\n---\n# Linker\n\n[m](./javascript:alert(1).md) <a href=\"javascript:alert(1).md\">raw</a>\n\nA [feed](feed.rss), a [page](old.shtm), a [table](data.csv).\n",
+    );
+    env.write("briefs/feed.rss", "<rss><script>alert(2)</script></rss>\n");
+    env.write("briefs/old.shtm", "<script>alert(3)</script>\n");
+    env.write("briefs/data.csv", "a,b\n1,2\n");
+    // Two documents whose names differ only by their extension keep a page each.
+    env.write(
+        "briefs/twin.markdown",
+        "---\ntitle: Twin markdown\nstatus: draft\ndate: 2026-11-20\nowner: alice\n---\n# Twin\n",
+    );
+    env.write(
+        "briefs/twin.md",
+        "---\ntitle: Twin md\nstatus: draft\ndate: 2026-11-20\nowner: alice\n---\n# Twin\n",
+    );
+    let outside = tempfile::tempdir().unwrap();
+    let out = outside.path().join("site");
+    let (code, _, err) = env.run(&["site", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let site = files(&out);
+    for (page, bytes) in site
+        .iter()
+        .filter(|(p, _)| Path::new(p).extension().is_some_and(|e| e == "html"))
+    {
+        let html = String::from_utf8_lossy(bytes).to_ascii_lowercase();
+        assert!(!html.contains("href=\"javascript"), "{page}");
+        assert!(!html.contains("src=\"javascript"), "{page}");
+    }
+    let linker = String::from_utf8(site["docs/briefs/linker.html"].clone()).unwrap();
+    assert!(
+        linker.contains("href=\"./javascript:alert(1).html\""),
+        "{linker}"
+    );
+    // Only files no browser runs are published as they are.
+    assert!(
+        linker.contains("href=\"../../files/briefs/feed.rss.html\""),
+        "{linker}"
+    );
+    assert!(
+        linker.contains("href=\"../../files/briefs/old.shtm.html\""),
+        "{linker}"
+    );
+    assert!(
+        linker.contains("href=\"../../files/briefs/data.csv\""),
+        "{linker}"
+    );
+    assert!(
+        !site.contains_key("files/briefs/feed.rss") && !site.contains_key("files/briefs/old.shtm")
+    );
+    assert!(site.contains_key("files/briefs/data.csv"));
+    let twin = String::from_utf8(site["docs/briefs/twin.markdown.html"].clone()).unwrap();
+    assert!(twin.contains("Twin markdown"));
+    assert!(
+        String::from_utf8(site["docs/briefs/twin.html"].clone())
+            .unwrap()
+            .contains("Twin md")
+    );
+
+    // A kind's name is a word: a path or an address in it is refused when the configuration
+    // is read, and a log4brains package with another name is not read as a kind.
+    let env = handbook();
+    let cfg = env.read("annals.toml");
+    env.write(
+        "annals.toml",
+        &format!("{cfg}\n[kinds.\"../../escaped\"]\ndir = \"notes\"\n"),
+    );
+    let (code, _, err) = env.run(&["site", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a kind's name is a word"), "{err}");
+    assert!(!outside.path().join("escaped.html").exists());
+    let env = TestEnv::new();
+    env.write(
+        ".log4brains.yml",
+        "project:\n  name: Acme\n  adrFolder: ./docs/adr\n  packages:\n    - name: ../../../escaped\n      path: ./web\n      adrFolder: ./web/adr\n",
+    );
+    env.write(
+        "web/adr/20240101-use-x.md",
+        "# Use X\n\n- Status: accepted\n- Date: 2024-01-01\n\n## Context and Problem Statement\n\nx\n",
+    );
+    let (code, _, err) = env.run(&["site", "--out", "site"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(env.path("site/kinds/decision.html").is_file(), "{err}");
+    let kinds: Vec<String> = std::fs::read_dir(env.path("site/kinds"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(kinds.iter().all(|k| !k.contains("escaped")), "{kinds:?}");
+    assert!(!env.root().join("../escaped.html").exists());
+}
+
+#[test]
+fn review_site_out_never_reaches_git_through_a_link_nor_trusts_a_linked_marker() {
+    let env = handbook();
+    std::fs::create_dir_all(env.path(".git")).unwrap();
+    std::os::unix::fs::symlink(env.path(".git"), env.path("gl")).unwrap();
+    let (code, _, err) = env.run(&["site", "--out", "gl/hub"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("inside a .git folder"), "{err}");
+    assert!(!env.path(".git/hub").exists());
+    // A marker that is a link to some file is no marker.
+    env.write("keep/important.txt", "mine\n");
+    std::os::unix::fs::symlink(env.path("annals.toml"), env.path("keep/.annals-site")).unwrap();
+    let (code, _, err) = env.run(&["site", "--out", "keep"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(env.read("keep/important.txt"), "mine\n");
+    // --out that is itself a link is refused, and nothing is left beside it.
+    std::os::unix::fs::symlink(env.path("nowhere"), env.path("dangling")).unwrap();
+    let (code, _, err) = env.run(&["site", "--out", "dangling"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+    let leftovers: Vec<String> = std::fs::read_dir(env.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".annals-site-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A second build replaces the first, leaving nothing beside it.
+    assert_eq!(env.run(&["site", "--out", "hub"]).0, 0);
+    assert_eq!(env.run(&["site", "--out", "hub"]).0, 0);
+    assert!(env.path("hub/index.html").is_file());
+    let leftovers = std::fs::read_dir(env.root())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".annals-site-")
+        })
+        .count();
+    assert_eq!(leftovers, 0);
+}
+
+/// `request` sent as it is to `addr`; the answer's status line and head.
+fn raw_http(addr: &str, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn review_serve_answers_only_loopback_names_and_bounds_its_listeners() {
+    let env = handbook();
+    let (mut child, addr) = serve(env.root());
+    let port = addr.rsplit(':').next().unwrap();
+    // DNS rebinding: a page of another site, its name pointed at 127.0.0.1, is refused.
+    let refused = raw_http(
+        &addr,
+        &format!("GET / HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    assert!(
+        refused.contains("X-Content-Type-Options: nosniff"),
+        "{refused}"
+    );
+    assert!(!refused.contains("Recent decisions"));
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let ok = raw_http(
+            &addr,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(ok.starts_with("HTTP/1.1 200"), "{host}: {ok}");
+    }
+    // At most 64 pages listen for reloads; more are told to come back, and pages are still
+    // served.
+    let mut open = Vec::new();
+    for _ in 0..64 {
+        use std::io::{BufRead, Write};
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(s, "GET /events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+        let mut r = std::io::BufReader::new(s.try_clone().unwrap());
+        let mut line = String::new();
+        while !line.starts_with(": listening") {
+            line.clear();
+            r.read_line(&mut line).unwrap();
+        }
+        open.push(s);
+    }
+    let busy = raw_http(
+        &addr,
+        &format!("GET /events HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(busy.starts_with("HTTP/1.1 503"), "{busy}");
+    assert_eq!(http(&addr, "GET", "/kinds/decision.html").0, 200);
+    // The hub's own scripts are served as scripts.
+    let (_, head, _) = http(&addr, "GET", "/search/search.js");
+    assert!(head.contains("Content-Type: text/javascript"), "{head}");
+    drop(open);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
