@@ -237,9 +237,11 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Completions(a) => completions::run(&a),
         Command::Site(a) => site::run(&app, &a),
         Command::Serve(a) => serve::run(&app, &a),
-        Command::Lsp => {
-            crate::lsp::run()?;
-            Ok(Exit::Clean)
-        }
+        // The protocol's exit code: 1 when the client said `exit` without `shutdown`.
+        Command::Lsp => Ok(if crate::lsp::run()? {
+            Exit::Clean
+        } else {
+            Exit::Findings
+        }),
     }
 }

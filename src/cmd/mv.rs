@@ -4,7 +4,6 @@ use anyhow::{Context as _, Result, bail};
 
 use super::{App, Exit};
 use crate::cli::MvArgs;
-use crate::docs::Classifier;
 use crate::fix::{self, Fix};
 
 pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
@@ -28,51 +27,7 @@ pub fn run(app: &App, args: &MvArgs) -> Result<Exit> {
             format!("{to}/{name}")
         };
     }
-    // Where it lands must be a document of a kind, or annals would lose sight of it; what
-    // counts is where the path really leads (a folder may be a link to another kind's).
-    let real = repo
-        .config
-        .fs
-        .resolve(&to)
-        .map_err(|e| anyhow::anyhow!("cannot move {} to {to}: {e}", moved.path))?;
-    if let Ok(inside) = real.strip_prefix(repo.config.fs.path())
-        && let Some(inside) = inside.to_str()
-        && inside != to
-    {
-        bail!("`{to}` leads through a symbolic link to `{inside}`: give the real path");
-    }
-    let old_kind = repo.kind_of(moved);
-    let Some((k, excluded)) = Classifier::new(&repo.config).classify(&to) else {
-        bail!(
-            "`{to}` is not a document path: expected a `.md` file in a kind's folder, such as `{}/{}`",
-            old_kind.dir,
-            moved.path.rsplit('/').next().unwrap_or(&moved.path)
-        );
-    };
-    let kind = &repo.config.kinds[k];
-    if excluded {
-        bail!(
-            "`{to}` is excluded from the {} documents (`exclude` in [kinds.{}]): annals would no longer see it",
-            kind.name,
-            kind.name
-        );
-    }
-    if k != moved.kind && !args.change_kind {
-        bail!(
-            "`{to}` lies in the folder of kind `{}` (`{}/`): moving a {} there changes its kind; pass --change-kind to do that",
-            kind.name,
-            kind.dir,
-            old_kind.name
-        );
-    }
-    let name = to.rsplit('/').next().unwrap_or(&to);
-    if kind.filename.matches(name).is_none() {
-        bail!(
-            "`{name}` does not match the {} file-name pattern `{}`",
-            kind.name,
-            kind.filename
-        );
-    }
+    fix::move_target(&repo, moved, &to, args.change_kind).map_err(|why| anyhow::anyhow!(why))?;
     if repo.root().join(&to).exists() {
         bail!("{to} already exists: annals mv never overwrites");
     }

@@ -9,6 +9,65 @@ use crate::docs::edit::retarget_from;
 use crate::docs::links::{Target, relative, resolve};
 use crate::docs::{Corpus, Document, bare_number_id};
 
+/// Why `moved` may not move to the repository path `to` (`annals mv`'s rules, which the
+/// language server's renames keep too), or `Ok` when it may: `to` must be a document path of
+/// a kind, not excluded, reached by no symbolic link, matching the kind's file-name pattern,
+/// free, and in `moved`'s own kind unless `change_kind`.
+pub fn move_target(
+    repo: &Corpus,
+    moved: &Document,
+    to: &str,
+    change_kind: bool,
+) -> Result<(), String> {
+    if to.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+        return Err(format!("`{to}` is not a path inside the repository"));
+    }
+    // Where it lands must be a document of a kind, or annals would lose sight of it; what
+    // counts is where the path really leads (a folder may be a link to another kind's).
+    let real = repo
+        .config
+        .fs
+        .resolve(to)
+        .map_err(|e| format!("cannot move {} to {to}: {e}", moved.path))?;
+    if let Ok(inside) = real.strip_prefix(repo.config.fs.path())
+        && let Some(inside) = inside.to_str()
+        && inside != to
+    {
+        return Err(format!(
+            "`{to}` leads through a symbolic link to `{inside}`: give the real path"
+        ));
+    }
+    let old_kind = repo.kind_of(moved);
+    let Some((k, excluded)) = crate::docs::Classifier::new(&repo.config).classify(to) else {
+        return Err(format!(
+            "`{to}` is not a document path: expected a `.md` file in a kind's folder, such as `{}/{}`",
+            old_kind.dir,
+            moved.path.rsplit('/').next().unwrap_or(&moved.path)
+        ));
+    };
+    let kind = &repo.config.kinds[k];
+    if excluded {
+        return Err(format!(
+            "`{to}` is excluded from the {} documents (`exclude` in [kinds.{}]): annals would no longer see it",
+            kind.name, kind.name
+        ));
+    }
+    if k != moved.kind && !change_kind {
+        return Err(format!(
+            "`{to}` lies in the folder of kind `{}` (`{}/`): moving a {} there changes its kind; pass --change-kind to do that",
+            kind.name, kind.dir, old_kind.name
+        ));
+    }
+    let name = to.rsplit('/').next().unwrap_or(to);
+    if kind.filename.matches(name).is_none() {
+        return Err(format!(
+            "`{name}` does not match the {} file-name pattern `{}`",
+            kind.name, kind.filename
+        ));
+    }
+    Ok(())
+}
+
 /// The new text of each file the fixes touch. A fix whose edits overlap an earlier fix's is
 /// left out whole (the next run applies it), so every applied fix is applied completely. A
 /// rename onto an existing file, or onto another document's ID, is refused with its reason.

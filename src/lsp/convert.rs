@@ -49,12 +49,23 @@ pub fn root_of(params: &Value) -> Option<PathBuf> {
         .or_else(|| params["rootPath"].as_str().map(PathBuf::from))
 }
 
-/// The path of a `file:` URI.
+/// The path of a `file:` URI (the scheme in any case; a query or fragment is no part of
+/// the path).
 pub fn path_of(uri: &str) -> Option<PathBuf> {
-    let rest = uri.strip_prefix("file://")?;
+    let (scheme, rest) = uri.split_at_checked(7)?;
+    if !scheme.eq_ignore_ascii_case("file://") {
+        return None;
+    }
     // `file:///x` (no host) or `file://localhost/x`.
     let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    if !rest.starts_with('/') {
+        return None;
+    }
     let decoded = percent_decode_str(rest).decode_utf8().ok()?;
+    if decoded.contains('\0') {
+        return None;
+    }
     Some(PathBuf::from(decoded.as_ref()))
 }
 

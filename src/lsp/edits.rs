@@ -135,8 +135,16 @@ pub fn will_rename(server: &Server<'_>, params: &Value) -> Value {
         ) else {
             continue;
         };
-        if ws.corpus.document(&from).is_some() {
-            fixes.push(Fix::rename(format!("move {from}"), &from, &to));
+        let Some(moved) = ws.corpus.document(&from) else {
+            continue;
+        };
+        // `annals mv`'s rules; the editor moves the file whatever the answer, so a move to
+        // another kind's folder (mv's --change-kind) has its links follow it too.
+        match crate::fix::move_target(&ws.corpus, moved, &to, true) {
+            Ok(()) => fixes.push(Fix::rename(format!("move {from}"), &from, &to)),
+            Err(why) => {
+                server.show_message(&format!("annals: links to {from} are not rewritten: {why}"));
+            }
         }
     }
     let plan = crate::fix::plan(&ws.corpus, &fixes);
@@ -164,7 +172,7 @@ pub fn rename(server: &Server<'_>, params: &Value) -> Result<Value, String> {
         .iter()
         .find(|h| h.span.start <= at && at <= h.span.end)
     {
-        let plan = rename_heading(corpus, doc, h, new_name);
+        let plan = rename_heading(corpus, doc, h, new_name)?;
         return Ok(workspace_edit(corpus, &plan, server.encoding, true));
     }
     let target = named_document(corpus, doc, at).ok_or("nothing to rename here")?;
@@ -237,16 +245,32 @@ fn rename_heading(
     doc: &Document,
     h: &crate::docs::markdown::Heading,
     new_text: &str,
-) -> Plan {
+) -> Result<Plan, String> {
+    let new_text = new_text.trim();
+    if new_text.is_empty() || new_text.contains(['\n', '\r']) {
+        return Err("a heading's new text is one line of text".to_string());
+    }
     let new_slug = crate::docs::slug::heading(new_text);
+    // Another heading of the document with that slug would take the links of both.
+    if new_slug != h.slug && doc.md.headings.iter().any(|o| o.slug == new_slug) {
+        return Err(format!(
+            "the document has a heading `#{new_slug}` already: links to it and to this one could not be told apart"
+        ));
+    }
     let mut edits = Vec::new();
-    // The heading's text: what follows its `#` marks.
-    let line = &doc.source[h.span.clone()];
-    let marks = line.len() - line.trim_start_matches('#').trim_start().len();
+    // The heading's text: on its first line (a setext heading's underline stays), after its
+    // `#` marks for an ATX heading.
+    let block = &doc.source[h.span.clone()];
+    let line = block.split('\n').next().unwrap_or_default();
+    let marks = if line.trim_start().starts_with('#') {
+        line.len() - line.trim_start().trim_start_matches('#').trim_start().len()
+    } else {
+        line.len() - line.trim_start().len()
+    };
     let text_end = h.span.start + line.trim_end().len();
     edits.push(Edit {
         path: doc.path.clone(),
-        range: h.span.start + marks..text_end,
+        range: (h.span.start + marks).min(text_end)..text_end,
         replacement: new_text.to_string(),
     });
     for d in corpus.docs.iter().chain(&corpus.catalogs) {
@@ -271,5 +295,8 @@ fn rename_heading(
             }
         }
     }
-    crate::fix::plan(corpus, std::iter::once(&Fix::safe("rename heading", edits)))
+    Ok(crate::fix::plan(
+        corpus,
+        std::iter::once(&Fix::safe("rename heading", edits)),
+    ))
 }

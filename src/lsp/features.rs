@@ -98,15 +98,27 @@ struct At<'a> {
 
 impl At<'_> {
     fn location(&self, doc: &Document, span: &Range<usize>) -> Value {
+        self.locations(doc, std::iter::once(span)).remove(0)
+    }
+
+    /// Places in `doc`, its line index made once for them all.
+    fn locations<'s>(
+        &self,
+        doc: &Document,
+        spans: impl IntoIterator<Item = &'s Range<usize>>,
+    ) -> Vec<Value> {
+        let other;
         let index = if std::ptr::eq(doc, self.doc) {
-            self.index.clone()
+            &self.index
         } else {
-            LineIndex::new(&doc.source)
+            other = LineIndex::new(&doc.source);
+            &other
         };
-        json!({
-            "uri": convert::uri_of(&self.root.join(&doc.path)),
-            "range": range(doc, &index, span, self.enc),
-        })
+        let uri = convert::uri_of(&self.root.join(&doc.path));
+        spans
+            .into_iter()
+            .map(|span| json!({"uri": uri, "range": range(doc, index, span, self.enc)}))
+            .collect()
     }
 
     /// The line the cursor is on, and the cursor's place in it.
@@ -294,14 +306,18 @@ fn references(at: &At<'_>) -> Value {
         .find(|h| h.span.start <= at.offset && at.offset <= h.span.end);
     let mut out = Vec::new();
     for d in at.corpus.docs.iter().chain(&at.corpus.catalogs) {
-        for p in at.corpus.pointers(d, target) {
-            let hit = match heading {
+        let hits: Vec<Range<usize>> = at
+            .corpus
+            .pointers(d, target)
+            .into_iter()
+            .filter(|p| match heading {
                 Some(h) => p.at_heading(&h.slug),
                 None => p.from_elsewhere(),
-            };
-            if hit {
-                out.push(at.location(d, &p.span));
-            }
+            })
+            .map(|p| p.span)
+            .collect();
+        if !hits.is_empty() {
+            out.extend(at.locations(d, &hits));
         }
     }
     Value::Array(out)

@@ -40,8 +40,9 @@ pub enum LspError {
     Io(#[from] std::io::Error),
 }
 
-/// Serves one client on stdin and stdout until it says `exit`.
-pub fn run() -> Result<(), LspError> {
+/// Serves one client on stdin and stdout until it says `exit`; whether it asked for
+/// `shutdown` first (the protocol's exit code: 0 if so, 1 if not).
+pub fn run() -> Result<bool, LspError> {
     let (connection, io) = transport::stdio();
     let served = serve(&connection);
     drop(connection);
@@ -49,16 +50,35 @@ pub fn run() -> Result<(), LspError> {
     served
 }
 
-/// The initialize handshake, then the main loop.
-pub fn serve(conn: &Connection) -> Result<(), LspError> {
-    let (id, params) = conn.initialize_start()?;
+/// The initialize handshake, then the main loop. Until `initialize`, a request is answered
+/// "not initialized" and anything else is let go (as the protocol says); after it, every
+/// message goes to the main loop (`initialized` among them), so a client that sends
+/// something before `initialized` is served, not dropped.
+pub fn serve(conn: &Connection) -> Result<bool, LspError> {
+    let (id, params) = loop {
+        match conn.receiver.recv() {
+            Ok(Message::Request(req)) if req.method == "initialize" => break (req.id, req.params),
+            Ok(Message::Request(req)) => {
+                let _ = conn.sender.send(Message::Response(Response::new_err(
+                    req.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    "annals lsp: initialize first".to_string(),
+                )));
+            }
+            Ok(Message::Notification(n)) if n.method == "exit" => return Ok(false),
+            Ok(_) => {}
+            Err(_) => return Err(LspError::Closed),
+        }
+    };
     let encoding = convert::negotiate(&params);
     let root = convert::root_of(&params).unwrap_or_else(|| PathBuf::from("."));
     let result = json!({
         "capabilities": features::capabilities(encoding),
         "serverInfo": {"name": "annals", "version": env!("CARGO_PKG_VERSION")},
     });
-    conn.initialize_finish(id, result)?;
+    let _ = conn
+        .sender
+        .send(Message::Response(Response::new_ok(id, result)));
     let mut server = Server::new(conn, root, encoding);
     server.reload();
     server.main_loop()
@@ -78,6 +98,8 @@ pub struct Server<'c> {
     published: HashSet<String>,
     /// Documents to judge again when the debounce runs out.
     pending: BTreeSet<String>,
+    /// Buffers changed since the model last read them (`None`: read the file on disk).
+    typed: std::collections::BTreeMap<String, Option<String>>,
     due: Option<Instant>,
     /// annals.toml's own diagnostic is showing.
     config_error_shown: Option<PathBuf>,
@@ -94,13 +116,14 @@ impl<'c> Server<'c> {
             open: HashMap::new(),
             published: HashSet::new(),
             pending: BTreeSet::new(),
+            typed: std::collections::BTreeMap::new(),
             due: None,
             config_error_shown: None,
             shutdown: false,
         }
     }
 
-    fn main_loop(&mut self) -> Result<(), LspError> {
+    fn main_loop(&mut self) -> Result<bool, LspError> {
         loop {
             let wait = self.due.map_or(Duration::from_secs(3600), |d| {
                 d.saturating_duration_since(Instant::now())
@@ -120,12 +143,20 @@ impl<'c> Server<'c> {
                         self.respond(req.id, Value::Null);
                         continue;
                     }
+                    if req.method == "initialize" {
+                        self.error(
+                            req.id,
+                            ErrorCode::InvalidRequest,
+                            "the server is initialized already",
+                        );
+                        continue;
+                    }
                     self.flush();
                     self.request(req);
                 }
                 Ok(Message::Notification(n)) => {
                     if n.method == "exit" {
-                        return Ok(());
+                        return Ok(self.shutdown);
                     }
                     self.notification(&n);
                 }
@@ -141,6 +172,8 @@ impl<'c> Server<'c> {
     /// Reads annals.toml and every document again, and publishes every finding.
     fn reload(&mut self) {
         let started = Instant::now();
+        // The open buffers are read into the new model below; the files on disk are.
+        self.typed.clear();
         let config = match Config::discover(&self.root) {
             Ok(c) => c,
             Err(e) => {
@@ -319,6 +352,14 @@ impl<'c> Server<'c> {
     /// Judges what changed once the client has been quiet for [`DEBOUNCE`].
     fn flush(&mut self) {
         self.due = None;
+        // The buffers typed into since the last run, read into the model once each.
+        let typed = std::mem::take(&mut self.typed);
+        if let Some(ws) = &mut self.ws {
+            for (path, text) in typed {
+                let again = ws.replace(&path, text.map(String::into_bytes));
+                self.pending.extend(again);
+            }
+        }
         if self.pending.is_empty() {
             return;
         }
@@ -338,9 +379,12 @@ impl<'c> Server<'c> {
             }
             return;
         }
-        let Some(ws) = &mut self.ws else { return };
-        let again = ws.replace(path, text.map(String::into_bytes));
-        self.pending.extend(again);
+        if self.ws.is_none() {
+            return;
+        }
+        // Parsed when the debounce runs out (or before the next request), not on every
+        // keystroke: a large document is read once per pause in typing.
+        self.typed.insert(path.to_string(), text);
         if now {
             self.flush();
         } else {
@@ -376,7 +420,16 @@ impl<'c> Server<'c> {
             .and_then(|p| Some(p.join(abs.file_name()?)))
             .unwrap_or(abs);
         let rel = abs.strip_prefix(&root).ok()?;
-        Some(rel.to_string_lossy().replace('\\', "/"))
+        // Only a path of plain names, outside `.git`: `a/../b` that did not exist to be
+        // resolved, `.`, or git's own files are no repository path.
+        let ok = rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+            && rel
+                .components()
+                .next()
+                .is_some_and(|c| c.as_os_str() != ".git");
+        ok.then(|| rel.to_string_lossy().into_owned())
     }
 
     fn notification(&mut self, n: &Notification) {
@@ -475,6 +528,11 @@ impl<'c> Server<'c> {
                 method.to_string(),
                 params,
             )));
+    }
+
+    /// A message the editor shows the user (a warning).
+    pub(crate) fn show_message(&self, message: &str) {
+        self.notify("window/showMessage", json!({"type": 2, "message": message}));
     }
 
     fn log(&self, message: &str) {

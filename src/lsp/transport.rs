@@ -47,12 +47,15 @@ pub fn stdio() -> (Connection, Threads) {
     };
     let reader = thread::spawn(move || {
         let stdin = io::stdin();
-        let mut input = stdin.lock();
+        let mut input = Frames {
+            input: stdin.lock(),
+            pending: None,
+        };
         loop {
-            let frame = match read_frame(&mut input) {
-                Ok(Some(f)) => f,
-                Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-                    reply_error(&out, &Frame::Bad(e.to_string()));
+            let frame = match input.next_frame() {
+                Ok(Some(Ok(f))) => f,
+                Ok(Some(Err(why))) => {
+                    reply_error(&out, &Frame::Bad(why));
                     continue;
                 }
                 // The end of input, or a pipe that broke: the client is gone.
@@ -89,44 +92,117 @@ fn message(body: &[u8]) -> Result<Message, String> {
     if !well_formed {
         return Err("neither a request, a notification nor a response".to_string());
     }
+    // An id is a string or an integer (this server's integers are 32-bit); a message with
+    // another is answered as invalid, never taken for a notification.
+    if let Some(id) = v.get("id") {
+        let ok = id.is_string() || id.as_i64().is_some_and(|n| i32::try_from(n).is_ok());
+        if !ok {
+            return Err(format!("an id must be a string or an integer, not {id}"));
+        }
+    }
     serde_json::from_value(v).map_err(|e| e.to_string())
 }
 
-/// One message's body; `None` at the end of input.
-fn read_frame(r: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
-    let mut length = None;
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if r.read_line(&mut line)? == 0 {
-            return Ok(None);
-        }
-        let l = line.trim_end();
-        if l.is_empty() {
-            if length.is_some() {
-                break;
+/// The largest message taken: no client sends one this large, so a length past it is a
+/// broken header.
+const MOST: usize = 256 << 20;
+
+/// The messages on the input, one header block and body at a time.
+struct Frames<R> {
+    input: R,
+    /// A `Content-Length` line found while skipping a broken message: the next header's
+    /// first line.
+    pending: Option<Vec<u8>>,
+}
+
+impl<R: BufRead> Frames<R> {
+    /// The next message's body, or why a message could not be read (the reader is then past
+    /// it, at the next `Content-Length` line); `None` at the end of input.
+    fn next_frame(&mut self) -> io::Result<Option<Result<Vec<u8>, String>>> {
+        let mut length: Option<Result<usize, String>> = None;
+        let mut headers = 0;
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            match self.pending.take() {
+                Some(p) => line = p,
+                None => {
+                    if self.input.read_until(b'\n', &mut line)? == 0 {
+                        return Ok(None);
+                    }
+                }
             }
-            continue;
+            let text = String::from_utf8_lossy(&line);
+            let l = text.trim_end_matches(['\r', '\n']);
+            if l.is_empty() {
+                if headers > 0 {
+                    break;
+                }
+                continue;
+            }
+            headers += 1;
+            // Other headers (Content-Type, anything else, in any encoding) are not read.
+            if let Some((name, value)) = l.split_once(':')
+                && name.trim().eq_ignore_ascii_case("content-length")
+            {
+                length = Some(
+                    value
+                        .trim()
+                        .parse::<usize>()
+                        .map_err(|_| format!("bad header `{l}`")),
+                );
+            }
         }
-        if let Some((name, value)) = l.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = Some(value.trim().parse::<usize>().map_err(|_| {
-                io::Error::new(io::ErrorKind::InvalidData, format!("bad header `{l}`"))
-            })?);
+        let why = match length {
+            Some(Ok(n)) if n <= MOST => {
+                let mut body = vec![0; n];
+                self.input.read_exact(&mut body)?;
+                return Ok(Some(Ok(body)));
+            }
+            Some(Ok(n)) => format!("a message of {n} bytes"),
+            Some(Err(why)) => why,
+            None => "a message without a Content-Length header".to_string(),
+        };
+        // How long the body is cannot be known: skip to the next message's header.
+        self.resync()?;
+        Ok(Some(Err(why)))
+    }
+
+    /// Reads on to the next `Content-Length:` (wherever it starts: a body without a newline
+    /// runs into the next header) and keeps that line for the next message.
+    fn resync(&mut self) -> io::Result<()> {
+        const KEY: &[u8] = b"content-length:";
+        let mut matched = 0;
+        loop {
+            let buf = self.input.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(());
+            }
+            let mut used = 0;
+            let mut found = false;
+            for &b in buf {
+                used += 1;
+                if b.to_ascii_lowercase() == KEY[matched] {
+                    matched += 1;
+                    if matched == KEY.len() {
+                        found = true;
+                        break;
+                    }
+                } else {
+                    matched = usize::from(b.to_ascii_lowercase() == KEY[0]);
+                }
+            }
+            self.input.consume(used);
+            if found {
+                let mut rest = Vec::new();
+                self.input.read_until(b'\n', &mut rest)?;
+                let mut line = b"Content-Length:".to_vec();
+                line.extend(rest);
+                self.pending = Some(line);
+                return Ok(());
+            }
         }
     }
-    let length = length.unwrap_or(0);
-    // No client sends a message this large; a length past it is a broken header.
-    if length > 256 << 20 {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("a message of {length} bytes"),
-        ));
-    }
-    let mut body = vec![0; length];
-    r.read_exact(&mut body)?;
-    Ok(Some(body))
 }
 
 enum Frame {

@@ -850,3 +850,141 @@ fn hover_on_tags_and_people_and_definition_of_an_id_in_the_text() {
     );
     assert_eq!(c.shutdown(), 0);
 }
+
+/// What a review that tried to break the server found, each kept out.
+#[test]
+fn review_a_broken_header_odd_ids_and_early_messages_do_not_end_the_session() {
+    let env = handbook();
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    // A header line that is no UTF-8, a Content-Length that is no number, a header block
+    // without one: each is answered, and the messages after it are read.
+    for raw in [
+        &b"Content-Length: 2\r\nX-Foo: \xff\r\n\r\n{}"[..],
+        b"Content-Length: abc\r\n\r\n{}",
+        b"Foo: bar\r\n\r\n{}",
+    ] {
+        c.input.write_all(raw).unwrap();
+        c.input.flush().unwrap();
+        let r = c.request("workspace/symbol", json!({"query": "postgres"}));
+        assert!(!r.as_array().unwrap().is_empty(), "{r}");
+    }
+    // An id that is neither a string nor a 32-bit integer is invalid, not a notification:
+    // this `shutdown` shuts nothing down.
+    c.send_raw(r#"{"jsonrpc": "2.0", "id": 1.5, "method": "shutdown"}"#);
+    let e = c.wait(|m| m["id"] == json!(1.5));
+    assert_eq!(e["error"]["code"], -32600, "{e}");
+    let r = c.call("initialize", json!({"capabilities": {}}));
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    let r = c.request("workspace/symbol", json!({"query": "postgres"}));
+    assert!(!r.as_array().unwrap().is_empty());
+    assert_eq!(c.shutdown(), 0);
+
+    // Before `initialize`: a request is told to wait, a response is let go; a message
+    // between the answer to `initialize` and `initialized` is served.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_annals"))
+        .arg("lsp")
+        .current_dir(env.root())
+        .env("ANNALS_NOW", "2026-11-25T09:00:00Z")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let uri = format!(
+        "file://{}",
+        std::fs::canonicalize(env.root()).unwrap().display()
+    );
+    let mut input = child.stdin.take().unwrap();
+    for msg in [
+        json!({"jsonrpc": "2.0", "id": 5, "result": null}),
+        json!({"jsonrpc": "2.0", "id": 1, "method": "workspace/symbol", "params": {"query": "x"}}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": {"rootUri": uri, "capabilities": {}}}),
+        json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 1}}),
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        json!({"jsonrpc": "2.0", "id": 3, "method": "workspace/symbol", "params": {"query": "postgres"}}),
+        // `exit` without `shutdown`: the protocol's exit code 1.
+        json!({"jsonrpc": "2.0", "method": "exit"}),
+    ] {
+        let text = msg.to_string();
+        write!(input, "Content-Length: {}\r\n\r\n{text}", text.len()).unwrap();
+    }
+    input.flush().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(r#""code":-32002"#), "{text}");
+    assert!(text.contains(r#""id":3,"result":[{"#), "{text}");
+    assert_eq!(out.status.code(), Some(1), "{text}");
+}
+
+#[test]
+fn review_renames_keep_annals_mv_rules_and_headings_stay_headings() {
+    let env = handbook();
+    std::fs::create_dir_all(env.path(".git")).unwrap();
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    let old = c.uri("decisions/0004-deploy-services-with-a-shared-shell-script.md");
+    for new in [
+        c.uri(".git/0004-x.md"),
+        c.uri("nonexist/../../../etc/0004-x.md"),
+        c.uri("decisions/0004-x.txt"),
+        c.uri("decisions/nonexist/.."),
+    ] {
+        let r = c.request(
+            "workspace/willRenameFiles",
+            json!({"files": [{"oldUri": old, "newUri": new}]}),
+        );
+        let changes = r["documentChanges"].as_array().map_or(0, Vec::len)
+            + r["changes"].as_object().map_or(0, serde_json::Map::len);
+        assert_eq!(changes, 0, "{new}: {r}");
+    }
+    // A setext heading keeps its underline; a new text of two lines, or one whose anchor
+    // another heading has, is refused.
+    let brief = "briefs/setext.md";
+    let text = "---\ntitle: Setext\nstatus: draft\ndate: 2026-11-20\nowner: alice\n---\n# Setext\n\nSummary heading\n===============\n\nsee [x](#summary-heading)\n\n## Problem\n\nx\n";
+    env.write(brief, text);
+    c.open(brief, text);
+    let brief_uri = c.uri(brief);
+    let at = |line: u32| json!({"textDocument": {"uri": brief_uri}, "position": {"line": line, "character": 2}});
+    let mut p = at(8);
+    p["newName"] = json!("New name");
+    let edit = c.request("textDocument/rename", p);
+    apply(env.root(), &edit);
+    let after = env.read(brief);
+    assert!(
+        after.contains("New name\n===============\n\nsee [x](#new-name)"),
+        "{after}"
+    );
+    for bad in ["Sum\n# Injected", "Problem"] {
+        let mut p = at(8);
+        p["newName"] = json!(bad);
+        let r = c.call("textDocument/rename", p);
+        assert!(r.get("error").is_some(), "{bad}: {r}");
+    }
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn review_references_to_a_document_linked_thousands_of_times_come_back_whole() {
+    let env = handbook();
+    let many = "see [x](0002-use-postgres-for-the-event-store.md)\n".repeat(5000);
+    let adr1 = "decisions/0001-record-architecture-decisions.md";
+    env.write(adr1, &format!("{}\n{many}", env.read(adr1)));
+    let (mut c, _) = Client::start(env.root(), json!({}));
+    c.open(ADR2, &env.read(ADR2));
+    let started = Instant::now();
+    let r = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": c.uri(ADR2)}, "position": {"line": 0, "character": 0},
+               "context": {"includeDeclaration": false}}),
+    );
+    let from_adr1 = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["uri"].as_str().unwrap().ends_with(adr1))
+        .count();
+    assert!(from_adr1 >= 5000, "{from_adr1}");
+    // Not a timing test: a line index per document rather than per reference keeps this to
+    // moments (it took seconds before); the bound only catches the quadratic way back.
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(c.shutdown(), 0);
+}
