@@ -233,10 +233,13 @@ fn singular(word: &str) -> String {
     } else {
         w.strip_suffix('s').map_or(w.clone(), str::to_string)
     };
+    // A kind's name is a word that starts with a letter or digit (`.rfcs` is `rfc`).
     let w: String = w
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string();
     if w.is_empty() { "doc".into() } else { w }
 }
 
