@@ -186,7 +186,10 @@ pub fn run(app: &App, args: &NewArgs) -> Result<Exit> {
 
 /// git's `user.email`, where git has one.
 fn git_email(cfg: &crate::config::Config) -> Option<String> {
-    crate::git::Git::open(&cfg.root)?.user_email()
+    match crate::git::Git::open(&cfg.root) {
+        Some(g) => g.user_email(),
+        None => crate::git::Git::global_user_email(),
+    }
 }
 
 /// The person whose `email` list holds git's `user.email`.

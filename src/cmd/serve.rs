@@ -41,6 +41,8 @@ pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
         let _ = std::process::Command::new(opener).arg(&url).spawn();
     }
     let mut built: Option<(crate::hub::Site, crate::workspace::Workspace)> = None;
+    // Why the pages cannot be made now, while that lasts.
+    let mut broken: Option<String> = None;
     // A watcher tells whether anything changed; without one, a look at every document.
     let mut fresh = Fresh::new(&cfg);
     let mut stamp = 0;
@@ -87,11 +89,28 @@ pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
             let now = fingerprint(&cfg);
             std::mem::replace(&mut stamp, now) != now
         };
-        if changed || built.is_none() {
+        if changed || built.is_none() || broken.is_some() {
             let now = super::check::parse_now(args.now.as_deref())?;
-            let ws = app.workspace(app.config()?, Mode::WorkTree, true)?;
-            let site = crate::hub::build(&ws, now, None);
-            built = Some((site, ws));
+            // A configuration or repository that cannot be read now (an annals.toml being
+            // edited) is shown on every page until it can: the server goes on.
+            match app
+                .config()
+                .and_then(|c| app.workspace(c, Mode::WorkTree, true))
+            {
+                Ok(ws) => {
+                    let site = crate::hub::build(&ws, now, None);
+                    built = Some((site, ws));
+                    broken = None;
+                }
+                Err(e) => broken = Some(format!("{e:#}")),
+            }
+        }
+        if let Some(why) = &broken {
+            let _ = request.respond(refusal(
+                500,
+                &format!("annals cannot make the hub's pages: {why}\n(the pages come back when the files are fixed)"),
+            ));
+            continue;
         }
         let Some((site, ws)) = &built else {
             continue;

@@ -234,6 +234,15 @@ impl Git {
         self.repo.config().ok()?.get_string("user.email").ok()
     }
 
+    /// The user's own `user.email` (global, XDG and system configuration), for a folder that
+    /// is no repository.
+    pub fn global_user_email() -> Option<String> {
+        git2::Config::open_default()
+            .ok()?
+            .get_string("user.email")
+            .ok()
+    }
+
     /// The tree with ID `id`.
     pub fn tree_by_id(&self, id: Oid) -> Option<Tree<'_>> {
         self.repo.find_tree(id).ok()

@@ -101,6 +101,8 @@ struct IndexPage<'e, 'r> {
     path: String,
     what: String,
     rows: Vec<&'e Entry<'r>>,
+    /// Ordered by creation (`Some(true)`) or last update (`Some(false)`): that date shown.
+    order: Option<bool>,
 }
 
 /// The whole site.
@@ -190,6 +192,7 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
             path: format!("kinds/{}.html", page::file_name(&kind.name)),
             what: "newest first".to_string(),
             rows: all.clone(),
+            order: None,
         }];
         for (order, created) in [("created", true), ("updated", false)] {
             let mut rows = all.clone();
@@ -198,6 +201,7 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
                 path: format!("kinds/{}-{order}.html", page::file_name(&kind.name)),
                 what: format!("by {order}, newest first"),
                 rows,
+                order: Some(created),
             });
         }
         for (facet, values) in facets.all() {
@@ -210,6 +214,7 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
                         .copied()
                         .filter(|e| Facets::has(e, facet, v))
                         .collect(),
+                    order: None,
                 });
             }
         }
@@ -217,13 +222,26 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
             .par_iter()
             .map(|ip| {
                 let bytes = pages.page(&ip.path, &title, |u| {
+                    let when = |e: &Entry<'_>| {
+                        let t = touched(e, ip.order == Some(true));
+                        if t == i64::MIN {
+                            return String::new();
+                        }
+                        crate::workspace::practice::at(t)
+                            .with_timezone(&corpus.config.project.timezone)
+                            .format("%Y-%m-%d")
+                            .to_string()
+                    };
+                    let column: Option<Column<'_>> = ip
+                        .order
+                        .map(|created| (if created { "Created" } else { "Updated" }, &when as _));
                     format!(
-                        "<h1>{}</h1>\n<p class=\"empty\">{} ({})</p>\n{}{}",
+                        "<h1>{}</h1>\n<p class=\"count\">{} ({})</p>\n{}{}",
                         esc(&title),
                         esc(&ip.what),
                         ip.rows.len(),
-                        facets.bar(&kind.name, u),
-                        table(&ip.rows, u)
+                        facets.bar(&kind.name, &ip.path, u),
+                        table_with(&ip.rows, u, column)
                     )
                 });
                 (ip.path.clone(), bytes)
@@ -298,6 +316,54 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
         });
         files.insert(page_path, bytes);
     }
+    // Every tag (the vocabulary's, and any a document uses), and everyone on the roster.
+    files.insert(
+        "tags/index.html".to_string(),
+        pages.page("tags/index.html", "Tags", |u| {
+            let mut all: std::collections::BTreeSet<&str> =
+                corpus.config.tags.keys().map(String::as_str).collect();
+            all.extend(tags.keys().map(String::as_str));
+            let mut h = String::from("<h1>Tags</h1>\n<dl class=\"index\">\n");
+            for t in all {
+                let n = tags.get(t).map_or(0, Vec::len);
+                h.push_str(&format!(
+                    "<dt>{} ({n})</dt><dd>{}</dd>\n",
+                    tag_link(t, u),
+                    esc(corpus.config.tags.get(t).map_or("", String::as_str))
+                ));
+            }
+            h.push_str("</dl>\n");
+            h
+        }),
+    );
+    files.insert(
+        "people/index.html".to_string(),
+        pages.page("people/index.html", "People", |u| {
+            let mut h = String::from("<h1>People</h1>\n<ul>\n");
+            for (key, person) in &corpus.config.people {
+                h.push_str(&format!(
+                    "<li>{} {}{}</li>\n",
+                    person_link(key, u),
+                    esc(person.name.as_deref().unwrap_or("")),
+                    if person.active {
+                        ""
+                    } else {
+                        " (no longer active)"
+                    }
+                ));
+            }
+            h.push_str("</ul>\n<h2>Teams</h2>\n<ul>\n");
+            for (key, team) in &corpus.config.teams {
+                h.push_str(&format!(
+                    "<li>{} {}</li>\n",
+                    person_link(key, u),
+                    esc(team.name.as_deref().unwrap_or(""))
+                ));
+            }
+            h.push_str("</ul>\n");
+            h
+        }),
+    );
     files.insert(
         "search.html".to_string(),
         search_page(corpus, "", None).into_bytes(),
@@ -308,7 +374,9 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
     );
     files.insert(
         "timeline.html".to_string(),
-        pages.page("timeline.html", "Timeline", |u| timeline(&entries, u)),
+        pages.page("timeline.html", "Timeline", |u| {
+            timeline(corpus, &entries, u)
+        }),
     );
     let search_urls = pages.urls("search.html");
     let found: Vec<(String, String, String)> = corpus
@@ -399,26 +467,36 @@ impl<'e> Facets<'e> {
         }
     }
 
-    /// The filter bar atop each of the kind's index pages: links, no script.
-    fn bar(&self, kind: &str, u: &Urls<'_>) -> String {
+    /// The filter bar atop each of the kind's index pages: links, no script; the page shown
+    /// is marked, and "all" leads back to the whole index.
+    fn bar(&self, kind: &str, current: &str, u: &Urls<'_>) -> String {
+        let link = |page: String, label: &str| {
+            let here = if page == current {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            format!("<a href=\"{}\"{here}>{}</a>", esc(&u.to(&page)), esc(label))
+        };
+        let k = page::file_name(kind);
         let mut s = format!(
-            "<nav class=\"filters\" aria-label=\"Order and filters\"><p>Order: <a href=\"{}\">date</a> · \
-             <a href=\"{}\">created</a> · <a href=\"{}\">updated</a></p>\n",
-            esc(&u.to(&format!("kinds/{}.html", page::file_name(kind)))),
-            esc(&u.to(&format!("kinds/{}-created.html", page::file_name(kind)))),
-            esc(&u.to(&format!("kinds/{}-updated.html", page::file_name(kind))))
+            "<nav class=\"filters\" aria-label=\"Order and filters\"><p>Order: {} · {} · {}</p>\n",
+            link(format!("kinds/{k}.html"), "date"),
+            link(format!("kinds/{k}-created.html"), "created"),
+            link(format!("kinds/{k}-updated.html"), "updated"),
         );
         for (facet, values) in self.all() {
             if values.is_empty() {
                 continue;
             }
-            s.push_str(&format!("<p>{}:", page::capitalise(facet)));
+            s.push_str(&format!(
+                "<p>{}: {}",
+                page::capitalise(facet),
+                link(format!("kinds/{k}.html"), "all")
+            ));
             for v in values {
-                s.push_str(&format!(
-                    " <a href=\"{}\">{}</a>",
-                    esc(&u.to(&facet_page(kind, facet, v))),
-                    esc(v)
-                ));
+                s.push(' ');
+                s.push_str(&link(facet_page(kind, facet, v), v));
             }
             s.push_str("</p>\n");
         }
@@ -448,7 +526,9 @@ fn nav(corpus: &Corpus, u: &Urls<'_>) -> String {
         ));
     }
     s.push_str(&format!(
-        " <a href=\"{}\">graph</a> <a href=\"{}\">timeline</a>",
+        " <a href=\"{}\">tags</a> <a href=\"{}\">people</a> <a href=\"{}\">graph</a> <a href=\"{}\">timeline</a>",
+        esc(&u.to("tags/index.html")),
+        esc(&u.to("people/index.html")),
         esc(&u.to("graph.html")),
         esc(&u.to("timeline.html"))
     ));
@@ -492,6 +572,9 @@ pub fn search_page(
             ));
         }
         Some(Ok(found)) => {
+            if found.fuzzy {
+                s.push_str("<p class=\"count\">No exact matches; showing near matches.</p>\n");
+            }
             s.push_str(&format!(
                 "<p>{} of {} results</p>\n<ol class=\"hits\">\n",
                 found.hits.len(),
@@ -505,11 +588,15 @@ pub fn search_page(
                 let href = corpus
                     .document(&h.path)
                     .map_or_else(|| "#".to_string(), |d| u.to(&doc_page(d)));
+                let snippet = if h.snippet.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!("<p>{}</p>", marked(&h.snippet, &h.highlights))
+                };
                 s.push_str(&format!(
-                    "<li><a href=\"{}\">{}</a><p>{}</p></li>\n",
+                    "<li><a href=\"{}\">{}</a>{snippet}</li>\n",
                     esc(&href),
                     esc(&title),
-                    marked(&h.snippet, &h.highlights)
                 ));
             }
             s.push_str("</ol>\n");
@@ -552,7 +639,7 @@ fn graph(corpus: &Corpus, u: &Urls<'_>) -> String {
             .edges
             .iter()
             .filter(|(_, _, to)| to == me)
-            .map(|(from, rel, _)| format!("{} from {}", esc(rel), link_to(from)))
+            .map(|(from, rel, _)| format!("{} {} it", link_to(from), esc(rel)))
             .collect();
         if !out.is_empty() || !incoming.is_empty() {
             s.push_str("<ul>");
@@ -597,7 +684,7 @@ fn drawn(g: &crate::views::graph::Graph<'_>) -> Option<String> {
 }
 
 /// Every document by its date, newest first, a heading per month.
-fn timeline(entries: &[Entry<'_>], u: &Urls<'_>) -> String {
+fn timeline(corpus: &Corpus, entries: &[Entry<'_>], u: &Urls<'_>) -> String {
     let mut dated: Vec<&Entry<'_>> = entries.iter().filter(|e| e.date.is_some()).collect();
     dated.sort_by(|a, b| b.date.cmp(&a.date).then(a.doc.path.cmp(&b.doc.path)));
     let mut s = String::from("<h1>Timeline</h1>\n");
@@ -609,10 +696,25 @@ fn timeline(entries: &[Entry<'_>], u: &Urls<'_>) -> String {
             if !month.is_empty() {
                 s.push_str("</ul>\n");
             }
-            s.push_str(&format!("<h2>{}</h2>\n<ul>\n", esc(m)));
+            let heading = chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+                .map_or_else(|_| m.to_string(), |d| d.format("%B %Y").to_string());
+            s.push_str(&format!(
+                "<h2 id=\"{}\">{}</h2>\n<ul>\n",
+                esc(m),
+                esc(&heading)
+            ));
             month = m.to_string();
         }
-        s.push_str(&format!("<li>{} {}</li>\n", esc(date), doc_link(e.doc, u)));
+        s.push_str(&format!(
+            "<li><span class=\"date\">{}</span> {} <span class=\"kind\">{}</span>{}</li>\n",
+            esc(date),
+            doc_link(e.doc, u),
+            esc(&corpus.kind_of(e.doc).name),
+            e.status.as_deref().map_or_else(String::new, |st| format!(
+                " <span class=\"status\">{}</span>",
+                esc(st)
+            ))
+        ));
     }
     if !month.is_empty() {
         s.push_str("</ul>\n");
@@ -675,16 +777,27 @@ fn tag_link(tag: &str, u: &Urls<'_>) -> String {
 }
 
 fn table(rows: &[&Entry<'_>], u: &Urls<'_>) -> String {
+    table_with(rows, u, None)
+}
+
+/// A column a table may add after the date: its heading, and each row's value.
+type Column<'f> = (&'f str, &'f (dyn Fn(&Entry<'_>) -> String + Sync));
+
+fn table_with(rows: &[&Entry<'_>], u: &Urls<'_>, extra: Option<Column<'_>>) -> String {
     if rows.is_empty() {
         return "<p class=\"empty\">None.</p>\n".to_string();
     }
     let mut s = String::from(
-        "<table>\n<thead><tr><th>Document</th><th>Status</th><th>Owner</th><th>Date</th><th>Tags</th></tr></thead>\n<tbody>\n",
+        "<table>\n<thead><tr><th>Document</th><th>Status</th><th>Owner</th><th>Date</th>",
     );
+    if let Some((heading, _)) = extra {
+        s.push_str(&format!("<th>{}</th>", esc(heading)));
+    }
+    s.push_str("<th>Tags</th></tr></thead>\n<tbody>\n");
     for e in rows {
         let tags: Vec<String> = e.tags.iter().map(|t| tag_link(t, u)).collect();
         s.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"date\">{}</td>",
             doc_link(e.doc, u),
             e.status.as_deref().map_or_else(String::new, |st| format!(
                 "<span class=\"status\">{}</span>",
@@ -694,8 +807,11 @@ fn table(rows: &[&Entry<'_>], u: &Urls<'_>) -> String {
                 .as_deref()
                 .map_or_else(String::new, |o| person_link(o, u)),
             esc(e.date.as_deref().unwrap_or("")),
-            tags.join(" ")
         ));
+        if let Some((_, value)) = extra {
+            s.push_str(&format!("<td class=\"date\">{}</td>", esc(&value(e))));
+        }
+        s.push_str(&format!("<td>{}</td></tr>\n", tags.join(" ")));
     }
     s.push_str("</tbody>\n</table>\n");
     s
@@ -745,13 +861,55 @@ fn document(
         d.str_field("owner")
             .map_or_else(String::new, |(o, _)| person_link(o, u)),
     );
-    row("Date", esc(d.str_field("date").map_or("", |(v, _)| v)));
+    row(
+        "Date",
+        esc(&d
+            .str_field("date")
+            .map_or_else(String::new, |(v, _)| shown_date(v))),
+    );
     let tags: Vec<String> = d
         .list_field("tags")
         .iter()
         .map(|(t, _)| tag_link(t, u))
         .collect();
     row("Tags", tags.join(" "));
+    // The rest of the front matter, as `annals show` lists it: people linked to their pages,
+    // IDs to their documents.
+    let kind = corpus.kind_of(d);
+    if let Some(fields) = d.data.as_object() {
+        for (key, value) in fields {
+            if SHOWN_ABOVE.contains(&key.as_str()) {
+                continue;
+            }
+            let items: Vec<String> = match value {
+                serde_json::Value::Array(a) => a.iter().map(scalar).collect(),
+                v => vec![scalar(v)],
+            };
+            let people = ["reviewers", "responded"].contains(&key.as_str())
+                || kind.people_fields.contains(key);
+            let html: Vec<String> = items
+                .iter()
+                .map(|item| {
+                    if people
+                        && (corpus.config.people.contains_key(item)
+                            || corpus.config.teams.contains_key(item))
+                    {
+                        person_link(item, u)
+                    } else if kind.id_fields.contains(key)
+                        && let Some(t) = corpus.referenced(d, item)
+                    {
+                        doc_link(t, u)
+                    } else {
+                        esc(item)
+                    }
+                })
+                .collect();
+            row(
+                &page::capitalise(&key.replace(['_', '-'], " ")),
+                html.join(", "),
+            );
+        }
+    }
     if let Some(f) = ws.git.history.as_ref().and_then(|h| h.get(&d.path)) {
         let day = |t: i64| {
             crate::workspace::practice::at(t)
@@ -793,7 +951,7 @@ fn document(
             format!(
                 "{} (due {})",
                 who.join(", "),
-                esc(&a.deadline.format("%Y-%m-%d %H:%M UTC").to_string())
+                esc(&local(corpus, a.deadline))
             ),
         );
     }
@@ -805,10 +963,14 @@ fn document(
             esc(&d.path)
         ),
     );
-    s.push_str("</dl>\n<article>\n");
+    s.push_str("</dl>\n");
+    // The document's own title first, then what is known of it, then the rest of its text.
     let body = markdown::body(corpus, d, linker);
-    s.push_str(&body.html);
-    s.push_str("</article>\n");
+    let (title, rest) = match body.html.find("</h1>\n") {
+        Some(end) if body.html.starts_with("<h1") => body.html.split_at(end + 6),
+        _ => ("", body.html.as_str()),
+    };
+    s = format!("<article>\n{title}{s}{rest}</article>\n");
     let back = ws.inbound(&d.path);
     if !back.is_empty() {
         s.push_str("<h2 class=\"backlinks\">Linked from</h2>\n<ul>\n");
@@ -818,6 +980,41 @@ fn document(
         s.push_str("</ul>\n");
     }
     (s, body.files)
+}
+
+/// The front-matter fields a document page shows in rows of their own (or as its banner).
+const SHOWN_ABOVE: &[&str] = &[
+    "title",
+    "id",
+    "status",
+    "owner",
+    "date",
+    "tags",
+    "superseded_by",
+];
+
+/// A front-matter value as text (a list's items one by one).
+fn scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        v => v.to_string(),
+    }
+}
+
+/// A `date` as people read it: `2026-10-01T14:00` as `2026-10-01 14:00`.
+fn shown_date(v: &str) -> String {
+    match v.split_once('T') {
+        Some((day, time)) if day.len() == 10 => format!("{day} {time}"),
+        _ => v.to_string(),
+    }
+}
+
+/// An instant in the project's time zone, as `check` prints deadlines.
+fn local(corpus: &Corpus, t: DateTime<Utc>) -> String {
+    t.with_timezone(&corpus.config.project.timezone)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// Whether a meeting's agenda was posted in time (A001's measure), in words.
@@ -883,7 +1080,7 @@ fn dashboard(
                 },
                 doc_link(e.doc, u),
                 who.join(", "),
-                esc(&deadline.format("%Y-%m-%d %H:%M UTC").to_string())
+                esc(&local(corpus, *deadline))
             ));
         }
         s.push_str("</ul>\n");

@@ -80,6 +80,10 @@ main:focus { outline: none; }
 nav.filters { display: block; border: 0; padding: 0; }
 nav.filters p { margin: .2rem 0; }
 article img { max-width: 100%; }
+.date { white-space: nowrap; }
+.count { color: var(--muted); }
+[aria-current="page"] { font-weight: 700; text-decoration: none; color: var(--fg); }
+.kind { color: var(--muted); font-size: .9em; }
 table { border-collapse: collapse; width: 100%; display: block; overflow-x: auto; }
 th, td { border: 1px solid var(--line); padding: .3rem .6rem; text-align: left; vertical-align: top; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; }

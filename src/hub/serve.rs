@@ -107,7 +107,8 @@ fn live(mut html: Vec<u8>) -> Vec<u8> {
     html
 }
 
-/// The answer to `method url`; `search` makes the search page for a query.
+/// The answer to `method url`; `search` makes the search page for a query. A HEAD request
+/// gets the GET answer: the server sends its headers (its length among them) and no body.
 pub fn answer(site: &Site, method: &str, url: &str, search: &dyn Fn(&str) -> String) -> Answer {
     if method != "GET" && method != "HEAD" {
         return text(405, "only GET and HEAD");
@@ -122,27 +123,21 @@ pub fn answer(site: &Site, method: &str, url: &str, search: &dyn Fn(&str) -> Str
         return Answer {
             status: 200,
             content_type: content_type(&path),
-            body: if method == "HEAD" { Vec::new() } else { body },
+            body,
         };
     }
     if path == "assets/live.js" {
         return Answer {
             status: 200,
             content_type: "text/javascript; charset=utf-8",
-            body: if method == "HEAD" {
-                Vec::new()
-            } else {
-                LIVE.as_bytes().to_vec()
-            },
+            body: LIVE.as_bytes().to_vec(),
         };
     }
     match site.files.get(&path) {
         Some(body) => Answer {
             status: 200,
             content_type: content_type(&path),
-            body: if method == "HEAD" {
-                Vec::new()
-            } else if content_type(&path).starts_with("text/html") {
+            body: if content_type(&path).starts_with("text/html") {
                 live(body.clone())
             } else {
                 body.clone()

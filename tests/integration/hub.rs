@@ -75,7 +75,31 @@ fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
     assert_eq!(graph.contains("<svg"), has_dot, "{graph}");
     assert!(!graph.contains("<script"));
     let timeline = String::from_utf8(site["timeline.html"].clone()).unwrap();
-    assert!(timeline.contains("<h2>2026-11</h2>"), "{timeline}");
+    assert!(
+        timeline.contains("<h2 id=\"2026-11\">November 2026</h2>"),
+        "{timeline}"
+    );
+    // Every tag and everyone, from the bar of every page.
+    let tags = String::from_utf8(site["tags/index.html"].clone()).unwrap();
+    assert!(tags.contains("href=\"storage.html\""), "{tags}");
+    let people = String::from_utf8(site["people/index.html"].clone()).unwrap();
+    assert!(people.contains("href=\"alice.html\""), "{people}");
+    // A kind's filters mark the page shown, and say how it is ordered.
+    let updated = String::from_utf8(site["kinds/decision-updated.html"].clone()).unwrap();
+    assert!(
+        updated.contains("<a href=\"decision-updated.html\" aria-current=\"page\">updated</a>"),
+        "{updated}"
+    );
+    assert!(updated.contains("<th>Updated</th>"), "{updated}");
+    // A document's page: its title first, then the rest of its front matter, people and IDs
+    // linked.
+    let adr2 = String::from_utf8(
+        site["docs/decisions/0002-use-postgres-for-the-event-store.html"].clone(),
+    )
+    .unwrap();
+    let title = adr2.find("<h1").unwrap();
+    assert!(title < adr2.find("<dl class=\"meta\">").unwrap(), "{adr2}");
+    assert!(adr2.contains("<dt>Consulted</dt>"), "{adr2}");
     for page in [
         "kinds/decision-created.html",
         "kinds/decision-updated.html",
@@ -683,10 +707,43 @@ fn review_serve_answers_only_loopback_names_and_bounds_its_listeners() {
     );
     assert!(busy.starts_with("HTTP/1.1 503"), "{busy}");
     assert_eq!(http(&addr, "GET", "/kinds/decision.html").0, 200);
-    // The hub's own scripts are served as scripts.
+    // The hub's own scripts are served as scripts; HEAD gives a page's length.
     let (_, head, _) = http(&addr, "GET", "/search/search.js");
     assert!(head.contains("Content-Type: text/javascript"), "{head}");
+    let (_, head, body) = http(&addr, "HEAD", "/index.html");
+    assert!(
+        body.is_empty() && !head.contains("Content-Length: 0\r"),
+        "{head}"
+    );
+    assert!(head.contains("Content-Length: "), "{head}");
     drop(open);
+    // An annals.toml broken while serving is shown on every page, and the server goes on.
+    let good = env.read("annals.toml");
+    env.write(
+        "annals.toml",
+        &format!("{good}\n[response]\nlow = \"3 days\"\n"),
+    );
+    let mut seen = (0, String::new());
+    for _ in 0..100 {
+        let (status, _, body) = http(&addr, "GET", "/index.html");
+        seen = (status, body);
+        if seen.0 == 500 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(seen.0, 500, "{}", seen.1);
+    assert!(seen.1.contains("annals.toml"), "{}", seen.1);
+    env.write("annals.toml", &good);
+    let mut status = 0;
+    for _ in 0..100 {
+        status = http(&addr, "GET", "/index.html").0;
+        if status == 200 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(status, 200);
     child.kill().unwrap();
     child.wait().unwrap();
 }
