@@ -639,7 +639,14 @@ fn graph(corpus: &Corpus, u: &Urls<'_>) -> String {
             .edges
             .iter()
             .filter(|(_, _, to)| to == me)
-            .map(|(from, rel, _)| format!("{} {} it", link_to(from), esc(rel)))
+            .map(|(from, rel, _)| {
+                let verb = match rel.as_str() {
+                    "links" => "links to",
+                    "related" => "relates to",
+                    r => r,
+                };
+                format!("{} {} it", link_to(from), esc(verb))
+            })
             .collect();
         if !out.is_empty() || !incoming.is_empty() {
             s.push_str("<ul>");
