@@ -54,9 +54,10 @@ pub fn run(app: &App, args: &SiteArgs) -> Result<Exit> {
         .prefix(".annals-site-")
         .tempdir_in(parent)
         .context("cannot create a folder beside --out")?;
-    for (path, bytes) in &site.files {
-        // Every page's path is made of escaped names; one that would leave the folder is a
-        // bug, never written.
+    // Every page's path is made of escaped names; one that would leave the folder is a bug,
+    // never written.
+    let mut dirs = std::collections::BTreeSet::new();
+    for path in site.files.keys() {
         let rel = std::path::Path::new(path);
         if !rel
             .components()
@@ -64,11 +65,20 @@ pub fn run(app: &App, args: &SiteArgs) -> Result<Exit> {
         {
             bail!("internal error: the site file `{path}` would leave the folder");
         }
-        let p = tmp.path().join(rel);
-        if let Some(dir) = p.parent() {
-            std::fs::create_dir_all(dir)?;
+        if let Some(dir) = rel.parent() {
+            dirs.insert(dir);
         }
-        std::fs::write(&p, bytes).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    for dir in dirs {
+        std::fs::create_dir_all(tmp.path().join(dir))?;
+    }
+    // Thousands of small files: written on every core.
+    {
+        use rayon::prelude::*;
+        site.files.par_iter().try_for_each(|(path, bytes)| {
+            let p = tmp.path().join(path);
+            std::fs::write(&p, bytes).with_context(|| format!("cannot write {}", p.display()))
+        })?;
     }
     let old = tmp.path().with_extension("old");
     if out.exists() {
