@@ -622,8 +622,14 @@ fn graph(corpus: &Corpus, u: &Urls<'_>) -> String {
             .map_or_else(|| esc(identity), |d| doc_link(d, u))
     };
     let mut s = String::from("<h1>Decision graph</h1>\n");
-    if let Some(svg) = drawn(&g) {
-        s.push_str(&format!("<figure class=\"graph\">{svg}</figure>\n"));
+    if let Some(svg) = drawn(&g, u) {
+        s.push_str(&format!(
+            "<figure class=\"graph\">{svg}<figcaption>Boxes are decisions, coloured by status \
+             (green accepted, yellow proposed or open, red rejected, grey deprecated or \
+             superseded); notes are the meetings and briefs that link to them. Solid arrows \
+             supersede, dashed lines relate, dotted arrows link. Each box leads to its page.\
+             </figcaption></figure>\n"
+        ));
     }
     s.push_str("<ol class=\"graph\">\n");
     for n in &g.nodes {
@@ -664,13 +670,26 @@ fn graph(corpus: &Corpus, u: &Urls<'_>) -> String {
 /// The graph as an SVG picture, drawn by Graphviz's `dot` when it is installed (no network:
 /// a program of this machine) and the graph is small enough to lay out in moments; `None`
 /// otherwise, and the list stands alone.
-fn drawn(g: &crate::views::graph::Graph<'_>) -> Option<String> {
+fn drawn(g: &crate::views::graph::Graph<'_>, u: &Urls<'_>) -> Option<String> {
     use std::io::Write;
     const MOST: usize = 400;
     if g.nodes.is_empty() || g.nodes.len() + g.visitors.len() > MOST {
         return None;
     }
-    let text = crate::views::graph::render(g, crate::views::graph::Format::Dot);
+    let mut text = crate::views::graph::render(g, crate::views::graph::Format::Dot);
+    // Each box leads to its document's page (Graphviz makes it a link in the picture).
+    let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let end = text.rfind('}')?;
+    text.truncate(end);
+    for e in g.nodes.iter().chain(&g.visitors) {
+        text.push_str(&format!(
+            "  {} [URL={}, tooltip={}];\n",
+            q(e.doc.identity()),
+            q(&u.to(&doc_page(e.doc))),
+            q(&e.title)
+        ));
+    }
+    text.push_str("}\n");
     let mut child = std::process::Command::new("dot")
         .arg("-Tsvg")
         .stdin(std::process::Stdio::piped())

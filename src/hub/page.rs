@@ -98,6 +98,7 @@ pre { overflow-x: auto; padding: .8rem; border: 1px solid var(--line); }
 .empty { color: var(--muted); }
 figure.graph { margin: 0; overflow-x: auto; background: #ffffff; }
 figure.graph svg { max-width: 100%; height: auto; }
+figure.graph figcaption { color: #59636e; font-size: .9em; padding: .4rem; }
 @media print { nav { display: none; } a { color: inherit; } main { max-width: none; } }
 "#;
 

@@ -73,6 +73,12 @@ fn every_internal_link_of_the_site_resolves_and_two_builds_are_identical() {
         .output()
         .is_ok_and(|o| o.status.success());
     assert_eq!(graph.contains("<svg"), has_dot, "{graph}");
+    // Drawn, each box leads to its document's page (checked below with every link).
+    assert_eq!(
+        graph.contains("xlink:href=\"docs/decisions/0002-use-postgres-for-the-event-store.html\""),
+        has_dot,
+        "{graph}"
+    );
     assert!(!graph.contains("<script"));
     let timeline = String::from_utf8(site["timeline.html"].clone()).unwrap();
     assert!(
