@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 
 use super::{App, Exit};
 use crate::cli::ServeArgs;
-use crate::hub::serve::{HEADERS, answer};
+use crate::hub::serve::{Answer, HEADERS, answer, text};
 use crate::workspace::Mode;
 
 pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
@@ -116,7 +116,7 @@ pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
             continue;
         };
         let search = |q: &str| {
-            let found = crate::search::SearchIndex::open_fresh(&cfg)
+            let found = crate::search::SearchIndex::open_fresh(&ws.corpus.config)
                 .map_err(|e| e.to_string())
                 .and_then(|index| {
                     crate::search::search(
@@ -132,18 +132,7 @@ pub fn run(app: &App, args: &ServeArgs) -> Result<Exit> {
             crate::hub::search_page(&ws.corpus, q, Some(found))
         };
         let a = answer(site, request.method().as_str(), request.url(), &search);
-        let mut response = tiny_http::Response::from_data(a.body).with_status_code(a.status);
-        let mut headers = vec![("Content-Type", a.content_type)];
-        headers.extend_from_slice(HEADERS);
-        if a.status == 405 {
-            headers.push(("Allow", "GET, HEAD"));
-        }
-        for (k, v) in headers {
-            if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-                response.add_header(h);
-            }
-        }
-        let _ = request.respond(response);
+        let _ = request.respond(response(a));
     }
     Ok(Exit::Clean)
 }
@@ -174,12 +163,19 @@ fn loopback_host(request: &tiny_http::Request) -> bool {
         || name.parse::<IpAddr>().is_ok_and(|a| a.is_loopback())
 }
 
-/// A short plain-text refusal, with the headers every answer carries.
+/// A short plain-text refusal.
 fn refusal(status: u16, message: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let mut response = tiny_http::Response::from_data(format!("{message}\n").into_bytes())
-        .with_status_code(status);
-    let mut headers = vec![("Content-Type", "text/plain; charset=utf-8")];
+    response(text(status, message))
+}
+
+/// An answer as sent, with the headers every answer carries.
+fn response(a: Answer) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let mut response = tiny_http::Response::from_data(a.body).with_status_code(a.status);
+    let mut headers = vec![("Content-Type", a.content_type)];
     headers.extend_from_slice(HEADERS);
+    if a.status == 405 {
+        headers.push(("Allow", "GET, HEAD"));
+    }
     for (k, v) in headers {
         if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
             response.add_header(h);

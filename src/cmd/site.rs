@@ -26,6 +26,14 @@ pub fn run(app: &App, args: &SiteArgs) -> Result<Exit> {
     {
         bail!("`{shown}` is inside a .git folder: choose another --out");
     }
+    // Inside the repository, the site is written under the write lock, as every command that
+    // writes there is: taken before the folder is looked at.
+    let inside = real.starts_with(real_path(&cfg.root));
+    let _lock = if inside {
+        Some(app.writer(&cfg)?)
+    } else {
+        None
+    };
     if out.exists() {
         let empty = out.is_dir() && std::fs::read_dir(&out)?.next().is_none();
         let marked = std::fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file());
@@ -33,14 +41,6 @@ pub fn run(app: &App, args: &SiteArgs) -> Result<Exit> {
             bail!("`{shown}` exists and is not a site annals wrote: choose an empty or new folder");
         }
     }
-    // Inside the repository, the site is written under the write lock, as every command that
-    // writes there is.
-    let inside = real.starts_with(real_path(&cfg.root));
-    let _lock = if inside {
-        Some(app.writer(&cfg)?)
-    } else {
-        None
-    };
     let ws = app.workspace(cfg, Mode::WorkTree, true)?;
     let site = crate::hub::build(&ws, now, args.base_url.as_deref());
     // Written whole into a new folder beside the target, then put in its place: a reader

@@ -17,8 +17,7 @@ pub fn run(app: &App, args: &StaleArgs) -> Result<Exit> {
     let rows: Vec<_> = repo
         .docs
         .iter()
-        .filter(|d| d.reads_metadata(repo.kind_of(d)))
-        .filter_map(|d| practice.staleness(d).map(|why| (d, why)))
+        .filter_map(|d| practice.stale(d).map(|why| (d, why)))
         .collect();
     if args.format == ShowFormat::Json {
         let v: Vec<_> = rows

@@ -260,6 +260,13 @@ pub enum Builtin {
 }
 
 impl Kind {
+    /// Whether the front-matter field `key` names people (or teams): `owner`, `reviewers`,
+    /// `responded`, and the kind's `people_fields`.
+    pub fn names_people(&self, key: &str) -> bool {
+        ["owner", "reviewers", "responded"].contains(&key)
+            || self.people_fields.iter().any(|f| f == key)
+    }
+
     /// The number the file name at `path` (repository-relative) carries, when it is a file
     /// of this kind.
     pub fn number_in(&self, path: &str) -> Option<u64> {

@@ -1321,6 +1321,7 @@ impl Corpus {
             };
             out.push(Pointer {
                 span: l.span.clone(),
+                dest_span: l.dest_span.clone(),
                 via,
             });
         }
@@ -1331,7 +1332,8 @@ impl Corpus {
                     .is_some_and(|t| std::ptr::eq(t, target))
                 {
                     out.push(Pointer {
-                        span,
+                        span: span.clone(),
+                        dest_span: Some(span),
                         via: Via::Field,
                     });
                 }
@@ -1351,6 +1353,9 @@ impl Corpus {
 pub struct Pointer {
     /// The link, or the field value, in the pointing document's source.
     pub span: Range<usize>,
+    /// Where its destination is written, when the source spells it as it reads (what a
+    /// rewrite edits; see `markdown::Link::dest_span`).
+    pub dest_span: Option<Range<usize>>,
     pub via: Via,
 }
 

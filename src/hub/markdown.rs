@@ -109,8 +109,7 @@ pub fn inert(path: &str) -> bool {
 /// An SVG picture as a `data:` address, for an `<img>`; `None` for another file, or one
 /// that cannot be read.
 pub fn svg_data(corpus: &Corpus, path: &str) -> Option<String> {
-    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
-    if ext != "svg" {
+    if !is_svg(path) {
         return None;
     }
     let bytes = corpus
@@ -118,10 +117,22 @@ pub fn svg_data(corpus: &Corpus, path: &str) -> Option<String> {
         .fs
         .read(path, corpus.config.limits.max_file_size)
         .ok()?;
-    Some(format!(
-        "data:image/svg+xml;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    ))
+    svg_bytes_data(path, &bytes)
+}
+
+/// [`svg_data`] of bytes already read.
+pub fn svg_bytes_data(path: &str, bytes: &[u8]) -> Option<String> {
+    is_svg(path).then(|| {
+        format!(
+            "data:image/svg+xml;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        )
+    })
+}
+
+fn is_svg(path: &str) -> bool {
+    path.rsplit_once('.')
+        .is_some_and(|(_, e)| e.eq_ignore_ascii_case("svg"))
 }
 
 /// Marks an address an `<img>` (or another element that only shows a file) holds, for the

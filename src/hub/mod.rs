@@ -170,7 +170,7 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
             markdown::Publish::Viewer(path) => {
                 let Some(bytes) = read(path) else { continue };
                 let page_path = p.page();
-                let bytes = pages.page(&page_path, path, |_| viewer(corpus, path, &bytes));
+                let bytes = pages.page(&page_path, path, |_| viewer(path, &bytes));
                 files.insert(page_path, bytes);
             }
         }
@@ -227,10 +227,7 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
                         if t == i64::MIN {
                             return String::new();
                         }
-                        crate::workspace::practice::at(t)
-                            .with_timezone(&corpus.config.project.timezone)
-                            .format("%Y-%m-%d")
-                            .to_string()
+                        day(corpus, crate::workspace::practice::at(t))
                     };
                     let column: Option<Column<'_>> = ip
                         .order
@@ -407,9 +404,9 @@ pub fn build(ws: &Workspace, now: DateTime<Utc>, base: Option<&str>) -> Site {
 
 /// A file that a browser would run if opened as it is, shown on a page of its own: an SVG as
 /// a picture, anything else as text.
-fn viewer(corpus: &Corpus, path: &str, bytes: &[u8]) -> String {
+fn viewer(path: &str, bytes: &[u8]) -> String {
     let mut s = format!("<h1><code>{}</code></h1>\n", esc(path));
-    match markdown::svg_data(corpus, path) {
+    match markdown::svg_bytes_data(path, bytes) {
         Some(data) => s.push_str(&format!(
             "<p><img src=\"{}\" alt=\"{}\"></p>\n",
             esc(&data),
@@ -911,8 +908,7 @@ fn document(
                 serde_json::Value::Array(a) => a.iter().map(scalar).collect(),
                 v => vec![scalar(v)],
             };
-            let people = ["reviewers", "responded"].contains(&key.as_str())
-                || kind.people_fields.contains(key);
+            let people = kind.names_people(key);
             let html: Vec<String> = items
                 .iter()
                 .map(|item| {
@@ -937,21 +933,17 @@ fn document(
         }
     }
     if let Some(f) = ws.git.history.as_ref().and_then(|h| h.get(&d.path)) {
-        let day = |t: i64| {
-            crate::workspace::practice::at(t)
-                .with_timezone(&corpus.config.project.timezone)
-                .format("%Y-%m-%d")
-                .to_string()
-        };
+        let day_of = |t: i64| day(corpus, crate::workspace::practice::at(t));
         row(
             "Created",
             f.created
                 .as_ref()
-                .map_or_else(String::new, |t| esc(&day(t.time))),
+                .map_or_else(String::new, |t| esc(&day_of(t.time))),
         );
         row(
             "Updated",
-            f.updated().map_or_else(String::new, |t| esc(&day(t.time))),
+            f.updated()
+                .map_or_else(String::new, |t| esc(&day_of(t.time))),
         );
         // Who wrote it: the commit authors, by the roster's emails, in order of their first
         // commit; an author the roster does not know by the name before the `@` (a published
@@ -1038,8 +1030,17 @@ fn shown_date(v: &str) -> String {
 
 /// An instant in the project's time zone, as `check` prints deadlines.
 fn local(corpus: &Corpus, t: DateTime<Utc>) -> String {
+    in_zone(corpus, t, "%Y-%m-%d %H:%M")
+}
+
+/// An instant's day in the project's time zone.
+fn day(corpus: &Corpus, t: DateTime<Utc>) -> String {
+    in_zone(corpus, t, "%Y-%m-%d")
+}
+
+fn in_zone(corpus: &Corpus, t: DateTime<Utc>, format: &str) -> String {
     t.with_timezone(&corpus.config.project.timezone)
-        .format("%Y-%m-%d %H:%M")
+        .format(format)
         .to_string()
 }
 
@@ -1112,10 +1113,7 @@ fn dashboard(
         s.push_str("</ul>\n");
     }
     // Upcoming meetings: dated from today on, soonest first.
-    let today = now
-        .with_timezone(&corpus.config.project.timezone)
-        .format("%Y-%m-%d")
-        .to_string();
+    let today = day(corpus, now);
     let mut meetings: Vec<&Entry<'_>> = entries
         .iter()
         .filter(|e| corpus.kind_of(e.doc).builtin == Some(crate::config::Builtin::Meeting))
@@ -1154,8 +1152,7 @@ fn dashboard(
     // Stale documents.
     let stale: Vec<(&Entry<'_>, String)> = entries
         .iter()
-        .filter(|e| e.doc.reads_metadata(corpus.kind_of(e.doc)))
-        .filter_map(|e| practice.staleness(e.doc).map(|why| (e, why)))
+        .filter_map(|e| practice.stale(e.doc).map(|why| (e, why)))
         .collect();
     s.push_str("<h2>Stale</h2>\n");
     if stale.is_empty() {

@@ -26,7 +26,8 @@ pub const HEADERS: &[(&str, &str)] = &[
     ("Referrer-Policy", "no-referrer"),
 ];
 
-fn text(status: u16, message: &str) -> Answer {
+/// A plain-text answer.
+pub fn text(status: u16, message: &str) -> Answer {
     Answer {
         status,
         content_type: "text/plain; charset=utf-8",

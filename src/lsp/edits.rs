@@ -148,6 +148,10 @@ pub fn will_rename(server: &Server<'_>, params: &Value) -> Value {
         }
     }
     let plan = crate::fix::plan(&ws.corpus, &fixes);
+    // A move onto a file or an ID that exists: said, as `annals mv` says it.
+    for r in &plan.refused {
+        server.show_message(&format!("annals: links are not rewritten: {}", r.reason));
+    }
     workspace_edit(&ws.corpus, &plan, server.encoding, false)
 }
 
@@ -274,15 +278,8 @@ fn rename_heading(
         replacement: new_text.to_string(),
     });
     for d in corpus.docs.iter().chain(&corpus.catalogs) {
-        for l in &d.md.links {
-            let points_here = match resolve(&d.path, &l.dest) {
-                Target::Path { path, fragment } => {
-                    path == doc.path && fragment.as_deref() == Some(h.slug.as_str())
-                }
-                Target::SameDocument { fragment } => std::ptr::eq(d, doc) && fragment == h.slug,
-                _ => false,
-            };
-            let Some(span) = l.dest_span.clone().filter(|_| points_here) else {
+        for p in corpus.pointers(d, doc) {
+            let Some(span) = p.dest_span.clone().filter(|_| p.at_heading(&h.slug)) else {
                 continue;
             };
             let dest = &d.source[span.clone()];

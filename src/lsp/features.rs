@@ -200,11 +200,7 @@ impl At<'_> {
         if in_id_field {
             return self.corpus.referenced(self.doc, word).map(|d| (d, None));
         }
-        self.corpus
-            .by_id
-            .get(&word.to_ascii_uppercase())
-            .and_then(|v| v.first())
-            .map(|&i| (&self.corpus.docs[i], None))
+        self.corpus.find(word).map(|d| (d, None))
     }
 }
 
@@ -249,10 +245,7 @@ fn hover(at: &At<'_>) -> Value {
                 return markdown(format!("**{word}** (tag)\n\n{desc}"));
             }
         }
-        Some(k)
-            if ["owner", "reviewers", "responded"].contains(&k)
-                || kind.people_fields.iter().any(|f| f == k) =>
-        {
+        Some(k) if kind.names_people(k) => {
             if let Some(p) = cfg.people.get(word) {
                 let teams: Vec<&str> = cfg
                     .teams
@@ -353,11 +346,7 @@ fn workspace_symbols(server: &Server<'_>, query: &str) -> Value {
     let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
     let mut out = Vec::new();
     for d in &corpus.docs {
-        let name = format!(
-            "{} {}",
-            d.id.as_deref().unwrap_or(&d.path),
-            d.title().unwrap_or_default()
-        );
+        let name = format!("{} {}", d.identity(), d.title().unwrap_or_default());
         let lower = name.to_lowercase();
         if words.iter().all(|w| lower.contains(w.as_str())) {
             out.push(json!({
@@ -408,9 +397,7 @@ fn front_matter_items(at: &At<'_>, key: &str) -> Vec<Value> {
             .map(|(i, (t, d))| item(t, Some(d), 12, i))
             .collect();
     }
-    if ["owner", "reviewers", "responded"].contains(&key)
-        || kind.people_fields.iter().any(|f| f == key)
-    {
+    if kind.names_people(key) {
         let people = cfg
             .people
             .iter()

@@ -32,8 +32,6 @@ const DEBOUNCE: Duration = Duration::from_millis(20);
 
 #[derive(Debug, thiserror::Error)]
 pub enum LspError {
-    #[error("language server: {0}")]
-    Protocol(#[from] lsp_server::ProtocolError),
     #[error("language server: the client went away")]
     Closed,
     #[error("language server: {0}")]

@@ -185,6 +185,15 @@ impl Practice<'_> {
         })
     }
 
+    /// Why a document is stale, if it is one whose metadata annals reads (what `annals stale`
+    /// lists and the hub's dashboard shows).
+    pub fn stale(&self, doc: &Document) -> Option<String> {
+        if !doc.reads_metadata(self.corpus.kind_of(doc)) {
+            return None;
+        }
+        self.staleness(doc)
+    }
+
     /// Why a document is stale, if it is.
     pub fn staleness(&self, doc: &Document) -> Option<String> {
         let kind = self.corpus.kind_of(doc);
